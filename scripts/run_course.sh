@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# README command 1: set up, get the data, then execute every notebook top to
+# bottom in a fresh kernel, refreshing the outputs stored in notebooks/*.ipynb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+for py in notebooks/[0-9][0-9]_*.py; do
+  echo "[course] executing ${py%.py}.ipynb"
+  start=$SECONDS
+  # Inputs come from the .py file; the .ipynb is rewritten with fresh outputs.
+  .venv/bin/jupytext --quiet --to ipynb --set-kernel python3 --execute "$py"
+  echo "[course]   done in $((SECONDS - start)) s"
+done
+echo "[course] all notebooks executed"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Set up the course on this machine: a virtual environment in .venv with the
+# pinned packages, and FashionMNIST in data/. Safe to run again: it only does
+# what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "[setup] creating .venv with $($PYTHON --version)"
+  "$PYTHON" -m venv .venv
+fi
+
+# Reinstall only when requirements-lock.txt changed since the last install.
+lock_hash=$(sha256sum requirements-lock.txt | cut -d' ' -f1)
+if [ "$(cat .venv/.installed-lock 2>/dev/null)" != "$lock_hash" ]; then
+  echo "[setup] installing requirements-lock.txt (torch is large: this takes a few minutes)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt
+  echo "$lock_hash" > .venv/.installed-lock
+else
+  echo "[setup] packages already installed"
+fi
+
+# Offline source of FashionMNIST: Debian's dataset-fashion-mnist package.
+# Online, torchvision downloads the data instead, so a failure here is not fatal.
+if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo -n"
+  echo "[setup] installing Debian's dataset-fashion-mnist"
+  { $sudo apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1 ||
+    { $sudo apt-get update -q >/dev/null 2>&1 && $sudo apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1; }; } ||
+    echo "[setup] could not install dataset-fashion-mnist; FashionMNIST will be downloaded instead"
+fi
+
+.venv/bin/python -c "import helper_functions as h; print('[setup] FashionMNIST ready in', h.prepare_fashion_mnist())"
+
+# Slides, Marp decks and course pages: pinned node packages and a headless
+# Chromium for the browser tests (scripts/export/setup_export.sh).
+bash scripts/export/setup_export.sh

@@ -1,0 +1,64 @@
+"""download_data against a local HTTP server: success and each way it can fail."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+import helper_functions as hf
+
+
+def make_zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def leftovers(folder):
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_downloads_and_unpacks(local_server, tmp_path):
+    url = local_server.add("/food.zip", make_zip({"train/pizza/1.jpg": b"a", "test/pizza/2.jpg": b"b"}))
+    target = hf.download_data(url, "food", data_dir=tmp_path)
+    assert target == tmp_path / "food"
+    assert (target / "train" / "pizza" / "1.jpg").read_bytes() == b"a"
+    assert leftovers(tmp_path) == ["food"]  # no temporary files left
+
+
+def test_skips_an_existing_folder(local_server, tmp_path, capsys):
+    (tmp_path / "food").mkdir()
+    (tmp_path / "food" / "keep.txt").write_text("already here")
+    hf.download_data(local_server.url + "/never-requested.zip", "food", data_dir=tmp_path)
+    assert "skipping download" in capsys.readouterr().out
+
+
+def test_http_error_status_raises_and_leaves_nothing(local_server, tmp_path):
+    with pytest.raises(RuntimeError, match="HTTP status 404"):
+        hf.download_data(local_server.url + "/missing.zip", "food", data_dir=tmp_path)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_file_that_is_not_a_zip_raises_and_leaves_nothing(local_server, tmp_path):
+    url = local_server.add("/page.zip", b"<html>Sign in to continue</html>", content_type="text/html")
+    with pytest.raises(RuntimeError, match="did not return a zip file"):
+        hf.download_data(url, "food", data_dir=tmp_path)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_zip_escaping_its_folder_is_refused(local_server, tmp_path):
+    data_dir = tmp_path / "data"
+    url = local_server.add("/evil.zip", make_zip({"ok.txt": b"fine", "../../escaped.txt": b"gotcha"}))
+    with pytest.raises(RuntimeError, match=r"'\.\./\.\./escaped\.txt'.*outside"):
+        hf.download_data(url, "food", data_dir=data_dir)
+    assert leftovers(data_dir) == []
+    assert not (tmp_path / "escaped.txt").exists()
+
+
+def test_unreachable_server_raises_a_clear_error(tmp_path):
+    with pytest.raises(RuntimeError, match="failed"):
+        hf.download_data("http://127.0.0.1:9/food.zip", "food", data_dir=tmp_path, timeout=2)
+    assert leftovers(tmp_path) == []

@@ -1,0 +1,75 @@
+"""The notebooks as files: pairs in sync, every cell executed, headers generated,
+and every notebook collected by nbval in a full run."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import jupytext
+import pytest
+
+from conftest import COURSE_ROOT
+
+NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
+IPYNBS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+PYS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py"))
+
+sys.path.insert(0, str(COURSE_ROOT / "scripts"))
+import notebook_header  # noqa: E402
+
+
+def test_there_are_notebooks():
+    assert len(IPYNBS) >= 2, "expected the course notebooks in notebooks/"
+
+
+def test_every_notebook_is_a_pair():
+    ipynb_stems = {p.stem for p in IPYNBS}
+    py_stems = {p.stem for p in PYS}
+    assert ipynb_stems == py_stems, f"unpaired: {sorted(ipynb_stems ^ py_stems)}"
+
+
+@pytest.mark.parametrize("ipynb", IPYNBS, ids=lambda p: p.stem)
+def test_pair_has_identical_inputs(ipynb: Path):
+    """Render the .ipynb as a percent script and compare it with the .py file:
+    no reliance on file timestamps, unlike ``jupytext --sync``."""
+    rendered = jupytext.writes(jupytext.read(ipynb), fmt="py:percent")
+    on_disk = ipynb.with_suffix(".py").read_text()
+    assert rendered == on_disk, (
+        f"{ipynb.name} and {ipynb.with_suffix('.py').name} differ: edit the .py, then run the course "
+        "(README command 1) to re-execute the notebook"
+    )
+
+
+@pytest.mark.parametrize("ipynb", IPYNBS, ids=lambda p: p.stem)
+def test_every_code_cell_was_executed_in_order(ipynb: Path):
+    """nbval compares nothing in a cell without an execution count, and counts
+    1, 2, 3, ... show one top-to-bottom run in a fresh kernel."""
+    cells = json.loads(ipynb.read_text())["cells"]
+    code = [c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    counts = [c["execution_count"] for c in code]
+    assert counts == list(range(1, len(code) + 1)), f"{ipynb.name}: execution counts {counts}"
+    for cell in code:
+        errors = [o for o in cell["outputs"] if o["output_type"] == "error"]
+        tags = cell["metadata"].get("tags", [])
+        assert not errors or "raises-exception" in tags, f"{ipynb.name}: unexpected error output {errors}"
+
+
+@pytest.mark.parametrize("py", PYS, ids=lambda p: p.stem)
+def test_header_cells_come_from_notebook_header(py: Path):
+    """The Colab badge and setup cell are generated from one repository address."""
+    cells = jupytext.read(py).cells
+    expected = notebook_header.header_cells(py.stem)
+    assert [c.source for c in cells[:2]] == [c.source for c in expected], (
+        f"{py.name}: run `python scripts/notebook_header.py` to regenerate its header cells"
+    )
+
+
+def test_every_notebook_was_collected(request):
+    """A full run (pytest with no paths, or with notebooks/) must collect every notebook."""
+    args = [Path(a.split("::")[0]).resolve() for a in request.config.args]
+    if not any(a == NOTEBOOKS_DIR or NOTEBOOKS_DIR.is_relative_to(a) for a in args):
+        pytest.skip("notebooks/ was not selected in this run")
+    collected = getattr(request.config, "collected_notebooks", [])
+    missing = sorted({p.name for p in IPYNBS} - set(collected))
+    assert not missing, f"nbval did not collect {missing}: is --nbval in pytest.ini's addopts?"
