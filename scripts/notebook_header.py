@@ -86,6 +86,9 @@ def stamp(py_path: Path) -> bool:
     notebook = jupytext.read(py_path, fmt="py:percent")
     body = [cell for cell in notebook.cells if not is_header_cell(cell)]
     notebook.cells = header_cells(py_path.stem) + body
+    # jupytext.read infers which cell metadata to keep from the file itself (it
+    # does not read jupytext.toml): keep the tags that mark the header cells.
+    notebook.metadata.setdefault("jupytext", {})["cell_metadata_filter"] = "tags,slideshow,-all"
     new_text = jupytext.writes(notebook, fmt="py:percent")
     if new_text == py_path.read_text():
         return False

@@ -9,6 +9,15 @@ for py in notebooks/[0-9][0-9]_*.py; do
   start=$SECONDS
   # Inputs come from the .py file; the .ipynb is rewritten with fresh outputs.
   .venv/bin/jupytext --quiet --to ipynb --set-kernel python3 --execute "$py"
+  # Drop per-cell execution timestamps: they change on every run and say nothing.
+  .venv/bin/python - "${py%.py}.ipynb" <<'PY'
+import sys, nbformat
+path = sys.argv[1]
+nb = nbformat.read(path, as_version=4)
+for cell in nb.cells:
+    cell.metadata.pop("execution", None)
+nbformat.write(nb, path)
+PY
   echo "[course]   done in $((SECONDS - start)) s"
 done
 echo "[course] all notebooks executed"

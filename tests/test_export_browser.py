@@ -1,0 +1,378 @@
+"""The exported slides, Marp decks and course pages, checked in a real browser, offline.
+
+One export of every ``notebooks/NN_*.ipynb`` (``scripts/export_course.sh``) into a
+temporary folder, run without network where ``unshare -rn`` is allowed; then headless
+Chromium (Debian's ``/usr/bin/chromium``, driven by Playwright) opens each file from
+an HTTP server on 127.0.0.1 with every other host unreachable. Any request that
+leaves the machine, any failed local request and any console error fails the test.
+The first slide of every deck is saved to ``build/screenshots/NAME.png``.
+
+Skipped only when Chromium or Node.js is missing (``scripts/setup.sh`` installs
+both); set ``COURSE_REQUIRE_BROWSER=1`` to make that a failure instead (CI).
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import nbformat
+import pytest
+
+COURSE_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(COURSE_ROOT / "scripts"))
+from notebook_header import BADGE_TAG, SETUP_TAG  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = COURSE_ROOT / "build" / "screenshots"
+#: The course notebooks; COURSE_NOTEBOOKS=DIR tests the notebooks of another folder.
+NOTEBOOKS_DIR = Path(os.environ.get("COURSE_NOTEBOOKS", COURSE_ROOT / "notebooks")).resolve()
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+STEMS = [p.stem for p in NOTEBOOKS]
+TIMEOUT_MS = 30_000
+#: No host name resolves except localhost, and the only proxy is a closed port:
+#: even a request that slipped past the route filter could not leave the machine.
+CHROMIUM_ARGS = [
+    "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-quic", "--disable-features=MediaRouter,OptimizationHints",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+    "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1;localhost",
+]
+
+
+def _missing_tools() -> str | None:
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"{CHROMIUM} not found (scripts/setup.sh installs Debian's chromium)"
+    if not shutil.which("node") or not shutil.which("npm"):
+        return "Node.js/npm not found (scripts/setup.sh installs them)"
+    return None
+
+
+_MISSING = _missing_tools()
+if _MISSING and os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
+    raise RuntimeError(f"COURSE_REQUIRE_BROWSER=1 but {_MISSING}")
+pytestmark = pytest.mark.skipif(_MISSING is not None, reason=_MISSING or "")
+
+
+# ----------------------------------------------------------------------------- what to expect
+
+
+def slide_type(cell) -> str:
+    slideshow = cell.get("metadata", {}).get("slideshow", {})
+    return (slideshow.get("slide_type") if isinstance(slideshow, dict) else None) or "-"
+
+
+def shown_cells(nb) -> list:
+    """The cells of slides and decks: all but the generated Colab header cells."""
+    return [c for c in nb.cells if not {BADGE_TAG, SETUP_TAG} & set(c.get("metadata", {}).get("tags", []))]
+
+
+def expected_slides(nb) -> tuple[int, int]:
+    """(horizontal, total) slides that reveal.js must report, from the slideshow metadata.
+
+    The first cell that is not "skip" or "notes" opens slide 1; then each "slide" cell
+    opens a horizontal slide and each "subslide" cell a vertical one below it.
+    Reveal.getTotalSlides() counts both; a Marp deck has that many pages.
+    """
+    kinds = [slide_type(c) for c in shown_cells(nb)]
+    visible = [i for i, kind in enumerate(kinds) if kind not in ("skip", "notes")]
+    assert visible, "a notebook with no visible cell cannot become slides"
+    after_first = kinds[visible[0] + 1 :]
+    horizontal = 1 + after_first.count("slide")
+    return horizontal, horizontal + after_first.count("subslide")
+
+
+def image_outputs(cells) -> int:
+    """PNG/JPEG outputs of code cells that are not skipped (nbconvert shows them as <img>)."""
+    return sum(
+        1
+        for c in cells
+        if c.cell_type == "code" and slide_type(c) != "skip"
+        for out in c.get("outputs", [])
+        if {"image/png", "image/jpeg"} & set(out.get("data", {}))
+    )
+
+
+def has_math(cells) -> bool:
+    return any(c.cell_type == "markdown" and re.search(r"\$[^$\s][^$\n]*\$", c.source) for c in cells)
+
+
+@functools.cache
+def notebook(stem: str):
+    return nbformat.read(NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4)
+
+
+# ----------------------------------------------------------------------------- fixtures
+
+
+def _can_unshare_network() -> bool:
+    try:
+        return subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.fixture(scope="session")
+def export(tmp_path_factory) -> dict:
+    """Run the instructor command once: ``scripts/export_course.sh --out SITE``.
+
+    The npm packages are installed first (a no-op when current), so the export
+    itself can run in a new network namespace with no network at all.
+    """
+    subprocess.run(["bash", "scripts/export/setup_export.sh", "--node-only"], cwd=COURSE_ROOT, check=True)
+    site = tmp_path_factory.mktemp("site")
+    offline = _can_unshare_network()
+    command = ["bash", "scripts/export_course.sh", "--out", str(site), *map(str, NOTEBOOKS)]
+    done = subprocess.run(
+        (["unshare", "-rn"] if offline else []) + command,
+        cwd=COURSE_ROOT, env={**os.environ, "PYTHON": sys.executable}, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, f"export failed:\n{done.stdout}\n{done.stderr}"
+    return {"site": site, "offline": offline, "log": done.stdout}
+
+
+@pytest.fixture(scope="session")
+def site(export) -> Path:
+    return export["site"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(site) -> Iterator[str]:
+    """The exported site, served the way an instructor would: a static server on 127.0.0.1."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright  # imported here: skipped tests need no Playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _is_local(url: str) -> bool:
+    u = urlparse(url)
+    return u.scheme in ("data", "blob", "about") or (u.scheme in ("http", "ws") and u.hostname == "127.0.0.1")
+
+
+@pytest.fixture
+def open_page(browser, base_url) -> Iterator[Callable]:
+    """``open_page(path)`` -> (page, problems): every remote request, failed request,
+    HTTP error, console error or uncaught exception is appended to ``problems``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, service_workers="block")
+    problems: list[str] = []
+
+    def route(r) -> None:
+        if _is_local(r.request.url):
+            r.continue_()
+        else:
+            problems.append(f"remote request: {r.request.url}")
+            r.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    context.on("requestfailed", lambda r: _is_local(r.url) and problems.append(f"failed: {r.url} ({r.failure})"))
+    context.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
+
+    def _open(path: str):
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text} at {m.location}"))
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.goto(base_url + path, wait_until="load", timeout=TIMEOUT_MS)
+        return page, problems
+
+    yield _open
+    context.close()
+
+
+def _wait_for_mathjax(page) -> None:
+    page.wait_for_function(
+        "() => !window.MathJax || (MathJax.Hub && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0)",
+        timeout=TIMEOUT_MS,
+    )
+
+
+# ----------------------------------------------------------------------------- tests
+
+
+def test_export_covers_every_notebook(export):
+    assert STEMS, "no notebooks/NN_*.ipynb to export"
+    site = export["site"]
+    for stem in STEMS:
+        for path in (f"slides/{stem}.slides.html", f"pages/{stem}.html", f"marp/{stem}/{stem}.md", f"marp/{stem}/{stem}.html"):
+            assert (site / path).is_file(), path
+    print(export["log"])
+
+
+def test_export_ran_without_network(export):
+    if not export["offline"]:
+        pytest.skip("`unshare -rn` is not allowed here, so the export ran with the network up")
+    assert "notebooks in" in export["log"]
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_reveal_slides(open_page, site, stem):
+    nb = notebook(stem)
+    cells = shown_cells(nb)
+    page, problems = open_page(f"slides/{stem}.slides.html")
+    page.wait_for_selector(".reveal.ready", timeout=TIMEOUT_MS)
+    # reveal.js is an AMD module loaded by require.js: ask require.js for the same instance.
+    info = page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const css = document.querySelector('link[href$="dist/reveal.css"]').getAttribute('href');
+            require([css.replace(/\\.css$/, '.js')], Reveal => resolve({
+                ready: Reveal.isReady(),
+                total: Reveal.getTotalSlides(),
+                horizontal: Reveal.getHorizontalSlides().length,
+                notesPlugin: Reveal.hasPlugin('notes'),
+                notes: Reveal.getSlides().filter(s => (Reveal.getSlideNotes(s) || '').trim()).length,
+                indices: Reveal.getIndices(),
+                images: [...document.images].filter(i => i.src.startsWith('data:image/') && i.naturalWidth > 0).length,
+            }), reject);
+        })"""
+    )
+    _wait_for_mathjax(page)
+    page.evaluate("() => document.fonts.ready")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"))
+
+    assert info["ready"] and info["indices"]["h"] == 0 and info["indices"]["v"] == 0, info
+    assert (info["horizontal"], info["total"]) == expected_slides(nb), info
+    assert info["notesPlugin"]
+    assert (info["notes"] > 0) == any(slide_type(c) == "notes" for c in cells), info
+    assert info["images"] == image_outputs(cells), info
+    if has_math(cells):
+        assert page.locator(".reveal .mjx-chtml").count() > 0, "MathJax did not typeset the maths"
+    assert "fetch_helper_functions" not in (site / f"slides/{stem}.slides.html").read_text(), "setup cell in slides"
+    # Step through every slide and fragment, as a lecture would: the slide-change
+    # handlers (MathJax re-rendering, scrolling tall slides) must not fail either.
+    reached_end = page.evaluate(
+        """() => new Promise(resolve => require([document.querySelector('link[href$="dist/reveal.css"]')
+                .getAttribute('href').replace(/\\.css$/, '.js')], Reveal => {
+            for (let step = 0; step < 5000 && !(Reveal.isLastSlide() && !Reveal.availableFragments().next); step++) {
+                Reveal.next();
+            }
+            resolve(Reveal.isLastSlide());
+        }))"""
+    )
+    _wait_for_mathjax(page)
+    assert reached_end
+    assert problems == []
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_course_page(open_page, site, stem):
+    nb = notebook(stem)
+    page, problems = open_page(f"pages/{stem}.html")
+    _wait_for_mathjax(page)
+    images = page.evaluate(
+        "() => [...document.images].map(i => ({data: i.src.startsWith('data:image/'), loaded: i.complete && i.naturalWidth > 0}))"
+    )
+    assert page.locator(".jp-Notebook .jp-Cell").count() == len(nb.cells) - 1  # all but the setup cell
+    assert images and all(i["data"] and i["loaded"] for i in images), images
+    assert len(images) >= image_outputs(shown_cells(nb)) + 1  # outputs and the badge
+    colab = page.locator('a[href^="https://colab.research.google.com/github/"] img')
+    assert colab.count() == 1 and colab.get_attribute("src").startswith("data:image/svg+xml")
+    if has_math(nb.cells):
+        assert page.locator(".mjx-chtml").count() > 0, "MathJax did not typeset the maths"
+    assert "fetch_helper_functions" not in (site / f"pages/{stem}.html").read_text(), "setup cell on the page"
+    assert problems == []
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_marp_deck(open_page, site, stem):
+    nb = notebook(stem)
+    page, problems = open_page(f"marp/{stem}/{stem}.html")
+    page.wait_for_selector("svg[data-marpit-svg]", timeout=TIMEOUT_MS)
+    pages = page.locator("svg[data-marpit-svg]").count()
+    images = page.evaluate("() => [...document.images].map(i => i.complete && i.naturalWidth > 0)")
+    figures = [p for p in (site / "marp" / stem).iterdir() if p.suffix in (".png", ".jpg", ".svg")]
+    assert pages == expected_slides(nb)[1]
+    assert len(figures) >= image_outputs(shown_cells(nb)) and all(images) and len(images) >= len(figures)
+    assert "fetch_helper_functions" not in (site / "marp" / stem / f"{stem}.md").read_text()
+    assert problems == []
+
+
+def test_index(open_page, site):
+    page, problems = open_page("index.html")
+    rows = page.eval_on_selector_all(
+        "ol.notebooks > li", "items => items.map(li => [...li.querySelectorAll('a')].map(a => a.getAttribute('href')))"
+    )
+    assert [links[0] for links in rows] == [f"pages/{stem}.html" for stem in STEMS]  # syllabus order
+    assert all(len(links) == 4 for links in rows)
+    for links in rows:
+        for href in links:
+            assert (site / href).is_file(), href
+    assert problems == []
+
+
+REMOTE_FETCH = re.compile(
+    r"""(?:\b(?:src|srcset|poster|data)\s*=\s*["']?\s*|<link\b[^>]*\bhref\s*=\s*["']?\s*|url\(\s*["']?|"""
+    r"""@import\s+["']?|\bimport\s*\(\s*["']|\bfrom\s+["']|\brequire\(\s*\[?\s*["'])(?:https?:)?//""",
+    re.I,
+)
+
+
+def test_no_remote_reference_in_html(site):
+    """Also what no page load triggers (speaker view, later slides): nothing that fetches remotely."""
+    found = {}
+    for path in sorted(site.rglob("*.html")):
+        if "assets" not in path.relative_to(site).parts:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            hits = [text[max(0, m.start() - 40) : m.end() + 60] for m in REMOTE_FETCH.finditer(text)]
+            if hits:
+                found[str(path.relative_to(site))] = hits
+    assert found == {}
+
+
+def test_harness_catches_remote_requests_and_console_errors(open_page, site):
+    """The checks above would see a CDN script and a console error."""
+    probe = site / "probe_remote.html"
+    probe.write_text(
+        '<!DOCTYPE html><html><head><script src="https://cdn.jsdelivr.net/npm/requirejs@2.3.7/require.js"></script>'
+        '</head><body><script>console.error("boom")</script></body></html>'
+    )
+    try:
+        _, problems = open_page(probe.name)
+    finally:
+        probe.unlink()
+    assert any(p.startswith("remote request: https://cdn.jsdelivr.net/") for p in problems), problems
+    assert any("console error: boom" in p for p in problems), problems
+
+
+def test_mathjax_typesets_offline(open_page, site):
+    """The trimmed MathJax copy has every file its TeX configuration loads."""
+    probe = site / "pages" / "probe_mathjax.html"
+    probe.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        '<script src="../assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"></script>'
+        '<script type="text/x-mathjax-config">MathJax.Hub.Config({tex2jax: {inlineMath: [["$", "$"]]}});</script>'
+        "</head><body><p>$\\hat{y} = \\mathrm{softmax}(Wx + b)$</p>"
+        "<p>$$\\mathcal{L} = -\\sum_{i=1}^{10} y_i \\log \\hat{y}_i$$</p></body></html>"
+    )
+    try:
+        page, problems = open_page(f"pages/{probe.name}")
+        _wait_for_mathjax(page)
+        rendered = page.locator(".mjx-math").count()
+    finally:
+        probe.unlink()
+    assert rendered == 2
+    assert problems == []
