@@ -1,0 +1,356 @@
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.0/notebooks/01_dataloaders.ipynb)
+
+# %% tags=["colab-setup"]
+# Setup: makes helper_functions.py importable. Only inside Google Colab, it first
+# installs what Colab lacks and downloads helper_functions.py from the course.
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+HELPERS_URL = "https://raw.githubusercontent.com/pytorch-cv-course/pytorch-computer-vision/v1.0/helper_functions.py"
+
+
+def fetch_helper_functions(url: str, dest: Path = Path("helper_functions.py")) -> Path:
+    """Download helper_functions.py, refusing anything that is not that Python file."""
+    with urllib.request.urlopen(url, timeout=30) as response:  # raises HTTPError on a 404
+        text = response.read().decode("utf-8", errors="replace")
+    if text.lstrip().startswith("<") or "def accuracy_fn" not in text:
+        raise RuntimeError(f"{url} did not return the course's helper_functions.py; it starts with {text[:80]!r}")
+    compile(text, str(dest), "exec")  # a truncated download fails here, not at import
+    partial = dest.with_suffix(".part")
+    partial.write_text(text)
+    partial.replace(dest)  # never leave half a file at the real path
+    return dest
+
+
+if "google.colab" in sys.modules and not Path("helper_functions.py").exists():
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mlxtend>=0.19", "torchmetrics"], check=True)
+    fetch_helper_functions(HELPERS_URL)
+
+# Locally the notebooks run from notebooks/, one folder below helper_functions.py.
+for folder in (Path.cwd(), Path.cwd().parent):
+    if (folder / "helper_functions.py").is_file():
+        sys.path.insert(0, str(folder))
+        break
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 01. DataLoaders: feeding data in mini-batches
+#
+# In notebook 00 we loaded FashionMNIST as two `Dataset`s: 60,000 training and
+# 10,000 test images that we can index one at a time. A model, however, learns
+# from **batches** of images. This notebook wraps each dataset in a
+# `torch.utils.data.DataLoader`, which cuts it into mini-batches, shuffles it and
+# hands the batches to the training loop.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Contents
+#
+# 1. [Why mini-batches](#1.-Why-mini-batches)
+# 2. [Loading the datasets](#2.-Loading-the-datasets)
+# 3. [Creating the DataLoaders](#3.-Creating-the-DataLoaders)
+# 4. [How many batches](#4.-How-many-batches)
+# 5. [Inside a batch](#5.-Inside-a-batch)
+# 6. [Shuffling and reproducibility](#6.-Shuffling-and-reproducibility)
+# 7. [One sample from a batch](#7.-One-sample-from-a-batch)
+# 8. [Summary](#Summary)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. Why mini-batches
+#
+# Gradient descent could in principle look at *all* 60,000 images, compute one
+# gradient and take one step. In practice we use small **mini-batches** instead:
+#
+# - **Memory.** The whole training set as `float32` is about 188 MB, before the
+#   model stores any intermediate results (activations) for the backward pass.
+#   With bigger images or models that no longer fits on a GPU; a batch always does.
+# - **More updates.** One pass over the data (an **epoch**) with batches of 32
+#   gives 1,875 small gradient steps instead of a single big one. Each step uses a
+#   noisy estimate of the gradient, but many cheap, slightly noisy steps usually
+#   beat one exact step.
+#
+# The **batch size** is a hyperparameter. 32 is a good default to start from;
+# powers of two (32, 64, 128, ...) are common because they suit hardware well.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. Loading the datasets
+#
+# Every notebook in this course runs on its own, so we load the data again exactly
+# as in notebook 00.
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+from torch.utils.data import DataLoader
+from torchvision import datasets
+from torchvision.transforms import ToTensor
+
+from helper_functions import prepare_fashion_mnist, set_seeds
+
+data_root = prepare_fashion_mnist()  # makes sure the files are in data/ (offline or online)
+
+train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
+test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
+class_names = train_data.classes
+
+print(f"Training images: {len(train_data)}, test images: {len(test_data)}")
+print(f"Classes: {class_names}")
+
+# %% [markdown]
+# How big would the whole training set be as one tensor, compared with one batch?
+
+# %%
+bytes_per_image = 1 * 28 * 28 * 4  # channels * height * width * 4 bytes per float32
+print(f"All training images: {len(train_data) * bytes_per_image / 1e6:.1f} MB")
+print(f"One batch of 32:     {32 * bytes_per_image / 1e3:.1f} kB")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Creating the DataLoaders
+#
+# A `DataLoader` takes a `Dataset` and a few options:
+#
+# - `batch_size`: how many samples go into each batch.
+# - `shuffle`: whether to visit the samples in a new random order every epoch.
+
+# %%
+BATCH_SIZE = 32
+
+train_dataloader = DataLoader(
+    train_data,
+    batch_size=BATCH_SIZE,
+    shuffle=True,  # a new random order every epoch
+)
+
+test_dataloader = DataLoader(
+    test_data,
+    batch_size=BATCH_SIZE,
+    shuffle=False,  # always the same order
+)
+
+print(f"train_dataloader: batches of {train_dataloader.batch_size} from {len(train_dataloader.dataset)} images")
+print(f"test_dataloader:  batches of {test_dataloader.batch_size} from {len(test_dataloader.dataset)} images")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why shuffle the training data but not the test data?
+#
+# - **Training:** if the samples came in a fixed order, say all sneakers first, a
+#   batch would hold just one class and each step would drag the model towards
+#   that class. Even in a well-mixed file, a fixed order means the same 32 images
+#   share a batch in every epoch. Shuffling gives every epoch new, varied batches,
+#   so the gradient steps are more representative of the whole dataset.
+# - **Testing:** the model does not learn from test batches, so their order cannot
+#   change the result: accuracy over all 10,000 images is the same in any order.
+#   A fixed order makes runs reproducible and comparable: prediction number `i`
+#   always belongs to `test_data[i]`, which we rely on later for the confusion
+#   matrix and for comparing models image by image.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. How many batches
+#
+# `len()` of a DataLoader is the number of batches per epoch.
+
+# %%
+print(f"Length of train_dataloader: {len(train_dataloader)} batches of {BATCH_SIZE}")
+print(f"Length of test_dataloader:  {len(test_dataloader)} batches of {BATCH_SIZE}")
+
+# %% [markdown]
+# - Training: 60,000 / 32 = 1,875 exactly, so every batch is full.
+# - Test: 10,000 / 32 = 312.5. The DataLoader rounds **up**,
+#   `ceil(10000 / 32) = 313`: 312 full batches plus a last one with the
+#   remaining 10,000 - 312 * 32 = 16 images.
+#
+# Let's check by running through the whole test DataLoader and looking at the
+# final batch:
+
+# %%
+batch_sizes = [images.shape[0] for images, labels in test_dataloader]
+
+print(f"Batches seen: {len(batch_sizes)}")
+print(f"Full batches of {BATCH_SIZE}: {batch_sizes.count(BATCH_SIZE)}")
+print(f"Size of the last batch: {batch_sizes[-1]}")
+print(f"Images seen in total: {sum(batch_sizes)}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# With `drop_last=True` the DataLoader throws away an incomplete last batch:
+
+# %%
+test_dataloader_drop_last = DataLoader(test_data, batch_size=BATCH_SIZE, shuffle=False, drop_last=True)
+print(f"With drop_last=True: {len(test_dataloader_drop_last)} batches, "
+      f"{len(test_dataloader_drop_last) * BATCH_SIZE} of {len(test_data)} images used")
+
+# %% [markdown]
+# > **Note:** Never drop test images: every one of them should count towards the
+# > score. `drop_last=True` is occasionally useful for *training*, for example when
+# > a layer such as batch normalisation misbehaves on a tiny last batch.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Inside a batch
+#
+# A DataLoader is an *iterable*: a `for` loop over it yields one batch per step,
+# as a pair `(images, labels)`. To look at just one batch, we make an iterator with
+# `iter()` and take its first item with `next()`.
+#
+# Because the training DataLoader shuffles, which images come first is random. We
+# seed right before `iter()` (section 6 explains why exactly there), so you see
+# the same batch as in the stored output.
+
+# %%
+set_seeds(42)
+train_features_batch, train_labels_batch = next(iter(train_dataloader))
+
+print(f"Images: shape {train_features_batch.shape}, dtype {train_features_batch.dtype}")
+print(f"Labels: shape {train_labels_batch.shape}, dtype {train_labels_batch.dtype}")
+
+# %% [markdown]
+# - Images `[32, 1, 28, 28]`: **NCHW**, 32 images of 1 channel and 28x28 pixels.
+#   The DataLoader stacked 32 of the `[1, 28, 28]` tensors from the dataset.
+# - Labels `[32]`: one integer class index (`int64`) per image.
+#
+# The labels of this batch are a mix of classes, as shuffling promised:
+
+# %%
+print(train_labels_batch.tolist())
+print([class_names[i] for i in train_labels_batch[:6]])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# All 32 images of the batch:
+
+# %%
+fig, axes = plt.subplots(4, 8, figsize=(12, 6.8))
+for ax, img, lbl in zip(axes.flat, train_features_batch, train_labels_batch):
+    ax.imshow(img.squeeze(), cmap="gray")
+    ax.set_title(class_names[lbl], fontsize=9)
+    ax.axis("off")
+fig.suptitle("The first training batch (seed 42)")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Shuffling and reproducibility
+#
+# Each time you call `iter()` on the training DataLoader, a new epoch starts with a
+# fresh random order. Without a seed, two epochs begin with different batches:
+
+# %%
+first_epoch_labels = next(iter(train_dataloader))[1]
+second_epoch_labels = next(iter(train_dataloader))[1]
+print(f"Epoch A starts with labels {first_epoch_labels[:10].tolist()}")
+print(f"Epoch B starts with labels {second_epoch_labels[:10].tolist()}")
+
+# %% [markdown]
+# (These two are reproducible too, but only because we seeded once in section 5
+# and ran exactly the same code since.)
+#
+# Where does the random order come from? When no `generator` is passed, the
+# DataLoader draws the seed for each epoch's order from **PyTorch's global random
+# number generator** when the epoch starts, that is, when you call `iter()` and
+# ask for the first batch. Anything else that uses
+# that generator in between (creating a model, `torch.rand`, a dropout layer, ...)
+# changes which order you get. So seed *right before* `iter()`:
+
+# %%
+set_seeds(42)
+labels_run_1 = next(iter(train_dataloader))[1]
+
+set_seeds(42)
+_ = torch.rand(3)  # any other use of the global generator...
+labels_run_2 = next(iter(train_dataloader))[1]
+
+set_seeds(42)
+labels_run_3 = next(iter(train_dataloader))[1]
+
+for name, labels in [("1: seed, iter()", labels_run_1),
+                     ("2: seed, torch.rand, iter()", labels_run_2),
+                     ("3: seed, iter()", labels_run_3)]:
+    print(f"Run {name:28} {labels[:10].tolist()}")
+print(f"Run 1 == run 3? {torch.equal(labels_run_1, labels_run_3)}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Giving the DataLoader its own generator
+#
+# The more robust way is to hand the DataLoader its own seeded
+# `torch.Generator`. Its shuffling then no longer depends on the global
+# generator, so other random calls cannot disturb it:
+
+# %%
+loader_a = DataLoader(train_data, batch_size=BATCH_SIZE, shuffle=True,
+                      generator=torch.Generator().manual_seed(42))
+loader_b = DataLoader(train_data, batch_size=BATCH_SIZE, shuffle=True,
+                      generator=torch.Generator().manual_seed(42))
+
+labels_a = next(iter(loader_a))[1]
+_ = torch.rand(3)  # uses the global generator, not loader_b's
+labels_b = next(iter(loader_b))[1]
+
+print(f"loader_a starts with {labels_a[:10].tolist()}")
+print(f"loader_b starts with {labels_b[:10].tolist()}")
+print(f"Identical batches? {torch.equal(labels_a, labels_b)}")
+
+# %% [markdown]
+# Each loader still shuffles differently from epoch to epoch: its generator moves
+# on every time `iter()` is called, in the same sequence in every run.
+#
+# The test DataLoader needs no seed at all: with `shuffle=False` its first batch
+# is always the first 32 test images.
+
+# %%
+test_labels_batch = next(iter(test_dataloader))[1]
+print(f"First test batch labels: {test_labels_batch[:10].tolist()}")
+print(f"test_data.targets[:10]:  {test_data.targets[:10].tolist()}")
+print(f"Same order as the dataset? {torch.equal(test_labels_batch, test_data.targets[:BATCH_SIZE])}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. One sample from a batch
+#
+# Inside a batch, each sample is still the image and label we know from the
+# dataset. Let's pick one at random from the batch of section 5 (seeded, so it is
+# the same one every time) and check that nothing changed along the way.
+
+# %%
+set_seeds(42)
+random_idx = torch.randint(0, len(train_features_batch), size=(1,)).item()
+img, label = train_features_batch[random_idx], train_labels_batch[random_idx]
+
+print(f"Picked sample {random_idx} of the batch")
+print(f"Image shape: {img.shape}")
+print(f"Label: {label.item()} ({class_names[label]}), label shape: {label.shape}")
+
+fig, ax = plt.subplots(figsize=(3, 3))
+ax.imshow(img.squeeze(), cmap="gray")
+ax.set_title(class_names[label])
+ax.axis("off")
+plt.show()
+
+# %% [markdown]
+# The image is `[1, 28, 28]` again, and the label is a 0-dimensional tensor (a
+# single number; `label.item()` turns it into a plain Python `int`).
+#
+# > **Tip:** `DataLoader` has more options you'll meet in bigger projects:
+# > `num_workers` loads batches in background processes while the model trains,
+# > and `pin_memory=True` speeds up copying batches to a GPU. For FashionMNIST on a
+# > laptop the defaults are fine.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - A `DataLoader` turns a `Dataset` into an iterable of **mini-batches**: less
+#   memory per step and many more gradient updates per epoch.
+# - `BATCH_SIZE = 32`: 60,000 / 32 = **1,875** training batches; ceil(10,000 / 32) =
+#   **313** test batches, the last holding 16 images (`drop_last=True` would drop it).
+# - A batch is a pair: images `[32, 1, 28, 28]` (NCHW) and labels `[32]`.
+# - `shuffle=True` for training, so every epoch sees new, mixed batches;
+#   `shuffle=False` for testing, so results are reproducible and line up with
+#   `test_data`.
+# - Shuffling uses PyTorch's global random generator when `iter()` is called:
+#   call `set_seeds(42)` right before it, or pass the DataLoader its own
+#   `generator=torch.Generator().manual_seed(42)`.
+#
+# **Next:** notebook 02 builds a first model and trains it batch by batch with
+# these DataLoaders.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Extra-curriculum
+#
+# - [`torch.utils.data` documentation](https://pytorch.org/docs/stable/data.html): samplers, `collate_fn`, workers.
+# - [Reproducibility in PyTorch](https://pytorch.org/docs/stable/notes/randomness.html): what to seed, including DataLoader workers.

@@ -1,0 +1,495 @@
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.0/notebooks/02_model_0_baseline.ipynb)
+
+# %% tags=["colab-setup"]
+# Setup: makes helper_functions.py importable. Only inside Google Colab, it first
+# installs what Colab lacks and downloads helper_functions.py from the course.
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+HELPERS_URL = "https://raw.githubusercontent.com/pytorch-cv-course/pytorch-computer-vision/v1.0/helper_functions.py"
+
+
+def fetch_helper_functions(url: str, dest: Path = Path("helper_functions.py")) -> Path:
+    """Download helper_functions.py, refusing anything that is not that Python file."""
+    with urllib.request.urlopen(url, timeout=30) as response:  # raises HTTPError on a 404
+        text = response.read().decode("utf-8", errors="replace")
+    if text.lstrip().startswith("<") or "def accuracy_fn" not in text:
+        raise RuntimeError(f"{url} did not return the course's helper_functions.py; it starts with {text[:80]!r}")
+    compile(text, str(dest), "exec")  # a truncated download fails here, not at import
+    partial = dest.with_suffix(".part")
+    partial.write_text(text)
+    partial.replace(dest)  # never leave half a file at the real path
+    return dest
+
+
+if "google.colab" in sys.modules and not Path("helper_functions.py").exists():
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mlxtend>=0.19", "torchmetrics"], check=True)
+    fetch_helper_functions(HELPERS_URL)
+
+# Locally the notebooks run from notebooks/, one folder below helper_functions.py.
+for folder in (Path.cwd(), Path.cwd().parent):
+    if (folder / "helper_functions.py").is_file():
+        sys.path.insert(0, str(folder))
+        break
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 02. Model 0: a baseline
+#
+# With the data in mini-batches, we can finally train something. We start with the
+# simplest model that could possibly work: flatten each picture into a row of 784
+# numbers and feed it through two linear layers.
+#
+# That model is our **baseline**. Every model that comes later has to beat its
+# score to justify being more complicated. Along the way we write the training and
+# testing loop that all later models reuse, and we time it.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Contents
+#
+# 1. [The data and the DataLoaders](#1.-The-data-and-the-DataLoaders)
+# 2. [Flattening an image with nn.Flatten](#2.-Flattening-an-image-with-nn.Flatten)
+# 3. [Building Model 0](#3.-Building-Model-0)
+# 4. [Loss function, optimizer and accuracy](#4.-Loss-function,-optimizer-and-accuracy)
+# 5. [Timing an experiment](#5.-Timing-an-experiment)
+# 6. [The training and testing loop, step by step](#6.-The-training-and-testing-loop,-step-by-step)
+# 7. [Training Model 0 for 3 epochs](#7.-Training-Model-0-for-3-epochs)
+# 8. [Evaluating Model 0 with eval_model](#8.-Evaluating-Model-0-with-eval_model)
+# 9. [Summary](#Summary)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. The data and the DataLoaders
+#
+# Each notebook of the course runs on its own, so we load FashionMNIST again
+# and rebuild the two DataLoaders from notebook 01: batches of 32, the training
+# batches shuffled, the test batches in a fixed order.
+#
+# The training DataLoader gets **its own random generator**, seeded with 42. Its
+# shuffled order then depends on nothing else in the notebook, so every run sees
+# exactly the same batches and prints exactly the same numbers.
+
+# %%
+from timeit import default_timer as timer
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+from torchvision import datasets
+from torchvision.transforms import ToTensor
+from tqdm import tqdm
+
+from helper_functions import accuracy_fn, prepare_fashion_mnist, print_train_time, set_seeds
+
+data_root = prepare_fashion_mnist()
+train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
+test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
+class_names = train_data.classes
+
+BATCH_SIZE = 32
+train_dataloader = DataLoader(
+    train_data,
+    batch_size=BATCH_SIZE,
+    shuffle=True,
+    generator=torch.Generator().manual_seed(42),  # the same shuffled order on every run
+)
+test_dataloader = DataLoader(test_data, batch_size=BATCH_SIZE, shuffle=False)
+
+print(f"Training: {len(train_data)} images in {len(train_dataloader)} batches of {BATCH_SIZE}")
+print(f"Testing:  {len(test_data)} images in {len(test_dataloader)} batches")
+print(f"Classes:  {class_names}")
+
+# %% [markdown]
+# 60,000 divides evenly by 32, so every training batch is full. 10,000 does not:
+# the test set ends with a smaller batch. Keep that in mind, it matters when we
+# average the loss in section 6.
+
+# %%
+print(f"Last test batch: {len(test_data) - (len(test_dataloader) - 1) * BATCH_SIZE} images")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. Flattening an image with `nn.Flatten`
+#
+# A linear layer (`nn.Linear`) takes a **vector** of features per sample. Our
+# images are grids of shape `[1, 28, 28]` (colour channels, height, width).
+# `nn.Flatten()` unrolls everything after the first dimension into one long row.
+#
+# Like every layer in `torch.nn`, a flatten layer is a module: call it on a tensor
+# and it returns the transformed tensor. Let's try it on one image.
+
+# %%
+flatten_model = nn.Flatten()
+
+image, label = train_data[0]  # one sample: [colour_channels, height, width]
+flattened = flatten_model(image)
+
+print(f"Before flattening: {image.shape} -> [colour_channels, height, width]")
+print(f"After flattening:  {flattened.shape} -> [colour_channels, height * width]")
+
+# %% [markdown]
+# `nn.Flatten()` keeps the first dimension and merges the rest (`start_dim=1`). For
+# a single image that first dimension is the colour channel. In training, the
+# first dimension is the **batch**, so a batch of 32 images becomes 32 rows of 784
+# pixel values, one row per image:
+
+# %%
+image_batch, label_batch = next(iter(test_dataloader))  # the test loader: no shuffling involved
+print(f"Batch before: {image_batch.shape}")
+print(f"Batch after:  {flatten_model(image_batch).shape}")
+
+# %% [markdown]
+# > **Note:** flattening throws away the information of which pixel sits next to
+# > which. The model sees 784 separate numbers; a pixel's neighbours are just other
+# > columns. Keep this in mind: notebook 04 brings a model that looks at
+# > neighbourhoods of pixels.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Building Model 0
+#
+# Model 0 is a subclass of `nn.Module` with three layers in an `nn.Sequential`:
+#
+# 1. `nn.Flatten()`: `[N, 1, 28, 28]` to `[N, 784]`
+# 2. `nn.Linear(784, hidden_units)`: 784 pixel values in, `hidden_units` numbers out
+# 3. `nn.Linear(hidden_units, 10)`: one output (a **logit**) per class
+#
+# The three sizes are constructor arguments, so we can build differently sized
+# versions of the same design.
+
+# %%
+class FashionMNISTModelV0(nn.Module):
+    """Model 0, the baseline: flatten the image, then two linear layers."""
+
+    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
+        super().__init__()
+        self.layer_stack = nn.Sequential(
+            nn.Flatten(),  # [N, 1, 28, 28] -> [N, 784]
+            nn.Linear(in_features=input_shape, out_features=hidden_units),
+            nn.Linear(in_features=hidden_units, out_features=output_shape),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layer_stack(x)
+
+
+# %% [markdown]
+# > **Note:** `FashionMNISTModelV0` now lives in `helper_functions.py`, exactly as
+# > written above (a test of the course checks that the two are identical). From
+# > here on we import it from there instead of defining it again, starting now:
+
+# %%
+from helper_functions import FashionMNISTModelV0
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The arguments we pick:
+#
+# - `input_shape=784`: one input feature per pixel (28 x 28).
+# - `hidden_units=10`: a small hidden layer keeps the model fast; try other values later.
+# - `output_shape=len(class_names)`: ten classes, so ten logits.
+#
+# The layers start with random weights, so we seed the random generators right
+# before building the model. With the same seed, you get the same starting weights
+# as this notebook.
+#
+# We keep Model 0 on the **CPU** on purpose. It is our reference point: notebook 03
+# trains a model on whatever accelerator is available and compares the times.
+
+# %%
+set_seeds(42)
+model_0 = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=len(class_names)).to("cpu")
+model_0
+
+# %% [markdown]
+# How many numbers does the model learn? Each linear layer has a weight matrix and
+# a bias vector:
+
+# %%
+for name, param in model_0.named_parameters():
+    print(f"{name:<22} {str(list(param.shape)):<10} {param.numel():>5} values")
+print(f"Total: {sum(p.numel() for p in model_0.parameters())} parameters")
+
+# %% [markdown]
+# A quick check that the shapes line up: one batch in, one row of ten logits per
+# image out. The model is untrained, so the logits are meaningless for now.
+
+# %%
+with torch.inference_mode():
+    batch_logits = model_0(image_batch)
+print(f"Input {image_batch.shape} -> output {batch_logits.shape}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Loss function, optimizer and accuracy
+#
+# We have ten classes, which makes this **multi-class classification**:
+#
+# - **Loss function:** `nn.CrossEntropyLoss()`. It takes the raw logits and the
+#   true labels; it applies softmax internally, so the model needs no softmax layer.
+# - **Optimizer:** `torch.optim.SGD` (stochastic gradient descent) over the model's
+#   parameters, with a learning rate of `0.1`.
+# - **Metric:** `accuracy_fn(y_true, y_pred)` from `helper_functions.py`: the
+#   percentage of predicted labels that equal the true labels.
+#
+# The loss is what the optimizer minimises; accuracy is what we humans read.
+
+# %%
+loss_fn = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(params=model_0.parameters(), lr=0.1)
+
+# %% [markdown]
+# `accuracy_fn` wants predicted **labels**, not logits. The label a model predicts
+# is the index of its largest logit, `argmax(dim=1)`:
+
+# %%
+batch_preds = batch_logits.argmax(dim=1)
+print(f"First predicted labels: {batch_preds[:8].tolist()}")
+print(f"First true labels:      {label_batch[:8].tolist()}")
+print(f"Accuracy of the untrained model on this batch: {accuracy_fn(label_batch, batch_preds):.2f}%")
+
+# %% [markdown]
+# An untrained model guesses, and with ten classes a guess is right about one time
+# in ten. Its loss tells the same story: for a model that spreads its belief
+# evenly over ten classes, cross-entropy is ln(10), about 2.30.
+
+# %%
+print(f"Loss of the untrained model on this batch: {loss_fn(batch_logits, label_batch).item():.4f}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Timing an experiment
+#
+# Accuracy is not the only thing worth measuring: how long training takes decides
+# how many experiments you can run in a day. We time with
+# `timeit.default_timer`, Python's most precise clock for measuring durations:
+# read it before and after, and subtract.
+#
+# `print_train_time(start, end, device)` from `helper_functions.py` does the
+# subtraction for us: it prints the seconds between `start` and `end`, says which
+# device did the work, and returns the seconds so we can compare runs later.
+#
+# A tiny experiment to see it work: 100 forward passes of one batch.
+
+# %%
+start_time = timer()
+with torch.inference_mode():
+    for _ in range(100):
+        model_0(image_batch)
+end_time = timer()
+_ = print_train_time(start=start_time, end=end_time, device="cpu")
+
+# %% [markdown]
+# > **Note:** the time you see depends on your machine and on what else it is
+# > doing, so it changes from run to run. Everything else this notebook prints is
+# > the same on every run.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. The training and testing loop, step by step
+#
+# The loop is the one you know from earlier notebooks, with one new level: the data
+# now arrives in batches, so each epoch has an inner loop over the batches.
+#
+# **For each epoch:**
+#
+# 1. **Train.** Put the model in training mode (`model.train()`). For each batch `X, y`:
+#    1. forward pass: `y_logits = model(X)`
+#    2. loss for this batch: `loss = loss_fn(y_logits, y)`
+#    3. clear old gradients: `optimizer.zero_grad()`
+#    4. backpropagation: `loss.backward()`
+#    5. update the weights: `optimizer.step()`
+#    6. add this batch's loss and accuracy to the epoch's totals
+# 2. **Test.** Put the model in evaluation mode (`model.eval()`) and, inside
+#    `torch.inference_mode()`, do the forward pass and add up loss and accuracy for
+#    each test batch. No gradients, no optimizer.
+# 3. **Report** the epoch's average loss and accuracy.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why the optimizer steps once per batch
+#
+# This is **mini-batch gradient descent**. Each batch gives a gradient computed
+# from 32 images: a noisy but cheap estimate of the gradient over the whole
+# training set. Stepping after every batch means 1,875 small weight updates per
+# epoch instead of one big update after all 60,000 images. The model improves
+# throughout the epoch, and no step needs the whole dataset in memory.
+#
+# `optimizer.zero_grad()` comes first in every step because PyTorch **adds** new
+# gradients to the ones already stored. Without it, each step would also apply the
+# gradients of every earlier batch.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why the loss is averaged per batch
+#
+# `nn.CrossEntropyLoss()` returns the **mean** loss over the samples in a batch
+# (its default `reduction="mean"`). Averaging keeps the size of the gradient
+# independent of the batch size, so a learning rate of 0.1 means the same with
+# batches of 32 or of 64. Here is the same number computed both ways on our batch:
+
+# %%
+per_sample_losses = nn.CrossEntropyLoss(reduction="none")(batch_logits, label_batch)
+print(f"One loss per image:           {per_sample_losses.shape}")
+print(f"Their mean:                   {per_sample_losses.mean().item():.4f}")
+print(f"loss_fn (reduction='mean'):   {loss_fn(batch_logits, label_batch).item():.4f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# To report **one** loss for the whole epoch we want the mean over all images. A
+# batch's mean loss covers `len(y)` images, so we multiply it by `len(y)` before
+# adding it to the total, and divide the total by the number of images at the end.
+# Simply averaging the batch means would give the last test batch (16 images) the
+# same weight as a full batch of 32. Accuracy is averaged the same way.
+#
+# Two more details in the loop below:
+#
+# - `loss.item()` turns the one-number loss tensor into a Python float. Adding the
+#   tensor itself (`train_loss += loss`) would keep a link to the computation graph
+#   of every batch until the end of the epoch, costing memory and time.
+# - A progress bar from `tqdm` shows how far training has got: wrap the epoch
+#   range in `tqdm(...)`.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. Training Model 0 for 3 epochs
+#
+# Three epochs is a short training run: enough to see the model learn, while
+# keeping the notebook quick on a laptop CPU. Here is the whole loop, timed.
+
+# %%
+epochs = 3
+
+train_time_start_on_cpu = timer()
+for epoch in tqdm(range(epochs), desc="Epochs"):
+    ### Training
+    model_0.train()
+    train_loss, train_acc, n_train = 0.0, 0.0, 0
+    for X, y in train_dataloader:
+        # 1. Forward pass
+        y_logits = model_0(X)
+        # 2. Loss of this batch (the mean over its images)
+        loss = loss_fn(y_logits, y)
+        # 3. Clear the gradients of the previous step
+        optimizer.zero_grad()
+        # 4. Backpropagation: compute the gradients
+        loss.backward()
+        # 5. Update the weights, once per batch
+        optimizer.step()
+        # 6. Add to the epoch's totals, weighting the batch by its size
+        train_loss += loss.item() * len(y)
+        train_acc += accuracy_fn(y, y_logits.argmax(dim=1)) * len(y)
+        n_train += len(y)
+    train_loss /= n_train
+    train_acc /= n_train
+
+    ### Testing
+    model_0.eval()
+    test_loss, test_acc, n_test = 0.0, 0.0, 0
+    with torch.inference_mode():
+        for X, y in test_dataloader:
+            test_logits = model_0(X)
+            test_loss += loss_fn(test_logits, y).item() * len(y)
+            test_acc += accuracy_fn(y, test_logits.argmax(dim=1)) * len(y)
+            n_test += len(y)
+    test_loss /= n_test
+    test_acc /= n_test
+
+    print(
+        f"Epoch {epoch} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
+        f"| test loss: {test_loss:.5f}, test acc: {test_acc:.2f}%"
+    )
+train_time_end_on_cpu = timer()
+
+total_train_time_model_0 = print_train_time(
+    start=train_time_start_on_cpu,
+    end=train_time_end_on_cpu,
+    device=str(next(model_0.parameters()).device),
+)
+
+# %% [markdown]
+# The training loss falls every epoch, and after three epochs the model labels
+# about 83% of the test images correctly: not bad for fewer than 8,000 parameters
+# and images it has never seen. The test accuracy wobbles a little from epoch to
+# epoch (it was slightly higher after the second); with so few epochs, that is
+# normal noise.
+#
+# The training time printed above includes the testing after each epoch. On a
+# quiet 2-core CPU it is about 40 seconds. Notebook 03 measures where that time
+# goes and trains the very same model several times faster.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 8. Evaluating Model 0 with `eval_model`
+#
+# We are going to build several models and compare them, so we want to evaluate
+# them all in the same way. `eval_model` runs a model over a DataLoader, exactly
+# like the testing half of our loop, and returns a dictionary:
+#
+# - `model_name`: the class the model was built from
+# - `model_loss`: the mean loss per image
+# - `model_acc`: the accuracy in percent
+#
+# It has a `device` argument too: notebook 03 uses it to evaluate models on a GPU.
+
+# %%
+def eval_model(
+    model: nn.Module,
+    data_loader: torch.utils.data.DataLoader,
+    loss_fn: nn.Module,
+    accuracy_fn=accuracy_fn,
+    device: torch.device | str = "cpu",
+) -> dict[str, str | float]:
+    """Evaluate ``model`` on every batch of ``data_loader``: its class name,
+    mean loss and accuracy (%) per sample."""
+    model.eval()
+    total_loss, total_acc, n_samples = 0.0, 0.0, 0
+    with torch.inference_mode():
+        for X, y in data_loader:
+            X, y = X.to(device), y.to(device)
+            y_logits = model(X)
+            # Weight each batch by its size: the last batch may be smaller.
+            total_loss += loss_fn(y_logits, y).item() * len(y)
+            total_acc += accuracy_fn(y, y_logits.argmax(dim=1)) * len(y)
+            n_samples += len(y)
+    return {
+        "model_name": model.__class__.__name__,  # the class the model was built from
+        "model_loss": total_loss / n_samples,
+        "model_acc": total_acc / n_samples,
+    }
+
+
+# %% [markdown]
+# > **Note:** `eval_model` now lives in `helper_functions.py`, exactly as written
+# > above. From here on the course imports it from there, starting now:
+
+# %%
+from helper_functions import eval_model
+
+model_0_results = eval_model(model=model_0, data_loader=test_dataloader, loss_fn=loss_fn, accuracy_fn=accuracy_fn)
+model_0_results
+
+# %% [markdown]
+# The numbers equal the last epoch's test loss and accuracy: same model, same test
+# data, same averaging.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - **A baseline first.** Model 0 flattens each image into 784 numbers and passes
+#   them through two linear layers (784 → 10 → 10). It is simple, fast, and every
+#   later model is measured against it.
+# - `nn.Flatten()` merges every dimension after the batch dimension into one.
+# - Multi-class classification: `nn.CrossEntropyLoss()` on raw logits,
+#   `torch.optim.SGD(lr=0.1)`, and `accuracy_fn` on `logits.argmax(dim=1)`.
+# - The loop has an inner loop over batches: forward, loss, `zero_grad`,
+#   `backward`, `step` for **every batch** (mini-batch gradient descent).
+# - Each batch's loss is a mean over its images; for an epoch's loss, weight each
+#   batch by its size and divide by the number of images. Use `loss.item()` for
+#   the running total.
+# - Time experiments with `timeit.default_timer` and `print_train_time`.
+# - `eval_model` returns `model_name`, `model_loss` and `model_acc`: one way to
+#   evaluate every model. It and `FashionMNISTModelV0` now live in `helper_functions.py`.
+#
+# **Next:** notebook 03 adds non-linearity (Model 1), runs the code on a GPU when
+# there is one, turns the loop into functions, and makes training much faster.
+
+# %% [markdown]
+# ### Extra-curriculum
+#
+# - Change `hidden_units` to 5 and to 100 and retrain. How do the accuracy and the
+#   training time change?
+# - Train for 5 epochs instead of 3. Does the test accuracy keep improving?
+# - Read the PyTorch documentation of
+#   [`nn.CrossEntropyLoss`](https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html):
+#   what do its `reduction` options do?

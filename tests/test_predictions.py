@@ -1,0 +1,72 @@
+"""make_predictions (notebook 05): prediction probabilities, one row per image."""
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+from helper_functions import build_course_model, make_predictions
+
+
+@pytest.fixture(scope="module")
+def model() -> nn.Module:
+    return build_course_model("model_2", seed=0)
+
+
+@pytest.fixture(scope="module")
+def images() -> list[torch.Tensor]:
+    generator = torch.Generator().manual_seed(0)
+    return [torch.rand(1, 28, 28, generator=generator) for _ in range(6)]
+
+
+def test_one_row_of_probabilities_per_image(model, images):
+    probs = make_predictions(model, images)
+    assert probs.shape == (6, 10)
+    assert probs.dtype == torch.float32 and probs.device.type == "cpu"
+    assert (probs >= 0).all() and (probs <= 1).all()
+    torch.testing.assert_close(probs.sum(dim=1), torch.ones(6))
+
+
+def test_softmax_is_over_the_class_dimension(model, images):
+    model.eval()
+    with torch.inference_mode():
+        logits = model(torch.stack(images))
+    torch.testing.assert_close(make_predictions(model, images), torch.softmax(logits, dim=1))
+    assert torch.equal(make_predictions(model, images).argmax(dim=1), logits.argmax(dim=1))
+
+
+def test_an_image_gets_the_same_probabilities_alone_or_in_a_batch(model, images):
+    """The wrong-dimension bug (softmax over dim=0) makes each row depend on the
+    other images in the batch; the right one does not."""
+    together = make_predictions(model, images)
+    for i, image in enumerate(images):
+        torch.testing.assert_close(make_predictions(model, [image])[0], together[i])
+
+
+def test_accepts_a_tensor_of_images(model, images):
+    batch = torch.stack(images)
+    torch.testing.assert_close(make_predictions(model, batch), make_predictions(model, images))
+
+
+def test_puts_the_model_in_eval_mode_and_tracks_no_gradients(model, images):
+    model.train()
+    probs = make_predictions(model, images)
+    assert not model.training
+    assert not probs.requires_grad
+
+
+def test_empty_data_is_a_clear_error(model):
+    with pytest.raises(ValueError, match="data is empty"):
+        make_predictions(model, [])
+
+
+def test_works_for_the_linear_models(images):
+    for name in ("model_0", "model_1"):
+        assert make_predictions(build_course_model(name), images).shape == (6, 10)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a GPU")
+def test_returns_cpu_tensors_for_a_gpu_model(images):
+    gpu_model = build_course_model("model_2").to("cuda")
+    probs = make_predictions(gpu_model, images, device="cuda")
+    assert probs.device.type == "cpu" and probs.shape == (6, 10)

@@ -1,0 +1,63 @@
+"""Notebooks 05-07 run on their own, as in a fresh Colab session.
+
+The course is copied into a temporary folder with an empty models/ folder, and
+strict nbval runs the notebooks there: where the trained models are missing they
+must be trained the course's way, and every output must still match the stored
+one. The order (06, 07, then 05) makes each notebook meet a different state:
+06 finds no models at all, 07 finds model_2 saved by 06, and 05 finds model_2
+but must train model_0 and model_1 itself.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import COURSE_ROOT
+from helper_functions import prepare_fashion_mnist
+
+NOTEBOOKS = ["06_confusion_matrix.ipynb", "07_save_and_load.ipynb", "05_compare_and_predict.ipynb"]
+
+#: What running the notebooks under nbval needs, besides the data.
+COURSE_FILES = ["helper_functions.py", "pytest.ini", "tests/nbval_sanitize.cfg"] + [
+    f"notebooks/{name}" for name in NOTEBOOKS
+]
+
+#: Training the three models takes a minute or two on a laptop; allow for a busy machine.
+TIMEOUT_S = 1500
+
+
+@pytest.fixture(scope="module")
+def fresh_course(tmp_path_factory) -> Path:
+    """A copy of the course with an empty models/ folder and the prepared data."""
+    prepare_fashion_mnist(COURSE_ROOT / "data")  # no-op when the data is already there
+    root = tmp_path_factory.mktemp("fresh_course")
+    for name in COURSE_FILES:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(COURSE_ROOT / name, root / name)
+    (root / "models").mkdir()
+    (root / "data").mkdir()
+    # The data is read-only input: link it instead of copying 55 MB.
+    (root / "data" / "FashionMNIST").symlink_to(COURSE_ROOT / "data" / "FashionMNIST", target_is_directory=True)
+    return root
+
+
+def test_notebooks_05_to_07_run_without_saved_models(fresh_course: Path):
+    assert list((fresh_course / "models").iterdir()) == []
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *(f"notebooks/{n}" for n in NOTEBOOKS)],
+        cwd=fresh_course,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
+    assert result.returncode == 0, (
+        "strict nbval failed on a fresh copy of the course (no saved models):\n" + result.stdout[-6000:] + result.stderr[-2000:]
+    )
+    saved = sorted(p.name for p in (fresh_course / "models").iterdir())
+    assert saved == sorted(
+        [f"model_{i}.{ext}" for i in range(3) for ext in ("json", "pth")] + ["fashion_mnist_tinyvgg.pth"]
+    ), f"unexpected files in models/: {saved}"

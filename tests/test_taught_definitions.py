@@ -1,0 +1,97 @@
+"""One definition in the shipped code: a function or class that a notebook teaches
+by writing it out must be character-identical to the one in helper_functions.py,
+and from the next cell on the course imports it from there."""
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+import pytest
+
+import helper_functions as hf
+from conftest import COURSE_ROOT
+
+NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
+
+#: notebook (stem) -> the helper_functions definitions it teaches.
+TAUGHT = {
+    "02_model_0_baseline": ["FashionMNISTModelV0", "eval_model"],
+    "03_model_1_and_gpu": [
+        "FashionMNISTModelV1",
+        "train_step",
+        "test_step",
+        "train",
+        "dataset_to_tensors",
+        "make_batch_loader",
+    ],
+    "04_model_2_tinyvgg": ["FashionMNISTModelV2"],
+}
+
+#: The main course's notebooks, where nothing taught may be defined a second time.
+COURSE_NOTEBOOKS = [f"{n:02d}_" for n in range(8)]
+
+CASES = [(stem, name) for stem, names in TAUGHT.items() for name in names]
+
+
+def top_level_definitions(source: str) -> dict[str, list[ast.AST]]:
+    """Every module-level ``def``/``class`` in ``source``, by name."""
+    found: dict[str, list[ast.AST]] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.setdefault(node.name, []).append(node)
+    return found
+
+
+def imports_from_helpers(source: str) -> list[tuple[int, str]]:
+    """``(line, name)`` for each name imported with ``from helper_functions import ...``."""
+    return [
+        (node.lineno, alias.name)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module == "helper_functions"
+        for alias in node.names
+    ]
+
+
+def notebook_source(stem: str) -> str:
+    path = NOTEBOOKS_DIR / f"{stem}.py"
+    if not path.is_file():
+        pytest.skip(f"{path.name} does not exist yet")
+    return path.read_text()
+
+
+@pytest.mark.parametrize("stem, name", CASES, ids=[f"{s[:2]}-{n}" for s, n in CASES])
+def test_taught_definition_equals_the_helper(stem: str, name: str):
+    source = notebook_source(stem)
+    definitions = top_level_definitions(source).get(name, [])
+    assert len(definitions) == 1, f"{stem}.py should define {name} exactly once, found {len(definitions)}"
+    taught = ast.get_source_segment(source, definitions[0])
+    shipped = inspect.getsource(getattr(hf, name)).rstrip("\n")
+    assert taught == shipped, (
+        f"{name} in {stem}.py differs from helper_functions.py: the notebook teaches the code "
+        "that ships, so make them identical"
+    )
+
+
+@pytest.mark.parametrize("stem, name", CASES, ids=[f"{s[:2]}-{n}" for s, n in CASES])
+def test_taught_definition_is_imported_afterwards(stem: str, name: str):
+    """After teaching it, the notebook imports the helper's version for the rest of the course."""
+    source = notebook_source(stem)
+    (definition,) = top_level_definitions(source)[name]
+    later_imports = [line for line, imported in imports_from_helpers(source) if imported == name]
+    assert any(line > definition.lineno for line in later_imports), (
+        f"{stem}.py defines {name} but never imports it from helper_functions afterwards"
+    )
+
+
+def test_nothing_taught_is_defined_twice_in_the_course():
+    """Once a definition lives in helper_functions.py, later notebooks import it."""
+    taught_in = {name: stem for stem, names in TAUGHT.items() for name in names}
+    offenders = []
+    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py")):
+        if not path.name.startswith(tuple(COURSE_NOTEBOOKS)):
+            continue
+        for name in top_level_definitions(path.read_text()):
+            if name in taught_in and taught_in[name] != path.stem:
+                offenders.append(f"{path.name} defines {name} (taught in {taught_in[name]})")
+    assert not offenders, "; ".join(offenders)

@@ -1,0 +1,232 @@
+"""The course's data pipeline, training functions and training recipe
+(helper_functions.py, sections "Data pipeline for training" to "The course's
+training recipe"), on real FashionMNIST data but small slices of it."""
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Subset, TensorDataset
+from torchvision import datasets
+from torchvision.transforms import ToTensor
+
+import helper_functions as hf
+from conftest import COURSE_ROOT
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """One CPU thread: these tiny models gain nothing from a second one, and on a
+    busy machine a second thread can make each small operation many times slower."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def data_root():
+    return hf.prepare_fashion_mnist()
+
+
+@pytest.fixture(scope="module")
+def raw_test_set(data_root):
+    """The 10,000 test images as torchvision gives them (PIL images, int labels)."""
+    return datasets.FashionMNIST(data_root, train=False, download=True)
+
+
+@pytest.fixture(scope="module")
+def test_tensors(raw_test_set):
+    return hf.dataset_to_tensors(raw_test_set)
+
+
+def small_slice(tensors: TensorDataset, n: int) -> TensorDataset:
+    images, labels = tensors.tensors
+    return TensorDataset(images[:n], labels[:n])
+
+
+# ---------------------------------------------------------------------------
+# dataset_to_tensors and make_batch_loader
+# ---------------------------------------------------------------------------
+
+
+def test_dataset_to_tensors_equals_to_tensor(data_root, test_tensors):
+    per_sample = datasets.FashionMNIST(data_root, train=False, download=True, transform=ToTensor())
+    images, labels = test_tensors.tensors
+    assert images.shape == (10_000, 1, 28, 28) and images.dtype == torch.float32
+    assert labels.shape == (10_000,) and labels.dtype == torch.int64
+    for i in range(0, 10_000, 97):  # about a hundred samples spread over the set
+        image, label = per_sample[i]
+        assert torch.equal(images[i], image), f"image {i} differs from ToTensor's"
+        assert labels[i].item() == label
+    assert images.min().item() == 0.0 and images.max().item() == 1.0
+
+
+def test_make_batch_loader_matches_the_plain_shuffled_dataloader(data_root, test_tensors):
+    """Same seed, same batches, epoch after epoch, ragged last batch included."""
+    n = 1000  # 31 full batches of 32 and one of 8
+    per_sample = Subset(datasets.FashionMNIST(data_root, train=False, download=True, transform=ToTensor()), range(n))
+    plain = DataLoader(per_sample, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(42))
+    fast = hf.make_batch_loader(small_slice(test_tensors, n), batch_size=32, shuffle=True, seed=42)
+    assert len(fast) == len(plain) == math.ceil(n / 32)
+    for epoch in range(2):
+        pairs = list(zip(plain, fast, strict=True))
+        for (X_plain, y_plain), (X_fast, y_fast) in pairs:
+            assert torch.equal(X_plain, X_fast) and X_plain.dtype == X_fast.dtype
+            assert torch.equal(y_plain, y_fast) and y_plain.dtype == y_fast.dtype
+        assert [len(y_fast) for _, (_, y_fast) in pairs][-1] == 8, f"epoch {epoch}: wrong last batch"
+
+
+def test_make_batch_loader_shapes_and_order(test_tensors):
+    data = small_slice(test_tensors, 100)
+    batches = list(hf.make_batch_loader(data, batch_size=32))
+    assert [tuple(X.shape) for X, _ in batches] == [(32, 1, 28, 28)] * 3 + [(4, 1, 28, 28)]
+    assert torch.equal(torch.cat([y for _, y in batches]), data.tensors[1])  # no shuffle: in order
+    shuffled = torch.cat([y for _, y in hf.make_batch_loader(data, 32, shuffle=True, seed=0)])
+    assert sorted(shuffled.tolist()) == sorted(data.tensors[1].tolist())  # every sample exactly once
+    assert not torch.equal(shuffled, data.tensors[1])
+
+
+# ---------------------------------------------------------------------------
+# train_step, test_step, train, eval_model
+# ---------------------------------------------------------------------------
+
+
+def test_train_step_lowers_the_loss_on_real_images(test_tensors):
+    data = small_slice(test_tensors, 640)
+    loader = hf.make_batch_loader(data, batch_size=32, shuffle=True, seed=0)
+    model = hf.build_course_model("model_0")
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    losses = [hf.train_step(model, loader, loss_fn, optimizer)[0] for _ in range(4)]
+    assert losses[0] > 1.0  # an untrained model starts near ln(10) = 2.3
+    assert all(later < earlier for earlier, later in zip(losses, losses[1:])), losses
+    test_loss, test_acc = hf.test_step(model, hf.make_batch_loader(data, 100), loss_fn)
+    assert test_acc > 60  # it learned something about the images it trained on
+
+
+def test_test_step_weights_each_sample_once_with_a_ragged_last_batch(test_tensors):
+    data = small_slice(test_tensors, 100)  # batches of 32, 32, 32 and 4
+    model = hf.build_course_model("model_0")
+    loss_fn = nn.CrossEntropyLoss()
+    images, labels = data.tensors
+    with torch.inference_mode():
+        logits = model(images)
+    whole_loss = loss_fn(logits, labels).item()
+    whole_acc = hf.accuracy_fn(labels, logits.argmax(dim=1))
+
+    loss, acc = hf.test_step(model, hf.make_batch_loader(data, batch_size=32), loss_fn)
+    assert loss == pytest.approx(whole_loss, rel=1e-5)
+    assert acc == pytest.approx(whole_acc)
+    # Averaging the four batch means instead would count the last 4 images 8 times too much.
+    batch_means = [loss_fn(logits[i : i + 32], labels[i : i + 32]).item() for i in range(0, 100, 32)]
+    assert sum(batch_means) / 4 != pytest.approx(whole_loss, rel=1e-5)
+
+    results = hf.eval_model(model, hf.make_batch_loader(data, batch_size=32), loss_fn)
+    assert results == {"model_name": "FashionMNISTModelV0", "model_loss": loss, "model_acc": acc}
+
+
+def test_train_step_averages_per_sample_too(test_tensors):
+    """With lr=0 nothing changes, so the training loss must equal the whole-set loss."""
+    data = small_slice(test_tensors, 100)
+    model = hf.build_course_model("model_1")
+    loss_fn = nn.CrossEntropyLoss()
+    with torch.inference_mode():
+        whole_loss = loss_fn(model(data.tensors[0]), data.tensors[1]).item()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.0)
+    loss, _ = hf.train_step(model, hf.make_batch_loader(data, batch_size=32), loss_fn, optimizer)
+    assert loss == pytest.approx(whole_loss, rel=1e-5)
+
+
+def test_train_prints_one_line_per_epoch_unless_silent(test_tensors, capsys):
+    data = small_slice(test_tensors, 64)
+    loader = hf.make_batch_loader(data, batch_size=32)
+    loss_fn = nn.CrossEntropyLoss()
+
+    model = hf.build_course_model("model_0")
+    results = hf.train(model, loader, loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2)
+    printed = capsys.readouterr()
+    assert [line.split(" |")[0] for line in printed.out.splitlines()] == ["Epoch 0", "Epoch 1"]
+    assert set(results) == {"train_loss", "train_acc", "test_loss", "test_acc"}
+    assert all(len(values) == 2 for values in results.values())
+
+    model = hf.build_course_model("model_0")
+    hf.train(model, loader, loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2, progress=False)
+    printed = capsys.readouterr()
+    assert printed.out == "" and printed.err == ""
+
+
+# ---------------------------------------------------------------------------
+# The course's models and training recipe
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, n_params", [("model_0", 7960), ("model_1", 7960), ("model_2", 7740)])
+def test_build_course_model_is_seeded(name, n_params):
+    first, second = hf.build_course_model(name), hf.build_course_model(name)
+    assert sum(p.numel() for p in first.parameters()) == n_params
+    for a, b in zip(first.state_dict().values(), second.state_dict().values()):
+        assert torch.equal(a, b)
+    logits = first(torch.zeros(2, 1, 28, 28))
+    assert logits.shape == (2, 10)
+
+
+def test_build_course_model_rejects_unknown_names():
+    with pytest.raises(ValueError, match="model_0"):
+        hf.build_course_model("model_3")
+
+
+def test_train_course_model_is_deterministic(data_root):
+    """One epoch of Model 0, twice: the same weights and the same record."""
+    model_a, record_a = hf.train_course_model("model_0", data_root, epochs=1)
+    model_b, record_b = hf.train_course_model("model_0", data_root, epochs=1)
+    for a, b in zip(model_a.state_dict().values(), model_b.state_dict().values()):
+        assert torch.equal(a, b)
+    assert record_a["model_acc"] == record_b["model_acc"] > 75
+    assert record_a["model_name"] == "FashionMNISTModelV0"
+    assert {"model_loss", "train_time", "device", "epochs"} <= record_a.keys()
+
+
+# ---------------------------------------------------------------------------
+# The benchmark's record
+# ---------------------------------------------------------------------------
+
+
+def test_benchmark_results_have_provenance():
+    """Every recorded run says where, when and how it was measured; a GPU entry
+    exists only if it was measured on a CUDA device."""
+    path = COURSE_ROOT / "scripts" / "benchmark_results.json"
+    if not path.is_file():
+        pytest.skip("no benchmark has been recorded yet")
+    runs = json.loads(path.read_text())["runs"]
+    assert runs, "benchmark_results.json holds no runs"
+    for key, run in runs.items():
+        assert {"device", "device_name", "torch_version", "date", "command", "models", "totals"} <= run.keys()
+        assert key in ("cpu", "cuda") and run["device"] == key
+        assert set(run["models"]) == set(hf.COURSE_MODELS)
+        for entry in run["models"].values():
+            for path_name in ("reference", "course"):
+                assert {"train_time", "model_acc"} <= entry[path_name].keys()
+        totals = run["totals"]
+        assert totals["ratio"] == pytest.approx(totals["course"] / totals["reference"], abs=1e-3)
+
+
+def test_benchmark_keeps_the_runs_of_other_devices(tmp_path):
+    """Recording a CPU run must not touch a recorded GPU run, and vice versa."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("benchmark_training", COURSE_ROOT / "scripts" / "benchmark_training.py")
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    path = tmp_path / "results.json"
+    benchmark.save_run({"device": "cuda", "device_name": "some GPU"}, path)
+    benchmark.save_run({"device": "cpu", "device_name": "first CPU run"}, path)
+    benchmark.save_run({"device": "cpu", "device_name": "second CPU run"}, path)
+    runs = json.loads(path.read_text())["runs"]
+    assert runs == {
+        "cpu": {"device": "cpu", "device_name": "second CPU run"},
+        "cuda": {"device": "cuda", "device_name": "some GPU"},
+    }
