@@ -417,7 +417,9 @@ for memory_format in (torch.contiguous_format, torch.channels_last):
     print(f"{str(memory_format).removeprefix('torch.'):<20} 100 training steps took {step_seconds:.2f} s")
 
 # %% [markdown]
-# PENDING
+# Same model, same batch, same number of steps: on this course's 2-core CPU the
+# channels-last layout took less than half the time. The exact figures vary from
+# run to run and from machine to machine, so time it on yours.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Now the real training: the model seeded with 42 and stored channels-last, the
@@ -454,7 +456,14 @@ model_2_results = eval_model(model=model_2, data_loader=test_loader, loss_fn=los
 model_2_results
 
 # %% [markdown]
-# PENDING
+# Model 2 beats both linear models after the same three epochs: about 87.5% test
+# accuracy against about 83% for Models 0 and 1, because its convolutions look at
+# neighbouring pixels together instead of one long row of numbers.
+#
+# > **Note:** the original version of this course reports about 88% for the same
+# > recipe. Runs that differ only in floating-point details (memory layout, number
+# > of CPU threads, GPU or CPU) end a few tenths of a point apart: the exact
+# > figure is luck of the numerics, the gap to the linear models is not.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -471,7 +480,8 @@ model_2_results
 #   the layers before it: for TinyVGG on 28x28 images, `hidden_units * 7 * 7`.
 # - Channels-last memory layout speeds up convolutions; `train_course_model` uses
 #   it for Model 2. `FashionMNISTModelV2` now lives in `helper_functions.py`.
-# - PENDING
+# - After 3 epochs Model 2 reaches about 87.5% test accuracy, well ahead of the
+#   linear models (about 83%), at the cost of a much longer training time.
 #
 # **Next:** notebook 05 compares the three models side by side and looks at their
 # predictions.

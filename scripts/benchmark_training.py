@@ -32,11 +32,18 @@ import sys
 from pathlib import Path
 from timeit import default_timer as timer
 
-import torch
-from torch import nn
-from torch.utils.data import DataLoader
-from torchvision import datasets
-from torchvision.transforms import ToTensor
+# OpenMP threads that spin while they wait for work steal the CPU from the
+# threads doing the work whenever other programs share the machine, which can
+# make small operations a hundred times slower. Waiting passively changes no
+# result, only how idle threads wait. It must be set before torch is imported;
+# set OMP_WAIT_POLICY yourself to measure another policy.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+from torch.utils.data import DataLoader  # noqa: E402
+from torchvision import datasets  # noqa: E402
+from torchvision.transforms import ToTensor  # noqa: E402
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(COURSE_ROOT))
@@ -148,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 
     print(f"Device: {device} ({device_name(device)}), torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads, {args.epochs} epochs")
+          f"{torch.get_num_threads()} threads (OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}), "
+          f"{args.epochs} epochs")
     models: dict[str, dict] = {}
     for name in args.models:
         reference = reference_run(name, data_root, device, args.epochs)
@@ -182,10 +190,12 @@ def main(argv: list[str] | None = None) -> int:
         "torch_version": torch.__version__.split("+")[0],
         "python_version": platform.python_version(),
         "threads": torch.get_num_threads(),
+        "omp_wait_policy": os.environ["OMP_WAIT_POLICY"],
         "date": datetime.date.today().isoformat(),
         "command": command,
         "epochs": args.epochs,
         "load_average_before": load_before,
+        "load_average_after": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         "models": models,
         "totals": {"reference": total_reference, "course": total_course, "ratio": round(ratio, 4)},
     }
