@@ -186,8 +186,8 @@ plt.show()
 # Which model is "best" depends on what you need: the highest accuracy, the
 # fastest training, or the fastest predictions on a small device.
 #
-# > **Question:** Model 0 trains fastest. When would its lower accuracy be an
-# > acceptable price for that speed?
+# > **Question:** The two linear models are much smaller and cheaper to run than
+# > TinyVGG. When would their lower accuracy be an acceptable price for that?
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. A function that makes predictions
@@ -339,7 +339,8 @@ plot_prediction_grid(
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Model error or data error?
 #
-# Look closely at the red titles above. Some mistakes are the model's fault, but
+# Look closely at the red titles above, and at the images themselves. Would *you*
+# have given the label the dataset gives? Some mistakes are the model's fault, but
 # not all of them:
 #
 # - **Model errors.** The image clearly shows one thing and the model says another,

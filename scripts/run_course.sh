@@ -16,6 +16,11 @@ path = sys.argv[1]
 nb = nbformat.read(path, as_version=4)
 for cell in nb.cells:
     cell.metadata.pop("execution", None)
+# Record jupytext.toml's filters in the notebook too, so that any jupytext command
+# (even one writing to stdout) renders it as exactly its header-less .py file.
+nb.metadata.setdefault("jupytext", {}).update(
+    notebook_metadata_filter="-all", cell_metadata_filter="tags,slideshow,-all"
+)
 nbformat.write(nb, path)
 PY
   echo "[course]   done in $((SECONDS - start)) s"

@@ -28,7 +28,7 @@ COURSE_FILES = ["helper_functions.py", "pytest.ini", "tests/nbval_sanitize.cfg"]
 
 #: Training the three models takes minutes on a 2-core CPU (TinyVGG most of it; one
 #: notebook cell trains it); allow for a busy machine.
-TIMEOUT_S = 1500
+TIMEOUT_S = 2700
 
 
 @pytest.fixture(scope="module")
