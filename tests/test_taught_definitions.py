@@ -26,6 +26,7 @@ TAUGHT = {
         "make_batch_loader",
     ],
     "04_model_2_tinyvgg": ["FashionMNISTModelV2"],
+    "05_compare_and_predict": ["make_predictions"],
 }
 
 #: The main course's notebooks, where nothing taught may be defined a second time.
