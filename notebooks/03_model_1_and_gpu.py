@@ -549,6 +549,20 @@ model_0_results
 # 82.93%: the same starting weights and the same batches give the same model.
 # Only the time is different.
 
+# %% [markdown]
+# Notebooks 05 to 07 need these trained models. Instead of training them again
+# there, we save each one now, with its results, in the course's `models/`
+# folder. `save_course_model` writes `models/model_0.pth` (the weights) and
+# `models/model_0.json` (the results record); notebook 07 shows how saving and
+# loading work.
+
+# %%
+from helper_functions import save_course_model
+
+for name, trained_model, record in (("model_0", model_0, model_0_record), ("model_1", fast_model_1, fast_model_1_record)):
+    saved_path = save_course_model(name, trained_model, record)
+    print(f"Saved {name} to models/{saved_path.name}")
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Model 1 against the baseline
 
@@ -746,6 +760,9 @@ for key, run in recorded.items():
 # %% [markdown]
 # Each cell shows the seconds for 3 epochs with evaluation and the final test
 # accuracy. "ratio" is the course path's total time divided by the reference's.
+# The linear models gain the most: their time went into preparing batches, which
+# the course's path no longer repeats. Model 2 gains less: most of its time is the
+# convolutions themselves, and channels-last is what speeds those up.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why a small model with batches of 32 may not train faster on a GPU
@@ -794,6 +811,7 @@ for key, run in recorded.items():
 #   indexing operation (`make_batch_loader`), `loss.item()`, `inference_mode` and
 #   evaluation batches of 1000 train **the same model** several times faster.
 #   `train_course_model` is that recipe in one function.
+#   Models 0 and 1 are saved in `models/` (`save_course_model`) for notebooks 05 to 07.
 # - **GPUs** pay off when each step has enough work and the data does not have to
 #   be rebuilt and copied for every batch.
 

@@ -66,8 +66,8 @@ for folder in (Path.cwd(), Path.cwd().parent):
 # notebooks 02 to 04 never ran. `load_or_train_course_model` from
 # `helper_functions.py` takes care of that:
 #
-# - if `models/` already holds a trained copy of the model and its results, it
-#   loads them;
+# - if `models/` already holds a trained copy of the model and its results (notebooks
+#   03 and 04 save them there), it loads them;
 # - otherwise it trains the model with the course's recipe (`train_course_model`:
 #   same data, batch size, optimizer, seed and number of epochs as notebooks 02-04)
 #   and saves it in `models/` for next time.

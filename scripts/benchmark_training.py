@@ -32,18 +32,11 @@ import sys
 from pathlib import Path
 from timeit import default_timer as timer
 
-# OpenMP threads that spin while they wait for work steal the CPU from the
-# threads doing the work whenever other programs share the machine, which can
-# make small operations a hundred times slower. Waiting passively changes no
-# result, only how idle threads wait. It must be set before torch is imported;
-# set OMP_WAIT_POLICY yourself to measure another policy.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
-from torch.utils.data import DataLoader  # noqa: E402
-from torchvision import datasets  # noqa: E402
-from torchvision.transforms import ToTensor  # noqa: E402
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+from torchvision import datasets
+from torchvision.transforms import ToTensor
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(COURSE_ROOT))
@@ -155,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 
     print(f"Device: {device} ({device_name(device)}), torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads (OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}), "
+          f"{torch.get_num_threads()} threads (OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}), "
           f"{args.epochs} epochs")
     models: dict[str, dict] = {}
     for name in args.models:
@@ -190,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         "torch_version": torch.__version__.split("+")[0],
         "python_version": platform.python_version(),
         "threads": torch.get_num_threads(),
-        "omp_wait_policy": os.environ["OMP_WAIT_POLICY"],
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "unset"),
         "date": datetime.date.today().isoformat(),
         "command": command,
         "epochs": args.epochs,

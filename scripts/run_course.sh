@@ -1,28 +1,30 @@
 #!/usr/bin/env bash
 # README command 1: set up, get the data, then execute every notebook top to
 # bottom in a fresh kernel, refreshing the outputs stored in notebooks/*.ipynb.
+# Name notebooks to execute only those, in the order given:
+#   bash scripts/run_course.sh notebooks/04_model_2_tinyvgg.py notebooks/05_compare_and_predict.py
 set -euo pipefail
 cd "$(dirname "$0")/.."
+notebooks=("$@")
+if [ ${#notebooks[@]} -eq 0 ]; then
+  notebooks=(notebooks/[0-9][0-9]_*.py)
+fi
+for py in "${notebooks[@]}"; do
+  py="${py%.ipynb}"; py="${py%.py}.py"  # accept NN_name.py or NN_name.ipynb
+  if [ ! -f "$py" ]; then
+    echo "[course] no such notebook: $py (expected notebooks/NN_name.py)" >&2
+    exit 2
+  fi
+done
 bash scripts/setup.sh
-for py in notebooks/[0-9][0-9]_*.py; do
+for py in "${notebooks[@]}"; do
+  py="${py%.ipynb}"; py="${py%.py}.py"
   echo "[course] executing ${py%.py}.ipynb"
   start=$SECONDS
   # Inputs come from the .py file; the .ipynb is rewritten with fresh outputs.
   .venv/bin/jupytext --quiet --to ipynb --set-kernel python3 --execute "$py"
-  # Drop per-cell execution timestamps: they change on every run and say nothing.
-  .venv/bin/python - "${py%.py}.ipynb" <<'PY'
-import sys, nbformat
-path = sys.argv[1]
-nb = nbformat.read(path, as_version=4)
-for cell in nb.cells:
-    cell.metadata.pop("execution", None)
-# Record jupytext.toml's filters in the notebook too, so that any jupytext command
-# (even one writing to stdout) renders it as exactly its header-less .py file.
-nb.metadata.setdefault("jupytext", {}).update(
-    notebook_metadata_filter="-all", cell_metadata_filter="tags,slideshow,-all"
-)
-nbformat.write(nb, path)
-PY
+  # Tidy the stored notebook: no timestamps, stable cell ids, jupytext's filters.
+  .venv/bin/python scripts/tidy_notebook.py "${py%.py}.ipynb"
   echo "[course]   done in $((SECONDS - start)) s"
 done
 echo "[course] all notebooks executed"
