@@ -166,7 +166,7 @@ print(f"Classes: {class_names}")
 # - `test_len`: the number of test samples,
 # - `image_shape`: the shape of one image (`train_data[0]` is an `(image, label)` pair).
 
-# %% tags=["exercise", "nbval-skip", "ex-1"]
+# %% tags=["exercise", "ex-1"]
 train_len = None  # TODO: how many samples are in train_data?
 test_len = None  # TODO: how many samples are in test_data?
 image_shape = None  # TODO: the shape of the first training image
@@ -189,7 +189,7 @@ check_dataset_sizes(globals().get("train_len"), globals().get("test_len"), globa
 # > entries are 16 different indices. Beware of `random.randint(a, b)`: it includes
 # > `b`, so `random.randint(0, len(train_data))` can return an index one past the end.
 
-# %% tags=["exercise", "nbval-skip", "ex-2"]
+# %% tags=["exercise", "ex-2"]
 set_seeds(42)
 sample_idxs = None  # TODO: 16 different random indices into train_data
 sample_images = None  # TODO: their images stacked into one tensor (torch.stack)
@@ -210,7 +210,7 @@ check_random_samples(
 # and create `model_0` with `input_shape=784`, `hidden_units=10` and
 # `output_shape=len(class_names)`.
 
-# %% tags=["exercise", "nbval-skip", "ex-3"]
+# %% tags=["exercise", "ex-3"]
 class BaselineModel(nn.Module):
     def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
         super().__init__()
@@ -246,7 +246,7 @@ check_baseline_model(globals().get("model_0"))
 set_seeds(42)
 baseline_model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
 
-# %% tags=["exercise", "nbval-skip", "ex-4"]
+# %% tags=["exercise", "ex-4"]
 loss_fn = None  # TODO: the loss for multi-class classification
 optimizer = None  # TODO: SGD over baseline_model's parameters, lr=0.1
 
@@ -270,7 +270,7 @@ check_loss_and_optimizer(globals().get("loss_fn"), globals().get("optimizer"), b
 # batch as a Python float**. The check runs your function on a small made-up problem
 # next to a reference loop, from the same starting weights, and compares the results.
 
-# %% tags=["exercise", "nbval-skip", "ex-5"]
+# %% tags=["exercise", "ex-5"]
 def train_one_epoch(model, data_loader, loss_fn, optimizer, device):
     model.train()
     total_loss = 0.0
@@ -307,7 +307,7 @@ curve_loader = make_batch_loader(
     TensorDataset(train_images[:2000], train_labels[:2000]), batch_size=32, shuffle=True, seed=42
 )
 
-# %% tags=["exercise", "nbval-skip", "ex-6"]
+# %% tags=["exercise", "ex-6"]
 epochs = 5
 loss_values = None  # TODO: start an empty list, then append one loss per epoch
 # TODO: train for `epochs` epochs, appending each epoch's loss
@@ -341,7 +341,7 @@ cnn_train_loader = make_batch_loader(
 )
 cnn_test_images, cnn_test_labels = test_images[:1000], test_labels[:1000]
 
-# %% tags=["exercise", "nbval-skip", "ex-7"]
+# %% tags=["exercise", "ex-7"]
 set_seeds(42)
 cnn_model = None  # TODO: a FashionMNISTModelV2 on device
 # TODO: a loss function and an SGD optimizer (lr=0.1)
@@ -381,7 +381,7 @@ check_model_accuracy(globals().get("cnn_model"), cnn_test_images, cnn_test_label
 compare_train_data = TensorDataset(train_images[:2000], train_labels[:2000])
 compare_test_loader = make_batch_loader(TensorDataset(test_images[:1000], test_labels[:1000]), batch_size=1000)
 
-# %% tags=["exercise", "nbval-skip", "ex-8"]
+# %% tags=["exercise", "ex-8"]
 compare_results = None  # TODO: a DataFrame with one row per model: model_name, model_loss, model_acc, train_time
 # TODO: bar charts of accuracy and training time
 
@@ -407,7 +407,7 @@ check_compare_results(globals().get("compare_results"))
 set_seeds(42)
 conv_input = torch.rand(1, 1, 28, 28)  # a batch of one FashionMNIST-sized image
 
-# %% tags=["exercise", "nbval-skip", "ex-9"]
+# %% tags=["exercise", "ex-9"]
 # TODO: print the output shape of nn.Conv2d(1, 10, kernel_size=k, stride=s) on conv_input for several k and s
 
 
@@ -478,7 +478,7 @@ print(f"Training digits: {digits_train_X.shape}, labels {digits_train_y.shape}")
 print(f"Test digits:     {digits_test_X.shape}, labels {digits_test_y.shape}")
 print(f"Digits per class (training): {np.bincount(digits_train_y).tolist()}")
 
-# %% tags=["exercise", "nbval-skip", "ex-12"]
+# %% tags=["exercise", "ex-12"]
 mnist_train_images = None  # TODO: digits_train_X as float32 images [4000, 1, 28, 28] with values 0-1
 mnist_train_labels = None  # TODO: digits_train_y as int64 labels [4000]
 mnist_test_images = None  # TODO: the same for digits_test_X
@@ -495,7 +495,7 @@ check_mnist_tensors(
 # (batches of 32, cross-entropy, SGD with `lr=0.1`). The check scores it on the 1,000
 # test digits, which it never trained on: it should get more than 90% right.
 
-# %% tags=["exercise", "nbval-skip", "ex-12"]
+# %% tags=["exercise", "ex-12"]
 set_seeds(42)
 mnist_model = None  # TODO: a FashionMNISTModelV2 for 1 x 28 x 28 digits in 10 classes, on device
 # TODO: train it for 2 epochs on mnist_train_images and mnist_train_labels
@@ -525,7 +525,7 @@ check_mnist_model(globals().get("mnist_model"), digits_test_X, digits_test_y, th
 # %% tags=["setup", "ex-13"]
 timing_data = TensorDataset(train_images[:1000], train_labels[:1000])
 
-# %% tags=["exercise", "nbval-skip", "ex-13"]
+# %% tags=["exercise", "ex-13"]
 timing_device = None  # TODO: "cuda" if a GPU is available, else "cpu"
 
 
@@ -559,7 +559,7 @@ check_device_timing(globals().get("timing_device"), globals().get("cpu_time"), g
 trained_model_0, trained_model_0_results = load_or_train_course_model("model_0", device=device)
 print(f"{trained_model_0_results['model_name']}: {trained_model_0_results['model_acc']:.2f}% test accuracy")
 
-# %% tags=["exercise", "nbval-skip", "ex-14"]
+# %% tags=["exercise", "ex-14"]
 from mlxtend.plotting import plot_confusion_matrix
 from torchmetrics import ConfusionMatrix
 
@@ -587,7 +587,7 @@ trained_model_0.eval()
 with torch.inference_mode():
     model_0_preds = trained_model_0(test_images.to(device)).argmax(dim=1).cpu()
 
-# %% tags=["exercise", "nbval-skip", "ex-15"]
+# %% tags=["exercise", "ex-15"]
 wrong_idxs = None  # TODO: indices of the test images where model_0_preds differs from test_labels
 # TODO: plot 9 randomly picked wrong predictions, titled "Pred: ... | True: ..."
 
