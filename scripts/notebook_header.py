@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jupytext
 from nbformat.v4 import new_code_cell, new_markdown_cell
+from tidy_notebook import jupytext_filters
 
 #: GitHub "owner/name" of the published course, and the tag or commit that
 #: Colab users fetch helper_functions.py from. Change these when you publish a fork.
@@ -88,7 +89,7 @@ def stamp(py_path: Path) -> bool:
     notebook.cells = header_cells(py_path.stem) + body
     # jupytext.read infers which cell metadata to keep from the file itself (it
     # does not read jupytext.toml): keep the tags that mark the header cells.
-    notebook.metadata.setdefault("jupytext", {})["cell_metadata_filter"] = "tags,slideshow,-all"
+    notebook.metadata.setdefault("jupytext", {})["cell_metadata_filter"] = jupytext_filters()["cell_metadata_filter"]
     new_text = jupytext.writes(notebook, fmt="py:percent")
     if new_text == py_path.read_text():
         return False

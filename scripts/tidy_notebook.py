@@ -11,8 +11,22 @@
 Outputs are left exactly as the execution produced them.
 """
 import sys
+from pathlib import Path
 
 import nbformat
+from jupytext.config import load_jupytext_configuration_file
+
+COURSE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def jupytext_filters() -> dict[str, str]:
+    """The metadata filters set in the course's jupytext.toml, which
+    ``jupytext.read`` and ``jupytext.writes`` do not apply by themselves."""
+    config = load_jupytext_configuration_file(str(COURSE_ROOT / "jupytext.toml"))
+    return {
+        "notebook_metadata_filter": config.notebook_metadata_filter,
+        "cell_metadata_filter": config.cell_metadata_filter,
+    }
 
 
 def tidy(path: str) -> None:
@@ -21,9 +35,7 @@ def tidy(path: str) -> None:
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
         cell.id = f"cell-{index}"
-    nb.metadata.setdefault("jupytext", {}).update(
-        notebook_metadata_filter="-all", cell_metadata_filter="tags,slideshow,-all"
-    )
+    nb.metadata.setdefault("jupytext", {}).update(jupytext_filters())
     nbformat.write(nb, path)
 
 

@@ -17,6 +17,7 @@ PYS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py"))
 
 sys.path.insert(0, str(COURSE_ROOT / "scripts"))
 import notebook_header  # noqa: E402
+import tidy_notebook  # noqa: E402
 
 
 def test_there_are_notebooks():
@@ -35,7 +36,7 @@ def test_pair_has_identical_inputs(ipynb: Path):
     no reliance on file timestamps, unlike ``jupytext --sync``."""
     notebook = jupytext.read(ipynb)
     # The filters of jupytext.toml, which jupytext.writes does not read by itself.
-    notebook.metadata["jupytext"] = {"notebook_metadata_filter": "-all", "cell_metadata_filter": "tags,slideshow,-all"}
+    notebook.metadata["jupytext"] = tidy_notebook.jupytext_filters()
     rendered = jupytext.writes(notebook, fmt="py:percent")
     on_disk = ipynb.with_suffix(".py").read_text()
     assert rendered == on_disk, (
