@@ -68,7 +68,13 @@ for folder in (Path.cwd(), Path.cwd().parent):
 #
 # The training DataLoader gets **its own random generator**, seeded with 42. Its
 # shuffled order then depends on nothing else in the notebook, so every run sees
-# exactly the same batches and prints exactly the same numbers.
+# exactly the same batches, and on the same computer prints exactly the same numbers.
+#
+# > **Note:** On another computer the last digits of the losses, and after training
+# > the accuracy, can come out slightly different from the ones printed here: the
+# > order in which a processor adds up numbers (which vector instructions it has,
+# > how many threads share a sum) changes how they round, and training compounds
+# > those tiny differences over thousands of steps.
 
 # %%
 from timeit import default_timer as timer

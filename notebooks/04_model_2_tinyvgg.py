@@ -46,6 +46,11 @@ for folder in (Path.cwd(), Path.cwd().parent):
 # We build **TinyVGG**, the small CNN that the
 # [CNN Explainer](https://poloclub.github.io/cnn-explainer/) website takes apart
 # layer by layer, one layer type at a time, and train it with the course's recipe.
+#
+# > **Note:** Train it on your own computer and the accuracy may land a fraction of a
+# > point away from the one printed here: how a processor rounds a long sum depends on
+# > its vector instructions and thread count, and thousands of training steps compound
+# > those tiny differences.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -456,7 +461,7 @@ model_2_results = eval_model(model=model_2, data_loader=test_loader, loss_fn=los
 model_2_results
 
 # %% [markdown]
-# Model 2 beats both linear models after the same three epochs: about 87.5% test
+# Model 2 beats both linear models after the same three epochs: 88.31% test
 # accuracy against about 83% for Models 0 and 1, because its convolutions look at
 # neighbouring pixels together instead of one long row of numbers.
 #
@@ -464,11 +469,12 @@ model_2_results
 # > recipe. Runs that differ only in floating-point details (memory layout, number
 # > of CPU threads, GPU or CPU) end a few tenths of a point apart: the exact
 # > figure is luck of the numerics, the gap to the linear models is not.
-# > `scripts/seed_spread.py` measures that luck. On the course's 2-core CPU,
-# > channels-last runs with seeds 42, 0, 1 and 2 ended at 87.53%, 88.56%, 88.17%
-# > and 88.07%; the same seeds in the channels-first layout gave 88.30%, 87.90%,
-# > 88.28% and 88.27%. Both layouts average about 88%, and a single run can land
-# > half a point either side of it.
+# > `scripts/seed_spread.py` measures that luck. With the numerics this notebook
+# > was run with (2 CPU threads, AVX2), channels-last runs with seeds 42, 0, 1 and
+# > 2 ended at 88.31%, 88.40%, 88.15% and 87.67%; the same seeds in the
+# > channels-first layout gave 88.06%, 87.02%, 88.30% and 87.76%. Both layouts
+# > average about 88%, and a single run can land half a point or more either side
+# > of it.
 
 # %% [markdown]
 # We save Model 2 and its results in `models/`, next to Models 0 and 1 from
@@ -498,7 +504,7 @@ print(f"Saved model_2 to models/{saved_path.name}")
 # - Channels-last memory layout speeds up convolutions; `train_course_model` uses
 #   it for Model 2. `FashionMNISTModelV2` now lives in `helper_functions.py`.
 # - Model 2 and its results are saved in `models/`, ready for notebooks 05 to 07.
-# - After 3 epochs Model 2 reaches about 87.5% test accuracy, well ahead of the
+# - After 3 epochs Model 2 reaches about 88% test accuracy, well ahead of the
 #   linear models (about 83%), at the cost of a much longer training time.
 #
 # **Next:** notebook 05 compares the three models side by side and looks at their

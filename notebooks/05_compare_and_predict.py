@@ -45,6 +45,10 @@ for folder in (Path.cwd(), Path.cwd().parent):
 # Now we put them side by side, pick the best one, and look at what it actually
 # predicts: on random test images first, then on the images it gets wrong. The
 # mistakes teach us as much about the data as about the model.
+#
+# > **Note:** Models trained on another computer end up slightly different (processors
+# > round long sums differently, and training compounds it), so your accuracies, and a
+# > few of the predictions, may differ a little from the ones printed here.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents

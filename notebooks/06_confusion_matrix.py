@@ -46,6 +46,10 @@ for folder in (Path.cwd(), Path.cwd().parent):
 # In this notebook we predict the whole test set with the best model from
 # notebook 05, build a confusion matrix with `torchmetrics`, plot it with
 # `mlxtend`, and let code find the classes the model mixes up most.
+#
+# > **Note:** A model trained on another computer ends up slightly different (processors
+# > round long sums differently, and training compounds it), so your counts may differ a
+# > little from the ones printed here.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents

@@ -47,6 +47,10 @@ for folder in (Path.cwd(), Path.cwd().parent):
 # why `weights_only=True` matters. Then we meet the course's safer helpers, which
 # never leave a half-written file and explain clearly what is wrong with a file
 # that does not load.
+#
+# > **Note:** A model trained on another computer ends up slightly different (processors
+# > round long sums differently, and training compounds it), so the numbers you see may
+# > differ a little from the ones printed here; the comparisons hold all the same.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents

@@ -43,6 +43,9 @@ for folder in (Path.cwd(), Path.cwd().parent):
 #
 # There is usually more than one right answer: if yours differs but its check passes,
 # it is right too. Read the notes after each solution for the *why*.
+#
+# > **Note:** The models trained here may reach slightly different accuracies on your
+# > computer: processors round long sums differently, and training compounds it.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents

@@ -13,10 +13,17 @@ optimizer (SGD, lr 0.1), seed (42) and number of epochs (3):
 
 It prints each model's times and test accuracies, the totals and their ratio, and
 records the run, with where, when and how it was measured, in
-``scripts/benchmark_results.json`` under the device's key ("cpu" or "cuda"),
-keeping the runs of other devices.
+``scripts/benchmark_results.json`` under the machine's key (its CPU model, core
+count and widest vector instructions, or its GPU's name), keeping the runs of
+other machines: one record per machine.
+
+It measures what a student's notebook gets: the machine's own instruction set and
+thread count. ``--with-profile`` also times the course path under the reference
+numerics profile (cv_course/numerics_profile.py, in a child process, since the
+profile must be in place before PyTorch loads) and prints what the profile costs.
 
     python scripts/benchmark_training.py                  # CPU, the full measurement
+    python scripts/benchmark_training.py --with-profile   # ... and the profile's cost
     python scripts/benchmark_training.py --device cuda    # on a GPU
     python scripts/benchmark_training.py --epochs 1       # a quick check, not recorded
 """
@@ -28,6 +35,7 @@ import json
 import os
 import platform
 import shlex
+import subprocess
 import sys
 from pathlib import Path
 from timeit import default_timer as timer
@@ -102,6 +110,30 @@ def course_run(name: str, data_root: Path, device: str, epochs: int, seed: int =
     return {"train_time": timer() - start, "model_loss": record["model_loss"], "model_acc": record["model_acc"]}
 
 
+def time_under_profile(native: dict[str, dict], epochs: int) -> dict:
+    """Time the course path again in a child process under the reference numerics
+    profile; compare it with ``native``, this process's course records (the
+    machine's own numerics)."""
+    from cv_course import numerics_profile
+
+    env = dict(os.environ)
+    numerics_profile.apply(env)
+    child = subprocess.run(
+        [sys.executable, __file__, "--course-only", "--epochs", str(epochs), "--models", *native],
+        env=env, capture_output=True, text=True, check=True,
+    )
+    records = json.loads(child.stdout.strip().splitlines()[-1])
+    total = sum(r["train_time"] for r in records.values())
+    native_total = sum(n["train_time"] for n in native.values())
+    return {
+        "env": numerics_profile.PROFILE_ENV,
+        "course_total": total,
+        "ratio_to_native": round(total / native_total, 4),
+        "per_model_ratio": {n: round(records[n]["train_time"] / native[n]["train_time"], 4) for n in native},
+        "models": records,
+    }
+
+
 def device_name(device: str) -> str:
     """The GPU's name, or the CPU's model name from /proc/cpuinfo and its core count."""
     if device.startswith("cuda"):
@@ -117,15 +149,40 @@ def device_name(device: str) -> str:
     return f"{model} ({os.cpu_count()} cores)"
 
 
+#: The vector-instruction flags of /proc/cpuinfo that decide which kernels run.
+SIMD_FLAGS = ("sse4_2", "avx", "fma", "avx2", "avx512f", "avx512bw", "avx512vl", "avx512_vnni",
+              "avx512_bf16", "amx_tile", "asimd", "sve")
+
+
+def cpu_flags() -> list[str]:
+    """The CPU's vector-instruction flags that matter to PyTorch (Linux; [] elsewhere)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith(("flags", "Features")):
+                present = set(line.split(":", 1)[1].split())
+                return [flag for flag in SIMD_FLAGS if flag in present]
+    except OSError:
+        pass
+    return []
+
+
+def machine_key(device: str, flags: list[str]) -> str:
+    """One key per machine: the GPU's name, or the CPU's model, cores and widest
+    vector instructions (two "AMD EPYC" machines may differ in exactly that)."""
+    if device.startswith("cuda"):
+        return f"cuda: {device_name(device)}"
+    widest = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
+    return f"cpu: {device_name(device)[:-1]}, {widest})"
+
+
 def save_run(run: dict, path: Path = RESULTS_PATH) -> None:
-    """Store ``run`` under its device's key, keeping every other device's run."""
+    """Store ``run`` under its machine's key, keeping every other machine's run."""
     results = json.loads(path.read_text()) if path.is_file() else {}
-    results.setdefault(
-        "about",
+    results["about"] = (
         "Training times (seconds, 3 epochs with evaluation) of the reference loop and of "
-        "the course's path, written by scripts/benchmark_training.py. One run per device.",
+        "the course's path, written by scripts/benchmark_training.py. One run per machine."
     )
-    results.setdefault("runs", {})[run["device"]] = run
+    results.setdefault("runs", {})[run["machine"]] = run
     results["runs"] = dict(sorted(results["runs"].items()))
     path.write_text(json.dumps(results, indent=2) + "\n")
 
@@ -137,7 +194,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", nargs="+", default=list(hf.COURSE_MODELS), choices=list(hf.COURSE_MODELS))
     parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads for both paths")
     parser.add_argument("--no-save", action="store_true", help="print the results but do not record them")
+    parser.add_argument("--with-profile", action="store_true",
+                        help="also time the course path under the reference numerics profile (CPU)")
+    parser.add_argument("--course-only", action="store_true", help=argparse.SUPPRESS)  # the child of --with-profile
     args = parser.parse_args(argv)
+
+    if args.course_only:  # print the course path's records as JSON, for --with-profile
+        data_root = hf.prepare_fashion_mnist()
+        print(json.dumps({name: course_run(name, data_root, "cpu", args.epochs) for name in args.models}))
+        return 0
 
     device = "cuda" if args.device.startswith("cuda") else "cpu"
     if device == "cuda" and not torch.cuda.is_available():
@@ -172,14 +237,25 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Model 0 and Model 2 accuracy within {ACCURACY_TOLERANCE:g} point of the reference: "
           f"{'yes' if accuracy_ok else 'NO'}")
 
+    profile_cost = None
+    if args.with_profile and device == "cpu":
+        profile_cost = time_under_profile({name: m["course"] for name, m in models.items()}, args.epochs)
+        print(f"Course path under the reference numerics profile: {profile_cost['course_total']:.1f} s "
+              f"({profile_cost['ratio_to_native']:.2f}x the time with this machine's own numerics; "
+              f"{', '.join(f'{n} {r:.2f}x' for n, r in profile_cost['per_model_ratio'].items())})")
+
     is_course_run = args.epochs == COURSE_EPOCHS and set(args.models) == set(hf.COURSE_MODELS)
     if args.no_save or not is_course_run:
         print("Not recorded (use all models, 3 epochs, and no --no-save to record a run).")
         return 0
     command = "python scripts/benchmark_training.py" + "".join(f" {shlex.quote(a)}" for a in (argv or sys.argv[1:]))
+    flags = cpu_flags()
     run = {
+        "machine": machine_key(device, flags),
         "device": device,
         "device_name": device_name(device),
+        "cpu_flags": flags,
+        "cpu_capability": torch.backends.cpu.get_cpu_capability(),
         "torch_version": torch.__version__.split("+")[0],
         "python_version": platform.python_version(),
         "threads": torch.get_num_threads(),
@@ -192,8 +268,10 @@ def main(argv: list[str] | None = None) -> int:
         "models": models,
         "totals": {"reference": total_reference, "course": total_course, "ratio": round(ratio, 4)},
     }
+    if profile_cost:
+        run["reference_profile"] = profile_cost
     save_run(run)
-    print(f"Recorded in {RESULTS_PATH.relative_to(COURSE_ROOT)} under '{device}'.")
+    print(f"Recorded in {RESULTS_PATH.relative_to(COURSE_ROOT)} under '{run['machine']}'.")
     return 0
 
 

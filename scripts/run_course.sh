@@ -17,6 +17,16 @@ for py in "${notebooks[@]}"; do
   fi
 done
 bash scripts/setup.sh
+# The reference numerics profile (cv_course/numerics_profile.py): the outputs stored
+# here must come out the same on any x86-64 machine with AVX2, so the notebooks run
+# with its instruction-set caps, two threads and no GPU. Where it cannot hold, the
+# outputs would not reproduce elsewhere: stop instead of storing them.
+if ! profile=$(.venv/bin/python -m cv_course.numerics_profile --shell --require); then
+  echo "[course] not storing outputs made here: they would not reproduce on other machines." >&2
+  echo "[course] Re-execute the notebooks on an x86-64 machine with AVX2, or open them in Jupyter to run them for yourself." >&2
+  exit 3
+fi
+eval "$profile"
 for py in "${notebooks[@]}"; do
   py="${py%.ipynb}"; py="${py%.py}.py"
   echo "[course] executing ${py%.py}.ipynb"

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(COURSE_ROOT))  # so tests import the course's helper_functions.py
 
 
 class LocalServer:

@@ -9,7 +9,6 @@ but must train model_0 and model_1 itself.
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,14 +16,10 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE_ROOT
+from cv_course.course_copy import copy_course
 from helper_functions import prepare_fashion_mnist
 
 NOTEBOOKS = ["06_confusion_matrix.ipynb", "07_save_and_load.ipynb", "05_compare_and_predict.ipynb"]
-
-#: What running the notebooks under nbval needs, besides the data.
-COURSE_FILES = ["helper_functions.py", "pytest.ini", "tests/nbval_sanitize.cfg"] + [
-    f"notebooks/{name}" for name in NOTEBOOKS
-]
 
 #: Training the three models takes minutes on a 2-core CPU (TinyVGG most of it; one
 #: notebook cell trains it); allow for a busy machine.
@@ -35,15 +30,7 @@ TIMEOUT_S = 2700
 def fresh_course(tmp_path_factory) -> Path:
     """A copy of the course with an empty models/ folder and the prepared data."""
     prepare_fashion_mnist(COURSE_ROOT / "data")  # no-op when the data is already there
-    root = tmp_path_factory.mktemp("fresh_course")
-    for name in COURSE_FILES:
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(COURSE_ROOT / name, root / name)
-    (root / "models").mkdir()
-    (root / "data").mkdir()
-    # The data is read-only input: link it instead of copying 55 MB.
-    (root / "data" / "FashionMNIST").symlink_to(COURSE_ROOT / "data" / "FashionMNIST", target_is_directory=True)
-    return root
+    return copy_course(tmp_path_factory.mktemp("fresh_course"))
 
 
 def test_notebooks_05_to_07_run_without_saved_models(fresh_course: Path):

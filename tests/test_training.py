@@ -196,16 +196,16 @@ def test_train_course_model_is_deterministic(data_root):
 
 
 def test_benchmark_results_have_provenance():
-    """Every recorded run says where, when and how it was measured; a GPU entry
-    exists only if it was measured on a CUDA device."""
+    """Every recorded run says where, when and how it was measured, one run per
+    machine; a GPU entry exists only if it was measured on a CUDA device."""
     path = COURSE_ROOT / "scripts" / "benchmark_results.json"
     if not path.is_file():
         pytest.skip("no benchmark has been recorded yet")
     runs = json.loads(path.read_text())["runs"]
     assert runs, "benchmark_results.json holds no runs"
     for key, run in runs.items():
-        assert {"device", "device_name", "torch_version", "date", "command", "models", "totals"} <= run.keys()
-        assert key in ("cpu", "cuda") and run["device"] == key
+        assert {"machine", "device", "device_name", "torch_version", "date", "command", "models", "totals"} <= run.keys()
+        assert run["device"] in ("cpu", "cuda") and key == run["machine"] and key.startswith(run["device"] + ": ")
         assert set(run["models"]) == set(hf.COURSE_MODELS)
         for entry in run["models"].values():
             for path_name in ("reference", "course"):
@@ -214,19 +214,34 @@ def test_benchmark_results_have_provenance():
         assert totals["ratio"] == pytest.approx(totals["course"] / totals["reference"], abs=1e-3)
 
 
-def test_benchmark_keeps_the_runs_of_other_devices(tmp_path):
-    """Recording a CPU run must not touch a recorded GPU run, and vice versa."""
+def load_benchmark_module():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("benchmark_training", COURSE_ROOT / "scripts" / "benchmark_training.py")
     benchmark = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(benchmark)
+    return benchmark
+
+
+def test_benchmark_keeps_one_run_per_machine(tmp_path):
+    """Recording a run replaces only the earlier run of the same machine."""
+    benchmark = load_benchmark_module()
     path = tmp_path / "results.json"
-    benchmark.save_run({"device": "cuda", "device_name": "some GPU"}, path)
-    benchmark.save_run({"device": "cpu", "device_name": "first CPU run"}, path)
-    benchmark.save_run({"device": "cpu", "device_name": "second CPU run"}, path)
+    benchmark.save_run({"machine": "cuda: some GPU", "device": "cuda"}, path)
+    benchmark.save_run({"machine": "cpu: CPU A (2 cores, AVX2)", "device": "cpu", "n": 1}, path)
+    benchmark.save_run({"machine": "cpu: CPU B (2 cores, AVX-512)", "device": "cpu", "n": 1}, path)
+    benchmark.save_run({"machine": "cpu: CPU A (2 cores, AVX2)", "device": "cpu", "n": 2}, path)
     runs = json.loads(path.read_text())["runs"]
     assert runs == {
-        "cpu": {"device": "cpu", "device_name": "second CPU run"},
-        "cuda": {"device": "cuda", "device_name": "some GPU"},
+        "cpu: CPU A (2 cores, AVX2)": {"machine": "cpu: CPU A (2 cores, AVX2)", "device": "cpu", "n": 2},
+        "cpu: CPU B (2 cores, AVX-512)": {"machine": "cpu: CPU B (2 cores, AVX-512)", "device": "cpu", "n": 1},
+        "cuda: some GPU": {"machine": "cuda: some GPU", "device": "cuda"},
     }
+
+
+def test_benchmark_machine_key_names_the_vector_instructions():
+    benchmark = load_benchmark_module()
+    name = benchmark.device_name("cpu")
+    assert benchmark.machine_key("cpu", ["avx2", "avx512f"]) == f"cpu: {name[:-1]}, AVX-512)"
+    assert benchmark.machine_key("cpu", ["avx2"]).endswith(", AVX2)")
+    assert benchmark.machine_key("cpu", []).endswith(", no AVX2)")
