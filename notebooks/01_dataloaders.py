@@ -192,8 +192,8 @@ print(f"With drop_last=True: {len(test_dataloader_drop_last)} batches, "
 # `iter()` and take its first item with `next()`.
 #
 # Because the training DataLoader shuffles, which images come first is random. We
-# seed right before `iter()` (section 6 explains why exactly there), so you see
-# the same batch as in the stored output.
+# seed right before `iter()` (section 6 explains why exactly there), so every run
+# shows the same batch.
 
 # %%
 set_seeds(42)

@@ -180,8 +180,8 @@ class FashionMNISTModelV0(nn.Module):
 
 # %% [markdown]
 # > **Note:** `FashionMNISTModelV0` now lives in `helper_functions.py`, exactly as
-# > written above (a test of the course checks that the two are identical). From
-# > here on we import it from there instead of defining it again, starting now:
+# > written above. From here on we import it from there instead of defining it
+# > again, starting now:
 
 # %%
 from helper_functions import FashionMNISTModelV0
@@ -411,9 +411,9 @@ total_train_time_model_0 = print_train_time(
 # epoch (it was slightly higher after the second); with so few epochs, that is
 # normal noise.
 #
-# The training time printed above includes the testing after each epoch. On a
-# quiet 2-core CPU it is about 40 seconds. Notebook 03 measures where that time
-# goes and trains the very same model several times faster.
+# The training time printed above includes the testing after each epoch, and it
+# depends on your computer. Notebook 03 measures where that time goes and trains
+# the very same model several times faster.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Evaluating Model 0 with `eval_model`

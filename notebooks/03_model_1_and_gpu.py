@@ -730,13 +730,12 @@ else:
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Recorded figures
 #
-# `scripts/benchmark_training.py` trains and evaluates all three course models
-# twice in one process: with the loop as first taught (the `ToTensor` DataLoader,
-# the loss added up as a tensor, testing in batches of 32) and with
-# `train_course_model`. It records the times, the test accuracies and where, when
-# and how they were measured in `scripts/benchmark_results.json`, one run per
-# machine. Until a GPU run is recorded, the GPU stays **pending**: no GPU figure
-# is written here that was not measured on a GPU.
+# The course's benchmark trains and evaluates all three course models twice in one
+# process: with the loop as first taught (the `ToTensor` DataLoader, the loss added
+# up as a tensor, testing in batches of 32) and with `train_course_model`. It
+# records the times, the test accuracies and where, when and how they were
+# measured, one run per machine. Until a GPU run is recorded, the GPU stays
+# **pending**: no GPU figure is written here that was not measured on a GPU.
 
 # %%
 results_path = find_course_root() / "scripts" / "benchmark_results.json"

