@@ -67,6 +67,16 @@ HIDDEN_GPUS_VARIABLE = "COURSE_CUDA_VISIBLE_DEVICES_BEFORE_PROFILE"
 FLOAT_DEPENDENT_CELLS_PATH = Path(__file__).resolve().parent.parent / "tests" / "float_dependent_cells.json"
 
 
+def code_cell_first_lines(notebook: Path) -> list[str]:
+    """The first non-blank line of each code cell of ``notebook``, in nbval's numbering
+    ("Cell N"): what tests/float_dependent_cells.json records beside each number."""
+    import nbformat
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    return [next((line for line in cell.source.splitlines() if line.strip()), "")
+            for cell in cells if cell.cell_type == "code"]
+
+
 def float_dependent_cells(path: Path = FLOAT_DEPENDENT_CELLS_PATH) -> set[tuple[str, int]]:
     """(notebook file name, code cell number in nbval's count) of each cell whose
     outputs changed when the notebooks ran with other floating-point numerics."""
@@ -130,6 +140,17 @@ def apply(environ: MutableMapping[str, str] = os.environ) -> str:
         else:
             environ.pop("ATEN_CPU_CAPABILITY", None)
     return mode
+
+
+def native_environment(environ: MutableMapping[str, str] = os.environ) -> dict[str, str]:
+    """A copy of ``environ`` as it was before ``apply``: none of the profile's variables,
+    the GPUs visible again, and COURSE_NUMERICS=native so a child's conftest.py leaves it so."""
+    env = {k: v for k, v in environ.items() if k not in PROFILE_ENV and k != HIDDEN_GPUS_VARIABLE}
+    before = environ.get(HIDDEN_GPUS_VARIABLE, "unset")
+    if before != "unset":
+        env["CUDA_VISIBLE_DEVICES"] = before
+    env[MODE_VARIABLE] = "native"
+    return env
 
 
 def check(mode: str | None = None) -> Status:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -25,12 +24,10 @@ import tempfile
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-import nbformat
-
 COURSE_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(COURSE_ROOT))
 from cv_course.course_copy import copy_course  # noqa: E402
-from cv_course.numerics_profile import HIDDEN_GPUS_VARIABLE, MODE_VARIABLE, PROFILE_ENV  # noqa: E402
+from cv_course.numerics_profile import code_cell_first_lines, native_environment  # noqa: E402
 
 RESULT_PATH = COURSE_ROOT / "tests" / "float_dependent_cells.json"
 
@@ -47,24 +44,13 @@ PERTURBATIONS: dict[str, dict[str, str]] = {
 }
 
 
-def code_cells(notebook: Path) -> list[str]:
-    """The sources of a notebook's code cells, in nbval's numbering ("Cell N")."""
-    nb = nbformat.read(notebook, as_version=4)
-    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
-
-
-def first_line(source: str) -> str:
-    return next((line for line in source.splitlines() if line.strip()), "")
-
-
 def differing_cells(notebooks: list[str], extra_env: dict[str, str], workdir: Path) -> tuple[set, set]:
     """Run strict nbval on ``notebooks`` in a fresh copy of the course under ``extra_env``;
     return the (notebook, cell) pairs whose outputs differed, and those that raised."""
     course = workdir / "course"
     shutil.rmtree(course, ignore_errors=True)
     copy_course(course)
-    env = {k: v for k, v in os.environ.items() if k not in PROFILE_ENV and k != HIDDEN_GPUS_VARIABLE}
-    env.update(extra_env, CUDA_VISIBLE_DEVICES="", **{MODE_VARIABLE: "native"})
+    env = {**native_environment(), **extra_env, "CUDA_VISIBLE_DEVICES": ""}
     report = workdir / "report.xml"
     # --noconftest: the course's conftest.py would apply the reference profile.
     subprocess.run(
@@ -100,10 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     found: set[tuple[str, int]] = set()
     with tempfile.TemporaryDirectory(prefix="float-cells-") as tmp:
         tmp = args.workdir or tmp
-        for label, extra_env in PERTURBATIONS.items():
+        for run, (label, extra_env) in enumerate(PERTURBATIONS.items()):
             print(f"[float cells] running {len(notebooks)} notebooks with {label}", flush=True)
-            workdir = Path(tmp) / f"run-{list(PERTURBATIONS).index(label)}"
-            differed, raised = differing_cells(notebooks, extra_env, workdir)
+            differed, raised = differing_cells(notebooks, extra_env, Path(tmp) / f"run-{run}")
             if raised:
                 print(f"[float cells] these cells raised an error with {label}: {sorted(raised)}", file=sys.stderr)
                 return 1
@@ -115,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     cells: dict[str, list] = record.get("cells", {})
     for notebook in notebooks:
         name = Path(notebook).name
-        sources = code_cells(COURSE_ROOT / "notebooks" / name)
-        cells[name] = [{"cell": i, "first_line": first_line(sources[i])} for i in sorted(i for n, i in found if n == name)]
+        first_lines = code_cell_first_lines(COURSE_ROOT / "notebooks" / name)
+        cells[name] = [{"cell": i, "first_line": first_lines[i]} for i in sorted(i for n, i in found if n == name)]
     record = {
         "about": "Code cells (nbval's numbering) whose outputs changed when the notebooks ran with other "
                  "floating-point numerics; where the reference profile cannot hold, their outputs are not "

@@ -4,7 +4,6 @@ compared, any error fails. Skipped, with the reason, on a machine without one.""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,12 +22,7 @@ TIMEOUT_S = 3600
 def gpu_environment() -> dict[str, str]:
     """This process's environment as it was before the profile: GPUs visible, the
     machine's own instruction set and thread count, as a student's run has them."""
-    env = {k: v for k, v in os.environ.items() if k not in numerics_profile.PROFILE_ENV}
-    before = os.environ.get(numerics_profile.HIDDEN_GPUS_VARIABLE, "unset")
-    if before != "unset":
-        env["CUDA_VISIBLE_DEVICES"] = before
-    env[numerics_profile.MODE_VARIABLE] = "native"
-    return env
+    return numerics_profile.native_environment()
 
 
 def cuda_device_name(env: dict[str, str]) -> str | None:

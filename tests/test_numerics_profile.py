@@ -4,7 +4,6 @@ compares only the outputs that do not depend on floating-point arithmetic."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -110,11 +109,10 @@ def test_float_dependent_cells_match_the_notebooks():
     notebooks = sorted(p.name for p in (COURSE_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert sorted(record["cells"]) == notebooks, "run scripts/find_float_dependent_cells.py"
     for name, entries in record["cells"].items():
-        nb = nbformat.read(COURSE_ROOT / "notebooks" / name, as_version=4)
-        sources = [cell.source for cell in nb.cells if cell.cell_type == "code"]
+        first_lines = numerics_profile.code_cell_first_lines(COURSE_ROOT / "notebooks" / name)
         for entry in entries:
-            assert entry["cell"] < len(sources), f"{name} has no code cell {entry['cell']}"
-            first = next((line for line in sources[entry["cell"]].splitlines() if line.strip()), "")
+            assert entry["cell"] < len(first_lines), f"{name} has no code cell {entry['cell']}"
+            first = first_lines[entry["cell"]]
             assert first == entry["first_line"], (
                 f"{name} cell {entry['cell']} now starts {first!r}: run scripts/find_float_dependent_cells.py"
             )
@@ -145,8 +143,7 @@ def probe_course(tmp_path: Path, stored_sum: str, raises: bool = False) -> Path:
 
 
 def run_probe(course: Path, mode: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in numerics_profile.PROFILE_ENV}
-    env[numerics_profile.MODE_VARIABLE] = mode
+    env = {**numerics_profile.native_environment(), numerics_profile.MODE_VARIABLE: mode}
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"notebooks/{PROBE_NOTEBOOK}"],
                           cwd=course, env=env, capture_output=True, text=True, timeout=300)
 
