@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cv_course import numerics_profile
 
 MODE = numerics_profile.apply()  # before PyTorch is imported anywhere in this process
@@ -21,6 +23,9 @@ def pytest_report_header(config) -> str:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if str(item.fspath).endswith(".ipynb"):
+            item.add_marker(pytest.mark.slow)  # every notebook cell runs in a real kernel
     if STATUS.holds:
         return
     skip_compare = numerics_profile.float_dependent_cells()

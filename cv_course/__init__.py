@@ -1,2 +1,9 @@
-"""What the course's own machinery needs (scripts, tests), kept out of helper_functions.py,
-which holds only what the notebooks teach and call."""
+"""The course's machinery, beside the student's toolbox ``helper_functions.py``.
+
+- ``data``: getting the FashionMNIST files and checking them against their checksums;
+- ``recipe``: the course's three models trained the notebooks' way, saved and loaded back;
+- ``exercise_checks``: the self-checks of the exercises;
+- ``benchmark``: the training times the course's benchmark recorded;
+- ``numerics_profile`` and ``course_copy``: what the tests and scripts need to
+  compute the same outputs on every machine.
+"""

@@ -1,40 +1,3 @@
-# %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.0/notebooks/03_model_1_and_gpu.ipynb)
-
-# %% tags=["colab-setup"]
-# Setup: makes helper_functions.py importable. Only inside Google Colab, it first
-# installs what Colab lacks and downloads helper_functions.py from the course.
-import subprocess
-import sys
-import urllib.request
-from pathlib import Path
-
-HELPERS_URL = "https://raw.githubusercontent.com/pytorch-cv-course/pytorch-computer-vision/v1.0/helper_functions.py"
-
-
-def fetch_helper_functions(url: str, dest: Path = Path("helper_functions.py")) -> Path:
-    """Download helper_functions.py, refusing anything that is not that Python file."""
-    with urllib.request.urlopen(url, timeout=30) as response:  # raises HTTPError on a 404
-        text = response.read().decode("utf-8", errors="replace")
-    if text.lstrip().startswith("<") or "def accuracy_fn" not in text:
-        raise RuntimeError(f"{url} did not return the course's helper_functions.py; it starts with {text[:80]!r}")
-    compile(text, str(dest), "exec")  # a truncated download fails here, not at import
-    partial = dest.with_suffix(".part")
-    partial.write_text(text)
-    partial.replace(dest)  # never leave half a file at the real path
-    return dest
-
-
-if "google.colab" in sys.modules and not Path("helper_functions.py").exists():
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mlxtend>=0.19", "torchmetrics"], check=True)
-    fetch_helper_functions(HELPERS_URL)
-
-# Locally the notebooks run from notebooks/, one folder below helper_functions.py.
-for folder in (Path.cwd(), Path.cwd().parent):
-    if (folder / "helper_functions.py").is_file():
-        sys.path.insert(0, str(folder))
-        break
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # 03. Model 1, reusable functions and the GPU
 #
@@ -52,6 +15,16 @@ for folder in (Path.cwd(), Path.cwd().parent):
 # > fraction of a point, may differ from the ones printed here: how a processor rounds
 # > a long sum depends on its vector instructions and thread count, and training
 # > compounds those tiny differences.
+
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.1.0/notebooks/03_model_1_and_gpu.ipynb)
+
+# %% tags=["colab-setup"]
+#@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
+import importlib.util, subprocess, sys
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.1.0"
+if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
+    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -76,7 +49,6 @@ for folder in (Path.cwd(), Path.cwd().parent):
 # Colab with a GPU runtime (*Runtime > Change runtime type > GPU*).
 
 # %%
-import json
 from timeit import default_timer as timer
 
 import torch
@@ -85,14 +57,7 @@ from torch.utils.data import DataLoader
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
-from helper_functions import (
-    accuracy_fn,
-    eval_model,
-    find_course_root,
-    prepare_fashion_mnist,
-    print_train_time,
-    set_seeds,
-)
+from helper_functions import accuracy_fn, eval_model, prepare_fashion_mnist, print_train_time, set_seeds
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
 print(f"Using device: {device}")
@@ -513,7 +478,7 @@ for eval_batch_size, loader in ((32, test_loader_32), (1000, test_loader_1000)):
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### All together: `train_course_model`
 #
-# `train_course_model(name)` in `helper_functions.py` is the course's training
+# `train_course_model(name)` in `cv_course.recipe` is the course's training
 # recipe in one function, used from here on whenever a notebook needs a trained
 # course model. It does exactly what we did by hand, with the speed-ups:
 #
@@ -528,7 +493,7 @@ for eval_batch_size, loader in ((32, test_loader_32), (1000, test_loader_1000)):
 # the same, the trained model must be the same. Let's check with Model 1:
 
 # %%
-from helper_functions import train_course_model
+from cv_course.recipe import train_course_model
 
 fast_model_1, fast_model_1_record = train_course_model("model_1", data_root, device=device, progress=True)
 
@@ -562,7 +527,7 @@ model_0_results
 # loading work.
 
 # %%
-from helper_functions import save_course_model
+from cv_course.recipe import save_course_model
 
 for name, trained_model, record in (("model_0", model_0, model_0_record), ("model_1", fast_model_1, fast_model_1_record)):
     saved_path = save_course_model(name, trained_model, record)
@@ -725,7 +690,7 @@ if torch.cuda.is_available():
         _ = print_train_time(0, record["train_time"], device=f"{run_device}, train_course_model")
 else:
     print("No GPU was found on this machine: nothing in this notebook ran on a GPU.")
-    print("Below are the figures recorded by the course's benchmark (scripts/benchmark_training.py).")
+    print("Below are the figures the course's benchmark recorded.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Recorded figures
@@ -738,10 +703,9 @@ else:
 # **pending**: no GPU figure is written here that was not measured on a GPU.
 
 # %%
-results_path = find_course_root() / "scripts" / "benchmark_results.json"
-recorded = json.loads(results_path.read_text())["runs"] if results_path.is_file() else {}
-if not recorded:
-    print("No benchmark results found: scripts/benchmark_results.json is part of the course repository.")
+from cv_course.benchmark import recorded_runs
+
+recorded = recorded_runs()
 
 print(f"{'':<10} {'Model 0':>16} {'Model 1':>16} {'Model 2':>16} {'all three':>16}")
 for machine, run in recorded.items():

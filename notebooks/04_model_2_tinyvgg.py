@@ -1,40 +1,3 @@
-# %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.0/notebooks/04_model_2_tinyvgg.ipynb)
-
-# %% tags=["colab-setup"]
-# Setup: makes helper_functions.py importable. Only inside Google Colab, it first
-# installs what Colab lacks and downloads helper_functions.py from the course.
-import subprocess
-import sys
-import urllib.request
-from pathlib import Path
-
-HELPERS_URL = "https://raw.githubusercontent.com/pytorch-cv-course/pytorch-computer-vision/v1.0/helper_functions.py"
-
-
-def fetch_helper_functions(url: str, dest: Path = Path("helper_functions.py")) -> Path:
-    """Download helper_functions.py, refusing anything that is not that Python file."""
-    with urllib.request.urlopen(url, timeout=30) as response:  # raises HTTPError on a 404
-        text = response.read().decode("utf-8", errors="replace")
-    if text.lstrip().startswith("<") or "def accuracy_fn" not in text:
-        raise RuntimeError(f"{url} did not return the course's helper_functions.py; it starts with {text[:80]!r}")
-    compile(text, str(dest), "exec")  # a truncated download fails here, not at import
-    partial = dest.with_suffix(".part")
-    partial.write_text(text)
-    partial.replace(dest)  # never leave half a file at the real path
-    return dest
-
-
-if "google.colab" in sys.modules and not Path("helper_functions.py").exists():
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mlxtend>=0.19", "torchmetrics"], check=True)
-    fetch_helper_functions(HELPERS_URL)
-
-# Locally the notebooks run from notebooks/, one folder below helper_functions.py.
-for folder in (Path.cwd(), Path.cwd().parent):
-    if (folder / "helper_functions.py").is_file():
-        sys.path.insert(0, str(folder))
-        break
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # 04. Model 2: a convolutional neural network (TinyVGG)
 #
@@ -51,6 +14,16 @@ for folder in (Path.cwd(), Path.cwd().parent):
 # > point away from the one printed here: how a processor rounds a long sum depends on
 # > its vector instructions and thread count, and thousands of training steps compound
 # > those tiny differences.
+
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.1.0/notebooks/04_model_2_tinyvgg.ipynb)
+
+# %% tags=["colab-setup"]
+#@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
+import importlib.util, subprocess, sys
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.1.0"
+if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
+    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -482,7 +455,7 @@ model_2_results
 # The record has the same fields that `train_course_model` returns.
 
 # %%
-from helper_functions import save_course_model
+from cv_course.recipe import save_course_model
 
 model_2_record = {**model_2_results, "train_time": total_train_time_model_2, "device": str(device), "epochs": 3}
 saved_path = save_course_model("model_2", model_2, model_2_record)

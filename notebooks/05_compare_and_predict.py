@@ -1,40 +1,3 @@
-# %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.0/notebooks/05_compare_and_predict.ipynb)
-
-# %% tags=["colab-setup"]
-# Setup: makes helper_functions.py importable. Only inside Google Colab, it first
-# installs what Colab lacks and downloads helper_functions.py from the course.
-import subprocess
-import sys
-import urllib.request
-from pathlib import Path
-
-HELPERS_URL = "https://raw.githubusercontent.com/pytorch-cv-course/pytorch-computer-vision/v1.0/helper_functions.py"
-
-
-def fetch_helper_functions(url: str, dest: Path = Path("helper_functions.py")) -> Path:
-    """Download helper_functions.py, refusing anything that is not that Python file."""
-    with urllib.request.urlopen(url, timeout=30) as response:  # raises HTTPError on a 404
-        text = response.read().decode("utf-8", errors="replace")
-    if text.lstrip().startswith("<") or "def accuracy_fn" not in text:
-        raise RuntimeError(f"{url} did not return the course's helper_functions.py; it starts with {text[:80]!r}")
-    compile(text, str(dest), "exec")  # a truncated download fails here, not at import
-    partial = dest.with_suffix(".part")
-    partial.write_text(text)
-    partial.replace(dest)  # never leave half a file at the real path
-    return dest
-
-
-if "google.colab" in sys.modules and not Path("helper_functions.py").exists():
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mlxtend>=0.19", "torchmetrics"], check=True)
-    fetch_helper_functions(HELPERS_URL)
-
-# Locally the notebooks run from notebooks/, one folder below helper_functions.py.
-for folder in (Path.cwd(), Path.cwd().parent):
-    if (folder / "helper_functions.py").is_file():
-        sys.path.insert(0, str(folder))
-        break
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # 05. Comparing the models and making predictions
 #
@@ -49,6 +12,16 @@ for folder in (Path.cwd(), Path.cwd().parent):
 # > **Note:** Models trained on another computer end up slightly different (processors
 # > round long sums differently, and training compounds it), so your accuracies, and a
 # > few of the predictions, may differ a little from the ones printed here.
+
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.1.0/notebooks/05_compare_and_predict.ipynb)
+
+# %% tags=["colab-setup"]
+#@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
+import importlib.util, subprocess, sys
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.1.0"
+if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
+    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -67,8 +40,8 @@ for folder in (Path.cwd(), Path.cwd().parent):
 # ## 1. Getting the three trained models
 #
 # This notebook should work on its own, for example in a fresh Colab session where
-# notebooks 02 to 04 never ran. `load_or_train_course_model` from
-# `helper_functions.py` takes care of that:
+# notebooks 02 to 04 never ran. `load_or_train_course_model` from the course's
+# `cv_course.recipe` module takes care of that:
 #
 # - if `models/` already holds a trained copy of the model and its results (notebooks
 #   03 and 04 save them there), it loads them;
@@ -92,7 +65,8 @@ import torch
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
-from helper_functions import dataset_to_tensors, load_or_train_course_model, prepare_fashion_mnist, set_seeds
+from cv_course.recipe import load_or_train_course_model
+from helper_functions import dataset_to_tensors, prepare_fashion_mnist, set_seeds
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
 

@@ -1,40 +1,3 @@
-# %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.0/notebooks/08_exercises.ipynb)
-
-# %% tags=["colab-setup"]
-# Setup: makes helper_functions.py importable. Only inside Google Colab, it first
-# installs what Colab lacks and downloads helper_functions.py from the course.
-import subprocess
-import sys
-import urllib.request
-from pathlib import Path
-
-HELPERS_URL = "https://raw.githubusercontent.com/pytorch-cv-course/pytorch-computer-vision/v1.0/helper_functions.py"
-
-
-def fetch_helper_functions(url: str, dest: Path = Path("helper_functions.py")) -> Path:
-    """Download helper_functions.py, refusing anything that is not that Python file."""
-    with urllib.request.urlopen(url, timeout=30) as response:  # raises HTTPError on a 404
-        text = response.read().decode("utf-8", errors="replace")
-    if text.lstrip().startswith("<") or "def accuracy_fn" not in text:
-        raise RuntimeError(f"{url} did not return the course's helper_functions.py; it starts with {text[:80]!r}")
-    compile(text, str(dest), "exec")  # a truncated download fails here, not at import
-    partial = dest.with_suffix(".part")
-    partial.write_text(text)
-    partial.replace(dest)  # never leave half a file at the real path
-    return dest
-
-
-if "google.colab" in sys.modules and not Path("helper_functions.py").exists():
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mlxtend>=0.19", "torchmetrics"], check=True)
-    fetch_helper_functions(HELPERS_URL)
-
-# Locally the notebooks run from notebooks/, one folder below helper_functions.py.
-for folder in (Path.cwd(), Path.cwd().parent):
-    if (folder / "helper_functions.py").is_file():
-        sys.path.insert(0, str(folder))
-        break
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # 08. Exercises
 #
@@ -46,6 +9,16 @@ for folder in (Path.cwd(), Path.cwd().parent):
 #
 # Most exercises check themselves: run the check cell after your answer and it tells
 # you what is right or what is wrong. The answers are in notebook 09; try first!
+
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.1.0/notebooks/08_exercises.ipynb)
+
+# %% tags=["colab-setup"]
+#@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
+import importlib.util, subprocess, sys
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.1.0"
+if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
+    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -96,7 +69,7 @@ for folder in (Path.cwd(), Path.cwd().parent):
 # ## Setup
 #
 # Run this cell first: it imports what the exercises need, including the check
-# functions from `helper_functions.py`, and loads FashionMNIST.
+# functions (from the course's `cv_course.exercise_checks` module), and loads FashionMNIST.
 
 # %% tags=["setup"]
 from timeit import default_timer as timer
@@ -110,22 +83,7 @@ from torch.utils.data import TensorDataset
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
-from helper_functions import (
-    FashionMNISTModelV0,
-    FashionMNISTModelV1,
-    FashionMNISTModelV2,
-    accuracy_fn,
-    dataset_to_tensors,
-    eval_model,
-    load_or_train_course_model,
-    make_batch_loader,
-    prepare_fashion_mnist,
-    print_train_time,
-    set_seeds,
-    train,
-    train_step,
-)
-from helper_functions import (  # the self-checks
+from cv_course.exercise_checks import (
     check_baseline_model,
     check_compare_results,
     check_confusion_matrix,
@@ -141,6 +99,21 @@ from helper_functions import (  # the self-checks
     check_random_samples,
     check_training_loop,
     check_wrong_predictions,
+)
+from cv_course.recipe import load_or_train_course_model
+from helper_functions import (
+    FashionMNISTModelV0,
+    FashionMNISTModelV1,
+    FashionMNISTModelV2,
+    accuracy_fn,
+    dataset_to_tensors,
+    eval_model,
+    make_batch_loader,
+    prepare_fashion_mnist,
+    print_train_time,
+    set_seeds,
+    train,
+    train_step,
 )
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -609,3 +582,15 @@ check_wrong_predictions(globals().get("wrong_idxs"), trained_model_0, test_image
 # - a new dataset, device-agnostic timing, a confusion matrix and the model's mistakes (12-15).
 #
 # Compare your answers with notebook 09.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Extra-curriculum
+#
+# - [CNN Explainer](https://poloclub.github.io/cnn-explainer/): watch TinyVGG's kernels,
+#   strides and pooling work on real images.
+# - [A guide to convolution arithmetic for deep learning](https://arxiv.org/abs/1603.07285):
+#   the output-size formula of Exercise 9 with padding, strides and dilation, in pictures.
+# - The [torchmetrics classification metrics](https://lightning.ai/docs/torchmetrics/stable/):
+#   precision, recall and F1 per class go beyond accuracy.
+# - [torchvision's `MNIST` dataset](https://pytorch.org/vision/stable/generated/torchvision.datasets.MNIST.html):
+#   redo Exercise 12 on all 70,000 digits.

@@ -1,40 +1,3 @@
-# %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.0/notebooks/09_exercise_solutions.ipynb)
-
-# %% tags=["colab-setup"]
-# Setup: makes helper_functions.py importable. Only inside Google Colab, it first
-# installs what Colab lacks and downloads helper_functions.py from the course.
-import subprocess
-import sys
-import urllib.request
-from pathlib import Path
-
-HELPERS_URL = "https://raw.githubusercontent.com/pytorch-cv-course/pytorch-computer-vision/v1.0/helper_functions.py"
-
-
-def fetch_helper_functions(url: str, dest: Path = Path("helper_functions.py")) -> Path:
-    """Download helper_functions.py, refusing anything that is not that Python file."""
-    with urllib.request.urlopen(url, timeout=30) as response:  # raises HTTPError on a 404
-        text = response.read().decode("utf-8", errors="replace")
-    if text.lstrip().startswith("<") or "def accuracy_fn" not in text:
-        raise RuntimeError(f"{url} did not return the course's helper_functions.py; it starts with {text[:80]!r}")
-    compile(text, str(dest), "exec")  # a truncated download fails here, not at import
-    partial = dest.with_suffix(".part")
-    partial.write_text(text)
-    partial.replace(dest)  # never leave half a file at the real path
-    return dest
-
-
-if "google.colab" in sys.modules and not Path("helper_functions.py").exists():
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mlxtend>=0.19", "torchmetrics"], check=True)
-    fetch_helper_functions(HELPERS_URL)
-
-# Locally the notebooks run from notebooks/, one folder below helper_functions.py.
-for folder in (Path.cwd(), Path.cwd().parent):
-    if (folder / "helper_functions.py").is_file():
-        sys.path.insert(0, str(folder))
-        break
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # 09. Exercise solutions
 #
@@ -46,6 +9,16 @@ for folder in (Path.cwd(), Path.cwd().parent):
 #
 # > **Note:** The models trained here may reach slightly different accuracies on your
 # > computer: processors round long sums differently, and training compounds it.
+
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.1.0/notebooks/09_exercise_solutions.ipynb)
+
+# %% tags=["colab-setup"]
+#@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
+import importlib.util, subprocess, sys
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.1.0"
+if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
+    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -73,16 +46,17 @@ for folder in (Path.cwd(), Path.cwd().parent):
 # ## How to use the solutions
 #
 # Try each exercise in notebook 08 first, and come here when you are stuck or done.
-# The setup cells are the same as in notebook 08. The solution cells replace the
-# `# TODO` cells, and the check cells are identical, so each one prints ✅ here.
-# Written answers (Exercises 10, 11 and the end of 15) are sample answers, not the
-# only ones.
+# Every exercise appears as in notebook 08: the task, its setup cell, the `# TODO`
+# cell you started from and the check cell. Between the `# TODO` cell and the check,
+# a solution fills in the placeholders, so each check prints ✅ here; a note after
+# it explains the *why*. Written answers (Exercises 10, 11 and the end of 15) are
+# sample answers, not the only ones.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Setup
 #
 # Run this cell first: it imports what the exercises need, including the check
-# functions from `helper_functions.py`, and loads FashionMNIST.
+# functions (from the course's `cv_course.exercise_checks` module), and loads FashionMNIST.
 
 # %% tags=["setup"]
 from timeit import default_timer as timer
@@ -96,22 +70,7 @@ from torch.utils.data import TensorDataset
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
-from helper_functions import (
-    FashionMNISTModelV0,
-    FashionMNISTModelV1,
-    FashionMNISTModelV2,
-    accuracy_fn,
-    dataset_to_tensors,
-    eval_model,
-    load_or_train_course_model,
-    make_batch_loader,
-    prepare_fashion_mnist,
-    print_train_time,
-    set_seeds,
-    train,
-    train_step,
-)
-from helper_functions import (  # the self-checks
+from cv_course.exercise_checks import (
     check_baseline_model,
     check_compare_results,
     check_confusion_matrix,
@@ -127,6 +86,21 @@ from helper_functions import (  # the self-checks
     check_random_samples,
     check_training_loop,
     check_wrong_predictions,
+)
+from cv_course.recipe import load_or_train_course_model
+from helper_functions import (
+    FashionMNISTModelV0,
+    FashionMNISTModelV1,
+    FashionMNISTModelV2,
+    accuracy_fn,
+    dataset_to_tensors,
+    eval_model,
+    make_batch_loader,
+    prepare_fashion_mnist,
+    print_train_time,
+    set_seeds,
+    train,
+    train_step,
 )
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -152,6 +126,11 @@ print(f"Classes: {class_names}")
 # - `test_len`: the number of test samples,
 # - `image_shape`: the shape of one image (`train_data[0]` is an `(image, label)` pair).
 
+# %% tags=["exercise", "ex-1"]
+train_len = None  # TODO: how many samples are in train_data?
+test_len = None  # TODO: how many samples are in test_data?
+image_shape = None  # TODO: the shape of the first training image
+
 # %% tags=["solution", "ex-1"]
 train_len = len(train_data)
 test_len = len(test_data)
@@ -165,7 +144,7 @@ print(f"One image:        {list(image_shape)} (colour channels, height, width)")
 # %% tags=["check", "ex-1"]
 check_dataset_sizes(globals().get("train_len"), globals().get("test_len"), globals().get("image_shape"))
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # > **Note:** `len()` works on any PyTorch `Dataset`, because a dataset has to say
 # > how many samples it holds. Six training images for every test image is a common
 # > split; what matters is that the model never trains on the test images.
@@ -184,6 +163,13 @@ check_dataset_sizes(globals().get("train_len"), globals().get("test_len"), globa
 # > **Tip:** `torch.randperm(n)` shuffles the numbers `0` to `n - 1`, so its first 16
 # > entries are 16 different indices. Beware of `random.randint(a, b)`: it includes
 # > `b`, so `random.randint(0, len(train_data))` can return an index one past the end.
+
+# %% tags=["exercise", "ex-2"]
+set_seeds(42)
+sample_idxs = None  # TODO: 16 different random indices into train_data
+sample_images = None  # TODO: their images stacked into one tensor (torch.stack)
+sample_labels = None  # TODO: their labels as a tensor
+# TODO: plot the 16 images in a 4x4 grid, each titled with its class name
 
 # %% tags=["solution", "ex-2"]
 set_seeds(42)
@@ -216,6 +202,23 @@ check_random_samples(
 # and create `model_0` with `input_shape=784`, `hidden_units=10` and
 # `output_shape=len(class_names)`.
 
+# %% tags=["exercise", "ex-3"]
+class BaselineModel(nn.Module):
+    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
+        super().__init__()
+        self.layer_stack = nn.Sequential(
+            # TODO: nn.Flatten(), then a linear layer input_shape -> hidden_units,
+            # then a linear layer hidden_units -> output_shape
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layer_stack(x)
+
+
+set_seeds(42)
+model_0 = None  # TODO: create a BaselineModel
+
+
 # %% tags=["solution", "ex-3"]
 class BaselineModel(nn.Module):
     def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
@@ -237,7 +240,7 @@ print(model_0)
 # %% tags=["check", "ex-3"]
 check_baseline_model(globals().get("model_0"))
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # > **Note:** 784 x 10 weights + 10 biases in the first layer and 10 x 10 + 10 in the
 # > second make 7,960 parameters. Without an activation function in between, two
 # > linear layers can compute nothing that one linear layer couldn't: Model 1 adds
@@ -260,6 +263,10 @@ check_baseline_model(globals().get("model_0"))
 set_seeds(42)
 baseline_model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
 
+# %% tags=["exercise", "ex-4"]
+loss_fn = None  # TODO: the loss for multi-class classification
+optimizer = None  # TODO: SGD over baseline_model's parameters, lr=0.1
+
 # %% tags=["solution", "ex-4"]
 loss_fn = nn.CrossEntropyLoss()
 optimizer = torch.optim.SGD(params=baseline_model.parameters(), lr=0.1)
@@ -271,7 +278,7 @@ print(f"Optimizer:     {type(optimizer).__name__} with lr={optimizer.param_group
 check_loss_and_optimizer(globals().get("loss_fn"), globals().get("optimizer"), baseline_model)
 
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # > **Note:** `nn.CrossEntropyLoss` takes the raw **logits** and applies softmax
 # > itself, so the model must not end in a softmax layer. And the optimizer only
 # > updates the tensors it was given: pass the parameters of the model you train.
@@ -292,6 +299,17 @@ check_loss_and_optimizer(globals().get("loss_fn"), globals().get("optimizer"), b
 # batch as a Python float**. The check runs your function on a small made-up problem
 # next to a reference loop, from the same starting weights, and compares the results.
 
+# %% tags=["exercise", "ex-5"]
+def train_one_epoch(model, data_loader, loss_fn, optimizer, device):
+    model.train()
+    total_loss = 0.0
+    for X, y in data_loader:
+        X, y = X.to(device), y.to(device)
+        # TODO: the five steps; add each batch's loss to total_loss as a float
+        raise NotImplementedError("Exercise 5: write the five training steps here")
+    return total_loss / len(data_loader)
+
+
 # %% tags=["solution", "ex-5"]
 def train_one_epoch(model, data_loader, loss_fn, optimizer, device):
     model.train()
@@ -310,7 +328,7 @@ def train_one_epoch(model, data_loader, loss_fn, optimizer, device):
 # %% tags=["check", "ex-5"]
 check_training_loop(globals().get("train_one_epoch"), device)
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # > **Note:** `optimizer.zero_grad()` can also come first in the loop; what matters
 # > is that it runs before `loss.backward()`. Without it, each backward pass *adds*
 # > its gradients to the old ones and the updates grow wrong.
@@ -338,6 +356,12 @@ curve_loader = make_batch_loader(
     TensorDataset(train_images[:2000], train_labels[:2000]), batch_size=32, shuffle=True, seed=42
 )
 
+# %% tags=["exercise", "ex-6"]
+epochs = 5
+loss_values = None  # TODO: start an empty list, then append one loss per epoch
+# TODO: train for `epochs` epochs, appending each epoch's loss
+# TODO: plot loss_values against the epoch numbers 1 to epochs
+
 # %% tags=["solution", "ex-6"]
 epochs = 5
 loss_values = []
@@ -358,7 +382,7 @@ plt.show()
 # %% tags=["check", "ex-6"]
 check_loss_curve(globals().get("loss_values"), epochs=5)
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # > **Note:** Append `loss.item()` (a float), never the `loss` tensor itself: a tensor
 # > that still needs gradients keeps its whole computation graph in memory. The
 # > curve above only shows the *training* loss; `plot_loss_curves` from
@@ -389,6 +413,16 @@ cnn_train_loader = make_batch_loader(
     TensorDataset(train_images[:4000], train_labels[:4000]), batch_size=32, shuffle=True, seed=42
 )
 cnn_test_images, cnn_test_labels = test_images[:1000], test_labels[:1000]
+
+# %% tags=["exercise", "ex-7"]
+set_seeds(42)
+cnn_model = None  # TODO: a FashionMNISTModelV2 on device
+# TODO: a loss function and an SGD optimizer (lr=0.1)
+# TODO: train for 2 epochs on cnn_train_loader, printing each epoch's loss and accuracy
+
+test_logits = None  # TODO: cnn_model's outputs for cnn_test_images[:32]
+test_pred_probs = None  # TODO: logits -> probabilities
+test_pred_labels = None  # TODO: probabilities -> labels
 
 # %% tags=["solution", "ex-7"]
 set_seeds(42)
@@ -430,7 +464,7 @@ check_logits_to_labels(
 )
 check_model_accuracy(globals().get("cnn_model"), cnn_test_images, cnn_test_labels, threshold=60, name="cnn_model")
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # > **Note:** softmax never changes which logit is largest, so `logits.argmax(dim=1)`
 # > gives the same labels; the probabilities are for *reading* the model's confidence.
 # > With only 4,000 images and 2 epochs TinyVGG is far from its best: trained on all
@@ -460,6 +494,9 @@ check_model_accuracy(globals().get("cnn_model"), cnn_test_images, cnn_test_label
 compare_train_data = TensorDataset(train_images[:2000], train_labels[:2000])
 compare_test_loader = make_batch_loader(TensorDataset(test_images[:1000], test_labels[:1000]), batch_size=1000)
 
+# %% tags=["exercise", "ex-8"]
+compare_results = None  # TODO: a DataFrame with one row per model: model_name, model_loss, model_acc, train_time
+# TODO: bar charts of accuracy and training time
 
 # %% tags=["solution", "ex-8"]
 def train_and_time(model: nn.Module) -> dict:
@@ -496,7 +533,7 @@ plt.show()
 # %% tags=["check", "ex-8"]
 check_compare_results(globals().get("compare_results"))
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # > **Note:** Times are not printed in a table here because they change from run to
 # > run and from machine to machine; the chart shows them. On a CPU, TinyVGG takes
 # > many times longer per epoch than the two linear models: each image passes through
@@ -525,6 +562,15 @@ check_compare_results(globals().get("compare_results"))
 set_seeds(42)
 conv_input = torch.rand(1, 1, 28, 28)  # a batch of one FashionMNIST-sized image
 
+# %% tags=["exercise", "ex-9"]
+# TODO: print the output shape of nn.Conv2d(1, 10, kernel_size=k, stride=s) on conv_input for several k and s
+
+
+def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> int:
+    # TODO: the output height (or width) of nn.Conv2d for a size x size input
+    raise NotImplementedError("Exercise 9: write the formula here")
+
+
 # %% tags=["solution", "ex-9"]
 for kernel_size in (1, 3, 5, 7):
     shapes = []
@@ -546,7 +592,7 @@ print(f"MaxPool2d(2) follows the same rule with stride 2: 28 -> {conv_output_siz
 # %% tags=["check", "ex-9"]
 check_conv_output_size(globals().get("conv_output_size"))
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # > **Note:** Without padding a `k` x `k` kernel trims `k - 1` pixels; a stride of `s`
 # > divides the size by about `s`. `kernel_size=3, padding=1` keeps the size, which is
 # > why TinyVGG uses it, and only its two `MaxPool2d(2)` layers shrink the image:
@@ -559,6 +605,13 @@ check_conv_output_size(globals().get("conv_output_size"))
 # Name three places where computer vision is used in industry today. For each, say
 # which kind of problem it is (classification, detection or segmentation), what the
 # model sees and what it decides. Try to go beyond the examples of notebook 00.
+
+# %% [markdown] tags=["exercise", "ex-10"]
+# *Your answer (double-click to edit):*
+#
+# 1. ...
+# 2. ...
+# 3. ...
 
 # %% [markdown] tags=["solution", "ex-10"]
 # **Some answers** (there are many more):
@@ -582,6 +635,13 @@ check_conv_output_size(globals().get("conv_output_size"))
 #
 # What is **overfitting**, how do you see it in the loss curves, and what are three
 # ways to fight it? Say *why* each one helps.
+
+# %% [markdown] tags=["exercise", "ex-11"]
+# *Your answer (double-click to edit):*
+#
+# - Overfitting is ...
+# - In the loss curves it shows as ...
+# - Three ways to fight it: ...
 
 # %% [markdown] tags=["solution", "ex-11"]
 # **Overfitting** means the model learns its training data too well, including its
@@ -638,6 +698,12 @@ print(f"Training digits: {digits_train_X.shape}, labels {digits_train_y.shape}")
 print(f"Test digits:     {digits_test_X.shape}, labels {digits_test_y.shape}")
 print(f"Digits per class (training): {np.bincount(digits_train_y).tolist()}")
 
+# %% tags=["exercise", "ex-12"]
+mnist_train_images = None  # TODO: digits_train_X as float32 images [4000, 1, 28, 28] with values 0-1
+mnist_train_labels = None  # TODO: digits_train_y as int64 labels [4000]
+mnist_test_images = None  # TODO: the same for digits_test_X
+mnist_test_labels = None  # TODO: the same for digits_test_y
+
 
 # %% tags=["solution", "ex-12"]
 def digits_to_tensors(rows: np.ndarray, labels: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
@@ -667,6 +733,11 @@ check_mnist_tensors(
 # (batches of 32, cross-entropy, SGD with `lr=0.1`). The check scores it on the 1,000
 # test digits, which it never trained on: it should get more than 90% right.
 
+# %% tags=["exercise", "ex-12"]
+set_seeds(42)
+mnist_model = None  # TODO: a FashionMNISTModelV2 for 1 x 28 x 28 digits in 10 classes, on device
+# TODO: train it for 2 epochs on mnist_train_images and mnist_train_labels
+
 # %% tags=["solution", "ex-12"]
 set_seeds(42)
 mnist_model = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=10).to(device)
@@ -690,7 +761,7 @@ for epoch, (train_acc, test_acc) in enumerate(zip(mnist_results["train_acc"], mn
 # %% tags=["check", "ex-12"]
 check_mnist_model(globals().get("mnist_model"), digits_test_X, digits_test_y, threshold=90)
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # > **Note:** The same architecture, unchanged, reads digits far better than it
 # > tells clothes apart from as little data: handwritten digits differ more from one
 # > another than a shirt from a T-shirt at 28x28 pixels. Try torchvision's full MNIST
@@ -718,6 +789,18 @@ check_mnist_model(globals().get("mnist_model"), digits_test_X, digits_test_y, th
 
 # %% tags=["setup", "ex-13"]
 timing_data = TensorDataset(train_images[:1000], train_labels[:1000])
+
+# %% tags=["exercise", "ex-13"]
+timing_device = None  # TODO: "cuda" if a GPU is available, else "cpu"
+
+
+def time_one_epoch(device) -> float:
+    # TODO: train a fresh FashionMNISTModelV2 for one epoch on timing_data on `device`; return the seconds
+    raise NotImplementedError("Exercise 13: write the timing code here")
+
+
+cpu_time = None  # TODO: time_one_epoch("cpu")
+gpu_time = None  # TODO: time_one_epoch("cuda"), only when timing_device is "cuda"
 
 # %% tags=["solution", "ex-13"]
 timing_device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -747,7 +830,7 @@ else:
 # %% tags=["check", "ex-13"]
 check_device_timing(globals().get("timing_device"), globals().get("cpu_time"), globals().get("gpu_time"))
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # > **Note:** Timing GPU code needs two precautions. GPU work is *asynchronous*:
 # > Python queues it and moves on, so call `torch.cuda.synchronize()` before reading
 # > the clock (here `loss.item()` in `train_step` already waits every batch). And the
@@ -773,6 +856,13 @@ check_device_timing(globals().get("timing_device"), globals().get("cpu_time"), g
 trained_model_0, trained_model_0_results = load_or_train_course_model("model_0", device=device)
 print(f"{trained_model_0_results['model_name']}: {trained_model_0_results['model_acc']:.2f}% test accuracy")
 
+# %% tags=["exercise", "ex-14"]
+from mlxtend.plotting import plot_confusion_matrix
+from torchmetrics import ConfusionMatrix
+
+confmat_tensor = None  # TODO: the 10 x 10 confusion matrix of trained_model_0 on the test images
+# TODO: plot it with plot_confusion_matrix(conf_mat=confmat_tensor.numpy(), class_names=class_names)
+
 # %% tags=["solution", "ex-14"]
 from mlxtend.plotting import plot_confusion_matrix
 from torchmetrics import ConfusionMatrix
@@ -796,7 +886,7 @@ print(f"Most common mistake: {class_names[true_class]} predicted as {class_names
 # %% tags=["check", "ex-14"]
 check_confusion_matrix(globals().get("confmat_tensor"), trained_model_0, test_images, test_labels)
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # > **Note:** Read the matrix row by row: each row is one true class, and its numbers
 # > say where that class's 1,000 test images ended up. Model 0's mistakes cluster in
 # > the block of upper-body garments (T-shirt/top, Pullover, Coat, Shirt), and Shirt
@@ -821,6 +911,10 @@ trained_model_0.eval()
 with torch.inference_mode():
     model_0_preds = trained_model_0(test_images.to(device)).argmax(dim=1).cpu()
 
+# %% tags=["exercise", "ex-15"]
+wrong_idxs = None  # TODO: indices of the test images where model_0_preds differs from test_labels
+# TODO: plot 9 randomly picked wrong predictions, titled "Pred: ... | True: ..."
+
 # %% tags=["solution", "ex-15"]
 wrong_idxs = torch.where(model_0_preds != test_labels)[0]
 print(f"{len(wrong_idxs):,} wrong predictions out of {len(test_labels):,} test images")
@@ -840,6 +934,9 @@ for idx in picks.tolist():
 
 # %% tags=["check", "ex-15"]
 check_wrong_predictions(globals().get("wrong_idxs"), trained_model_0, test_images, test_labels)
+
+# %% [markdown] tags=["exercise", "ex-15"]
+# *Your verdict (double-click to edit): model error or data error, and why?*
 
 # %% [markdown] tags=["solution", "ex-15"]
 # **A verdict on the nine pictures above** (yours may differ: judging them is the point):

@@ -13,7 +13,7 @@ optimizer (SGD, lr 0.1), seed (42) and number of epochs (3):
 
 It prints each model's times and test accuracies, the totals and their ratio, and
 records the run, with where, when and how it was measured, in
-``scripts/benchmark_results.json`` under the machine's key (its CPU model, core
+``cv_course/benchmark_results.json`` under the machine's key (its CPU model, core
 count and widest vector instructions, or its GPU's name), keeping the runs of
 other machines: one record per machine.
 
@@ -47,10 +47,10 @@ from torchvision import datasets
 from torchvision.transforms import ToTensor
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(COURSE_ROOT))
-import helper_functions as hf  # noqa: E402
+import helper_functions as hf
+from cv_course import recipe  # noqa: E402
 
-RESULTS_PATH = COURSE_ROOT / "scripts" / "benchmark_results.json"
+RESULTS_PATH = COURSE_ROOT / "cv_course" / "benchmark_results.json"
 COURSE_EPOCHS = 3  # only runs with the course's settings are recorded
 TARGET_RATIO = 0.40  # the course path may take at most 40% of the reference's time
 ACCURACY_TOLERANCE = 1.0  # percentage points, for Model 0 and Model 2
@@ -68,7 +68,7 @@ def reference_run(name: str, data_root: Path, device: str, epochs: int, seed: in
     test_data = datasets.FashionMNIST(data_root, train=False, download=True, transform=ToTensor())
     train_loader = DataLoader(train_data, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(seed))
     test_loader = DataLoader(test_data, batch_size=32, shuffle=False)
-    model = hf.build_course_model(name, seed).to(device)
+    model = recipe.build_course_model(name, seed).to(device)
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 
@@ -105,7 +105,7 @@ def reference_run(name: str, data_root: Path, device: str, epochs: int, seed: in
 def course_run(name: str, data_root: Path, device: str, epochs: int, seed: int = 42) -> dict:
     """Train and evaluate ``name`` with the course's recipe, data preparation included."""
     start = timer()
-    _, record = hf.train_course_model(name, data_root, device=device, epochs=epochs, seed=seed)
+    _, record = recipe.train_course_model(name, data_root, device=device, epochs=epochs, seed=seed)
     synchronize(device)
     return {"train_time": timer() - start, "model_loss": record["model_loss"], "model_acc": record["model_acc"]}
 
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", default="cpu", help="cpu or cuda (default: cpu)")
     parser.add_argument("--epochs", type=int, default=COURSE_EPOCHS, help="epochs per model (default: 3)")
-    parser.add_argument("--models", nargs="+", default=list(hf.COURSE_MODELS), choices=list(hf.COURSE_MODELS))
+    parser.add_argument("--models", nargs="+", default=list(recipe.COURSE_MODELS), choices=list(recipe.COURSE_MODELS))
     parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads for both paths")
     parser.add_argument("--no-save", action="store_true", help="print the results but do not record them")
     parser.add_argument("--with-profile", action="store_true",
@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
               f"({profile_cost['ratio_to_native']:.2f}x the time with this machine's own numerics; "
               f"{', '.join(f'{n} {r:.2f}x' for n, r in profile_cost['per_model_ratio'].items())})")
 
-    is_course_run = args.epochs == COURSE_EPOCHS and set(args.models) == set(hf.COURSE_MODELS)
+    is_course_run = args.epochs == COURSE_EPOCHS and set(args.models) == set(recipe.COURSE_MODELS)
     if args.no_save or not is_course_run:
         print("Not recorded (use all models, 3 epochs, and no --no-save to record a run).")
         return 0

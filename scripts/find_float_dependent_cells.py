@@ -25,7 +25,6 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(COURSE_ROOT))
 from cv_course.course_copy import copy_course  # noqa: E402
 from cv_course.numerics_profile import code_cell_first_lines, native_environment  # noqa: E402
 

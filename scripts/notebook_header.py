@@ -1,61 +1,48 @@
-"""The first two cells of every notebook: an "Open in Colab" badge and a setup cell.
+"""The two cells below every notebook's title: an "Open in Colab" badge and the set-up cell.
 
-The repository address and the pinned revision live here and nowhere else.
-Run ``python scripts/notebook_header.py`` after changing them (or after adding a
-notebook) to rewrite those cells in every ``notebooks/*.py``; then run the
-course (README, command 1) so the paired ``.ipynb`` files are re-executed.
+Both name the repository and the revision the notebook belongs to. They come from
+one place, pyproject.toml: the repository under [project.urls], the revision
+"v" + [project] version (the release's tag). Run ``python scripts/notebook_header.py``
+after changing either (or after adding a notebook) to rewrite those cells in every
+``notebooks/*.py``; then run the course (README, command 1) so the paired ``.ipynb``
+files are re-executed.
 """
 from __future__ import annotations
 
 import sys
+import tomllib
 from pathlib import Path
 
 import jupytext
 from nbformat.v4 import new_code_cell, new_markdown_cell
 from tidy_notebook import jupytext_filters
 
-#: GitHub "owner/name" of the published course, and the tag or commit that
-#: Colab users fetch helper_functions.py from. Change these when you publish a fork.
-REPOSITORY = "pytorch-cv-course/pytorch-computer-vision"
-REVISION = "v1.0"
-
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+COURSE_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
 BADGE_TAG = "colab-badge"
 SETUP_TAG = "colab-setup"
 
+
+def _project() -> dict:
+    return tomllib.loads((COURSE_ROOT / "pyproject.toml").read_text())["project"]
+
+
+#: GitHub "owner/name" of the published course, and the tag its notebooks install
+#: the course from (pyproject.toml holds both; see the module docstring).
+REPOSITORY = _project()["urls"]["Repository"].removeprefix("https://github.com/").rstrip("/")
+REVISION = "v" + _project()["version"]
+#: What pip installs where the course is missing.
+COURSE_URL = f"git+https://github.com/{REPOSITORY}@{REVISION}"
+
+# At most five lines, folded away in Colab (#@title ... "form"): where the course
+# is installed (pip install -e ., or a run before) it does nothing; elsewhere it
+# installs the course from the revision this notebook belongs to.
 SETUP_TEMPLATE = '''\
-# Setup: makes helper_functions.py importable. Only inside Google Colab, it first
-# installs what Colab lacks and downloads helper_functions.py from the course.
-import subprocess
-import sys
-import urllib.request
-from pathlib import Path
-
-HELPERS_URL = "https://raw.githubusercontent.com/{repository}/{revision}/helper_functions.py"
-
-
-def fetch_helper_functions(url: str, dest: Path = Path("helper_functions.py")) -> Path:
-    """Download helper_functions.py, refusing anything that is not that Python file."""
-    with urllib.request.urlopen(url, timeout=30) as response:  # raises HTTPError on a 404
-        text = response.read().decode("utf-8", errors="replace")
-    if text.lstrip().startswith("<") or "def accuracy_fn" not in text:
-        raise RuntimeError(f"{{url}} did not return the course's helper_functions.py; it starts with {{text[:80]!r}}")
-    compile(text, str(dest), "exec")  # a truncated download fails here, not at import
-    partial = dest.with_suffix(".part")
-    partial.write_text(text)
-    partial.replace(dest)  # never leave half a file at the real path
-    return dest
-
-
-if "google.colab" in sys.modules and not Path("helper_functions.py").exists():
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mlxtend>=0.19", "torchmetrics"], check=True)
-    fetch_helper_functions(HELPERS_URL)
-
-# Locally the notebooks run from notebooks/, one folder below helper_functions.py.
-for folder in (Path.cwd(), Path.cwd().parent):
-    if (folder / "helper_functions.py").is_file():
-        sys.path.insert(0, str(folder))
-        break'''
+#@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
+import importlib.util, subprocess, sys
+COURSE = "{course_url}"
+if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
+    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")'''
 
 
 def badge_source(notebook_name: str) -> str:
@@ -65,8 +52,8 @@ def badge_source(notebook_name: str) -> str:
 
 
 def setup_source() -> str:
-    """Source of the setup cell that starts every notebook."""
-    return SETUP_TEMPLATE.format(repository=REPOSITORY, revision=REVISION)
+    """Source of the set-up cell of every notebook."""
+    return SETUP_TEMPLATE.replace("{course_url}", COURSE_URL)
 
 
 def header_cells(notebook_name: str) -> list:
@@ -82,14 +69,28 @@ def is_header_cell(cell) -> bool:
     return BADGE_TAG in tags or SETUP_TAG in tags
 
 
-def stamp(py_path: Path) -> bool:
-    """Rewrite the header cells of one percent-format notebook. Returns whether it changed."""
-    notebook = jupytext.read(py_path, fmt="py:percent")
+def title_index(cells) -> int:
+    """The position of the notebook's title: its first markdown cell starting with "# "."""
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "markdown" and cell.source.startswith("# "):
+            return index
+    raise ValueError("the notebook has no title cell (a markdown cell starting with '# ')")
+
+
+def with_header(notebook, notebook_name: str):
+    """``notebook`` with freshly generated header cells right below its title."""
     body = [cell for cell in notebook.cells if not is_header_cell(cell)]
-    notebook.cells = header_cells(py_path.stem) + body
+    below_title = title_index(body) + 1
+    notebook.cells = body[:below_title] + header_cells(notebook_name) + body[below_title:]
     # jupytext.read infers which cell metadata to keep from the file itself (it
     # does not read jupytext.toml): keep the tags that mark the header cells.
     notebook.metadata.setdefault("jupytext", {})["cell_metadata_filter"] = jupytext_filters()["cell_metadata_filter"]
+    return notebook
+
+
+def stamp(py_path: Path) -> bool:
+    """Rewrite the header cells of one percent-format notebook. Returns whether it changed."""
+    notebook = with_header(jupytext.read(py_path, fmt="py:percent"), py_path.stem)
     new_text = jupytext.writes(notebook, fmt="py:percent")
     if new_text == py_path.read_text():
         return False

@@ -27,6 +27,10 @@ if ! profile=$(.venv/bin/python -m cv_course.numerics_profile --shell --require)
   exit 3
 fi
 eval "$profile"
+# The generated parts of the notebooks first: the header cells (from pyproject.toml)
+# and notebook 08 (from notebook 09).
+.venv/bin/python scripts/notebook_header.py >/dev/null
+.venv/bin/python scripts/make_exercises.py >/dev/null
 for py in "${notebooks[@]}"; do
   py="${py%.ipynb}"; py="${py%.py}.py"
   echo "[course] executing ${py%.py}.ipynb"

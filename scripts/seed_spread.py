@@ -15,27 +15,25 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import helper_functions as hf  # noqa: E402
+from cv_course import recipe
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", default="model_2", choices=list(hf.COURSE_MODELS))
+    parser.add_argument("--model", default="model_2", choices=list(recipe.COURSE_MODELS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[42, 0, 1, 2])
     args = parser.parse_args(argv)
 
-    is_cnn = any(isinstance(m, torch.nn.Conv2d) for m in hf.build_course_model(args.model).modules())
+    is_cnn = any(isinstance(m, torch.nn.Conv2d) for m in recipe.build_course_model(args.model).modules())
     layouts = {"channels-last": True, "channels-first": False} if is_cnn else {"default": None}
     print(f"{args.model}, 3 epochs, {torch.get_num_threads()} CPU threads, torch {torch.__version__}")
     accuracies: dict[str, list[float]] = {layout: [] for layout in layouts}
     for seed in args.seeds:
         for layout, channels_last in layouts.items():
-            _, record = hf.train_course_model(args.model, seed=seed, channels_last=channels_last)
+            _, record = recipe.train_course_model(args.model, seed=seed, channels_last=channels_last)
             accuracies[layout].append(record["model_acc"])
             print(f"seed {seed:>3}, {layout:<14}: test accuracy {record['model_acc']:.2f}%", flush=True)
     for layout, values in accuracies.items():

@@ -42,6 +42,16 @@ else
   echo "[setup] packages already installed"
 fi
 
+# The course itself (helper_functions.py and cv_course/), editable: the notebooks,
+# scripts and tests import it from this folder. Its dependencies are in the lock.
+course_hash=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ "$(cat .venv/.installed-course 2>/dev/null)" != "$course_hash" ]; then
+  echo "[setup] installing the course (pip install -e .)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+  .venv/bin/python -m pip check --disable-pip-version-check >/dev/null
+  echo "$course_hash" > .venv/.installed-course
+fi
+
 # Offline source of FashionMNIST: Debian's dataset-fashion-mnist package.
 # Online, torchvision downloads the data instead, so a failure here is not fatal.
 if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null; then

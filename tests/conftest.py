@@ -1,7 +1,6 @@
 """Shared fixtures: a throwaway HTTP server on 127.0.0.1 and the course paths."""
 from __future__ import annotations
 
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -53,8 +52,18 @@ def course_root() -> Path:
     return COURSE_ROOT
 
 
+def notebook_names(items) -> set[str]:
+    return {Path(str(item.fspath)).name for item in items if str(item.fspath).endswith(".ipynb")}
+
+
+def pytest_deselected(items) -> None:
+    """Remember notebooks that -m or -k deselected: they were collected all the same."""
+    config = items[0].config if items else None
+    if config is not None:
+        config.deselected_notebooks = getattr(config, "deselected_notebooks", set()) | notebook_names(items)
+
+
 def pytest_collection_finish(session) -> None:
     """Remember which notebooks nbval collected, for tests/test_notebooks.py."""
-    session.config.collected_notebooks = sorted(
-        {Path(str(item.fspath)).name for item in session.items if str(item.fspath).endswith(".ipynb")}
-    )
+    collected = notebook_names(session.items) | getattr(session.config, "deselected_notebooks", set())
+    session.config.collected_notebooks = sorted(collected)

@@ -11,16 +11,14 @@ import pytest
 import torch
 from torch import nn
 
-import helper_functions as hf
+from cv_course import recipe
+from cv_course.recipe import build_course_model, load_or_train_course_model, save_course_model
 from helper_functions import (
     CheckpointError,
     FashionMNISTModelV0,
     FashionMNISTModelV1,
     FashionMNISTModelV2,
-    build_course_model,
     load_model,
-    load_or_train_course_model,
-    save_course_model,
     save_model,
 )
 
@@ -254,7 +252,7 @@ def fake_training(monkeypatch):
                   "train_time": 1.25, "device": str(device), "epochs": 3}
         return model, record
 
-    monkeypatch.setattr(hf, "train_course_model", fake_train_course_model)
+    monkeypatch.setattr(recipe, "train_course_model", fake_train_course_model)
     return calls
 
 
@@ -265,8 +263,8 @@ def test_load_or_train_trains_once_then_loads(tmp_path, fake_training, capsys):
     # Even right after training, what comes back is the saved model loaded again,
     # so later runs (which only load) get the very same object state.
     assert not hasattr(model, "fresh_from_training")
-    assert record["model_acc"] == 80.0 and "recipe" not in record
-    assert "recipe" in json.loads((tmp_path / "model_0.json").read_text())
+    assert record["model_acc"] == 80.0 and "recipe_version" not in record
+    assert json.loads((tmp_path / "model_0.json").read_text())["recipe_version"] == recipe.RECIPE_VERSION
     first_output = capsys.readouterr()
 
     again, record_again = load_or_train_course_model("model_0", models_dir=tmp_path)
@@ -288,8 +286,10 @@ def test_load_or_train_trains_once_then_loads(tmp_path, fake_training, capsys):
             lambda d: save_model(build_course_model("model_2"), d / "model_0.pth"), id="checkpoint-other-model"
         ),
         pytest.param(
-            lambda d: (d / "model_0.json").write_text(json.dumps({"recipe": "an older recipe"})),
-            id="record-stale-recipe",
+            lambda d: (d / "model_0.json").write_text(
+                json.dumps({**json.loads((d / "model_0.json").read_text()), "recipe_version": recipe.RECIPE_VERSION - 1})
+            ),
+            id="record-older-recipe-version",
         ),
     ],
 )
@@ -315,39 +315,3 @@ def test_save_course_model_is_what_load_or_train_reads(tmp_path, fake_training):
     loaded, loaded_record = load_or_train_course_model("model_1", models_dir=tmp_path)
     assert fake_training == []
     assert loaded_record == record and same_weights(model, loaded)
-
-
-# --------------------------------------------------------------------------- the recipe's fingerprint
-
-ORIGINAL = '''
-def step(x):
-    """Add one."""
-    return x + 1
-'''
-REWORDED = '''
-def step(x):
-    """Add one to x, the input."""
-    # a new comment
-    return (x
-            + 1)
-'''
-CHANGED = '''
-def step(x):
-    """Add one."""
-    return x + 2
-'''
-
-
-def test_fingerprint_ignores_docstrings_comments_and_layout():
-    assert hf._code_without_docs(ORIGINAL) == hf._code_without_docs(REWORDED)
-
-
-def test_fingerprint_sees_code_changes():
-    assert hf._code_without_docs(ORIGINAL) != hf._code_without_docs(CHANGED)
-
-
-def test_each_course_model_has_its_own_fingerprint():
-    fingerprints = hf._RECIPE_FINGERPRINTS
-    assert sorted(fingerprints) == sorted(hf.COURSE_MODELS)
-    assert len(set(fingerprints.values())) == len(fingerprints)
-    assert fingerprints == {name: hf._recipe_fingerprint(name) for name in hf.COURSE_MODELS}

@@ -1,158 +1,196 @@
-"""The setup cell at the top of every notebook (scripts/notebook_header.py).
+"""The set-up cell below every notebook's title, and the Colab route it opens.
 
-Its source is executed here as a notebook would run it. Outside Colab it only puts
-the course folder on sys.path. Its fetch_helper_functions() is tested against a
-local HTTP server on 127.0.0.1: the real helper_functions.py arrives intact; an
-HTML page (what a wrong or rate-limited URL returns with status 200), a 404 and a
-truncated file are refused without writing anything. Then the Colab branch runs
-with Colab faked: pip is asked for mlxtend>=0.19 and torchmetrics, and the file
-comes from the pinned revision.
+Where the course is installed the cell does nothing; elsewhere (Colab, Kaggle, a
+bare Jupyter) it installs the course with pip from the revision the notebook
+belongs to. The unit tests run its source with pip replaced. The slow tests prove
+the whole route without Colab: a fresh virtual environment without the course,
+the repository served from a local git remote in place of GitHub (git's
+``url.<base>.insteadOf``), one notebook alone in an empty folder; the set-up cell
+installs the course and strict nbval passes. With the tag missing from the remote,
+the student gets pip's error and one line saying what to check.
 """
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
-import types
-import urllib.error
-import urllib.request
+import sysconfig
+import venv
 from pathlib import Path
 
+import nbformat
 import pytest
 
-COURSE_ROOT = Path(__file__).resolve().parent.parent
+from conftest import COURSE_ROOT
+from cv_course.course_copy import copy_course
+
 sys.path.insert(0, str(COURSE_ROOT / "scripts"))
 import notebook_header  # noqa: E402
 
-HELPERS = (COURSE_ROOT / "helper_functions.py").read_bytes()
+NOTEBOOK = "01_dataloaders"  # short, and it needs the data and helper_functions
+
+
+def run_setup_cell(monkeypatch, course_installed: bool, returncode: int = 0) -> list[list[str]]:
+    """Execute the set-up cell's source; the commands it ran (pip is not really run)."""
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    calls: list[list[str]] = []
+
+    def find_spec(name, *args, **kwargs):
+        if name == "helper_functions" and not course_installed:
+            return None
+        return real_find_spec(name, *args, **kwargs)
+
+    def fake_run(command, *args, **kwargs):
+        calls.append(list(command))
+        return subprocess.CompletedProcess(command, returncode)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    exec(compile(notebook_header.setup_source(), "<set-up cell>", "exec"), {"__name__": "__main__"})
+    return calls
+
+
+def test_the_cell_is_five_lines_folded_in_colab():
+    lines = notebook_header.setup_source().splitlines()
+    assert len(lines) <= 5
+    assert lines[0].startswith("#@title ") and lines[0].endswith('{ display-mode: "form" }')
+
+
+def test_the_cell_names_the_published_revision():
+    url = f"git+https://github.com/{notebook_header.REPOSITORY}@{notebook_header.REVISION}"
+    assert f'COURSE = "{url}"' in notebook_header.setup_source()
+
+
+def test_where_the_course_is_installed_it_does_nothing(monkeypatch):
+    assert run_setup_cell(monkeypatch, course_installed=True) == []
+
+
+def test_where_the_course_is_missing_it_installs_it_with_pip(monkeypatch):
+    calls = run_setup_cell(monkeypatch, course_installed=False)
+    assert calls == [[sys.executable, "-m", "pip", "install", "-q", notebook_header.COURSE_URL]]
+
+
+def test_a_failed_install_stops_with_what_to_check(monkeypatch):
+    with pytest.raises(RuntimeError, match="check that this computer is online and that the revision after '@' exists"):
+        run_setup_cell(monkeypatch, course_installed=False, returncode=1)
+
+
+# ----------------------------------------------------------------------------- the Colab route
+
+
+def site_packages_without_the_course(target: Path) -> Path:
+    """A folder linking every package of this environment (installed from the lock)
+    except the course itself, so a fresh environment can use them offline."""
+    target.mkdir()
+    for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
+        name = entry.name.lower()
+        if name.startswith(("pytorch_cv_course", "__editable__", "helper_functions", "cv_course")) or name.endswith(".pth"):
+            continue
+        (target / entry.name).symlink_to(entry)
+    return target
 
 
 @pytest.fixture
-def restore_sys_path():
-    saved = list(sys.path)
-    yield
-    sys.path[:] = saved
+def fresh_python(tmp_path_factory) -> Path:
+    """A new virtual environment without the course; the lock's packages are visible to it."""
+    root = tmp_path_factory.mktemp("colab_route")
+    # No pip or setuptools of its own: those of the lock (pip, and setuptools with its
+    # bdist_wheel) come with the other packages, as in Colab where both are recent.
+    venv.create(root / "venv", with_pip=False)
+    python = root / "venv" / "bin" / "python"
+    purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    deps = site_packages_without_the_course(root / "deps")
+    (Path(purelib) / "course_dependencies.pth").write_text(f"{deps}\n")
+    missing = subprocess.run([python, "-c", "import importlib.util as u; print(u.find_spec('helper_functions'))"],
+                             cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+    assert missing == "None", "the fresh environment must not have the course yet"
+    return python
 
 
-def run_setup_cell(cwd: Path, monkeypatch) -> dict:
-    """Execute the setup cell's source with ``cwd`` as the working folder; its namespace."""
-    monkeypatch.chdir(cwd)
-    namespace: dict = {"__name__": "__main__"}
-    exec(compile(notebook_header.setup_source(), "<setup cell>", "exec"), namespace)
-    return namespace
+def git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
-@pytest.fixture
-def fetch(tmp_path, monkeypatch, restore_sys_path):
-    """fetch_helper_functions as defined by the setup cell (run outside Colab)."""
-    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    return run_setup_cell(tmp_path, monkeypatch)["fetch_helper_functions"]
-
-
-def files_in(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
-
-
-# ----------------------------------------------------------------------------- outside Colab
-
-
-def test_outside_colab_only_puts_the_course_on_sys_path(monkeypatch, restore_sys_path):
-    def no_install(*args, **kwargs):
-        raise AssertionError(f"the setup cell ran {args} outside Colab")
-
-    def no_download(*args, **kwargs):
-        raise AssertionError("the setup cell downloaded something outside Colab")
-
-    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    monkeypatch.setattr(subprocess, "run", no_install)
-    monkeypatch.setattr(urllib.request, "urlopen", no_download)
-    before = list(sys.path)
-    run_setup_cell(COURSE_ROOT / "notebooks", monkeypatch)  # where the notebooks run
-    assert sys.path == [str(COURSE_ROOT)] + before
-
-
-def test_helpers_url_is_the_pinned_revision(fetch, tmp_path, monkeypatch):
-    namespace = run_setup_cell(tmp_path, monkeypatch)
-    assert namespace["HELPERS_URL"] == (
-        f"https://raw.githubusercontent.com/{notebook_header.REPOSITORY}/{notebook_header.REVISION}/helper_functions.py"
+def local_remote(tmp_path: Path, tag: str | None) -> dict[str, str]:
+    """The course as it is on disk, committed in a local git repository (tagged
+    ``tag`` if given), and the environment that sends GitHub's address there."""
+    remote = copy_course(tmp_path / "remote")
+    shutil.rmtree(remote / "data")  # the data is not part of the repository
+    git("init", "-q", "-b", "main", cwd=remote)
+    git("add", "-A", cwd=remote)
+    git("-c", "user.name=course", "-c", "user.email=course@localhost", "commit", "-q", "-m", "the course", cwd=remote)
+    if tag:
+        git("tag", tag, cwd=remote)
+    # pip asks for a partial clone (--filter=blob:none); this remote, like a plain
+    # file:// one, ignores that and sends everything, which needs nothing more from it.
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text(
+        f'[url "file://{remote}"]\n\tinsteadOf = https://github.com/{notebook_header.REPOSITORY}\n'
+        "[protocol \"file\"]\n\tallow = always\n"
     )
+    return {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": str(gitconfig),
+        "PIP_NO_INDEX": "1",  # offline: every dependency must already be there
+        "PIP_NO_BUILD_ISOLATION": "0",  # (sic) builds with the setuptools already there, downloads nothing
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_ROOT_USER_ACTION": "ignore",
+    }
 
 
-# ----------------------------------------------------------------------------- the fetch
+def notebook_alone(tmp_path: Path) -> Path:
+    """One notebook in an otherwise empty folder, with the FashionMNIST files it would fetch."""
+    folder = tmp_path / "student"
+    (folder / "data").mkdir(parents=True)
+    shutil.copy(COURSE_ROOT / "notebooks" / f"{NOTEBOOK}.ipynb", folder)
+    (folder / "data" / "FashionMNIST").symlink_to(COURSE_ROOT / "data" / "FashionMNIST", target_is_directory=True)
+    return folder
 
 
-def test_fetches_the_real_file(fetch, local_server, tmp_path):
-    url = local_server.add("/v1.0/helper_functions.py", HELPERS, content_type="text/plain; charset=utf-8")
-    dest = tmp_path / "helper_functions.py"
-    assert fetch(url, dest) == dest
-    assert dest.read_bytes() == HELPERS
-    compile(dest.read_text(), str(dest), "exec")
-    assert files_in(tmp_path) == ["helper_functions.py"]  # no .part file left behind
+@pytest.mark.slow
+def test_colab_route_installs_the_course_and_runs_a_notebook_alone(fresh_python, tmp_path):
+    env = local_remote(tmp_path, tag=notebook_header.REVISION)
+    folder = notebook_alone(tmp_path)
+    result = subprocess.run(
+        [fresh_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+         f"--nbval-sanitize-with={COURSE_ROOT / 'tests' / 'nbval_sanitize.cfg'}", "--rootdir", str(folder),
+         f"{NOTEBOOK}.ipynb"],
+        cwd=folder, env=env, capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, "strict nbval failed on the notebook alone:\n" + result.stdout[-6000:] + result.stderr[-2000:]
+    installed = subprocess.run([fresh_python, "-c", "import helper_functions, cv_course.benchmark; print(helper_functions.__file__)"],
+                               cwd=folder, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert Path(installed).parent.name == "site-packages", f"helper_functions came from {installed}, not the install"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["data", f"{NOTEBOOK}.ipynb"])
 
 
-def test_refuses_an_html_page(fetch, local_server, tmp_path):
-    page = b"<!DOCTYPE html>\n<html><head><title>Rate limit</title></head><body>Too many requests</body></html>"
-    url = local_server.add("/v1.0/helper_functions.py", page, content_type="text/html; charset=utf-8")
-    with pytest.raises(RuntimeError, match="did not return the course's helper_functions.py"):
-        fetch(url, tmp_path / "helper_functions.py")
-    assert files_in(tmp_path) == []
-
-
-def test_refuses_an_html_page_that_shows_the_code(fetch, local_server, tmp_path):
-    """A github.com/.../blob/... address: an HTML page with the source inside it."""
-    page = b"\n  <!DOCTYPE html><html><body><table>" + HELPERS.replace(b"<", b"&lt;") + b"</table></body></html>"
-    url = local_server.add("/blob/v1.0/helper_functions.py", page, content_type="text/html; charset=utf-8")
-    with pytest.raises(RuntimeError, match="did not return the course's helper_functions.py"):
-        fetch(url, tmp_path / "helper_functions.py")
-    assert files_in(tmp_path) == []
-
-
-def test_refuses_a_404(fetch, local_server, tmp_path):
-    with pytest.raises(urllib.error.HTTPError) as raised:
-        fetch(local_server.url + "/no-such-tag/helper_functions.py", tmp_path / "helper_functions.py")
-    assert raised.value.code == 404
-    assert files_in(tmp_path) == []
-
-
-def test_refuses_a_truncated_file(fetch, local_server, tmp_path):
-    cut = HELPERS.index(b"def accuracy_fn(") + len(b"def accuracy_fn(")  # mid-signature
-    url = local_server.add("/v1.0/helper_functions.py", HELPERS[:cut], content_type="text/plain")
-    with pytest.raises(SyntaxError):
-        fetch(url, tmp_path / "helper_functions.py")
-    assert files_in(tmp_path) == []
-
-
-def test_a_failed_fetch_keeps_an_earlier_good_file(fetch, local_server, tmp_path):
-    dest = tmp_path / "helper_functions.py"
-    dest.write_bytes(HELPERS)
-    url = local_server.add("/v1.0/helper_functions.py", b"<html>Oops</html>", content_type="text/html")
-    with pytest.raises(RuntimeError):
-        fetch(url, dest)
-    assert dest.read_bytes() == HELPERS
-    assert files_in(tmp_path) == ["helper_functions.py"]
-
-
-# ----------------------------------------------------------------------------- inside Colab (faked)
-
-
-def test_in_colab_installs_and_fetches_from_the_pinned_revision(local_server, tmp_path, monkeypatch, restore_sys_path):
-    """With google.colab imported and no helper_functions.py yet, the cell installs and downloads."""
-    pinned = f"/{notebook_header.REPOSITORY}/{notebook_header.REVISION}/helper_functions.py"
-    local_server.add(pinned, HELPERS, content_type="text/plain; charset=utf-8")
-    real_urlopen = urllib.request.urlopen
-    requested, installed = [], []
-
-    def urlopen_via_local_server(url, *args, **kwargs):  # raw.githubusercontent.com -> 127.0.0.1
-        requested.append(url)
-        return real_urlopen(url.replace("https://raw.githubusercontent.com", local_server.url), *args, **kwargs)
-
-    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
-    monkeypatch.setattr(urllib.request, "urlopen", urlopen_via_local_server)
-    monkeypatch.setattr(subprocess, "run", lambda args, **kwargs: installed.append(args))
-    run_setup_cell(tmp_path, monkeypatch)
-
-    assert len(installed) == 1 and installed[0][1:4] == ["-m", "pip", "install"]
-    assert {"mlxtend>=0.19", "torchmetrics"} <= set(installed[0])
-    assert requested == [f"https://raw.githubusercontent.com{pinned}"]
-    assert (tmp_path / "helper_functions.py").read_bytes() == HELPERS
-    assert files_in(tmp_path) == ["helper_functions.py"]
-    assert sys.path[0] == str(tmp_path)  # so `import helper_functions` finds the download
+@pytest.mark.slow
+def test_a_wrong_revision_gives_a_clear_error(fresh_python, tmp_path):
+    """What a student sees when the set-up cell cannot install the course: pip's
+    error (naming the revision) in the cell's output, then one line saying what to check."""
+    env = local_remote(tmp_path, tag=None)  # the revision the notebooks name was never pushed
+    folder = notebook_alone(tmp_path)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(notebook_header.setup_source())])
+    nbformat.write(notebook, folder / "setup_only.ipynb")
+    # ipykernel shows what subprocesses print (pip's error here) in the cell's output,
+    # except when it sees it runs under pytest: hide that from it, as in a student's Jupyter.
+    env.pop("PYTEST_CURRENT_TEST", None)
+    subprocess.run(
+        [fresh_python, "-m", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
+         "--inplace", "setup_only.ipynb"],
+        cwd=folder, env=env, capture_output=True, text=True, timeout=300, check=True,
+    )
+    outputs = nbformat.read(folder / "setup_only.ipynb", as_version=4).cells[0].outputs
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    errors = [o for o in outputs if o.output_type == "error"]
+    assert notebook_header.REVISION in printed, f"pip's error should show in the cell; it printed {printed!r}"
+    assert len(errors) == 1 and errors[0].ename == "RuntimeError"
+    assert errors[0].evalue == (
+        f"Installing the course from {notebook_header.COURSE_URL} failed: check that this computer is online "
+        "and that the revision after '@' exists (pip says more above)."
+    )
+    assert subprocess.run([fresh_python, "-c", "import helper_functions"], cwd=tmp_path, env=env, capture_output=True).returncode != 0

@@ -11,8 +11,9 @@ import torch
 from torchvision import datasets
 
 import helper_functions as hf
+from cv_course import data
 
-FILES = list(hf.FASHION_MNIST_MD5)
+FILES = list(data.FASHION_MNIST_MD5)
 UNREACHABLE = ("http://127.0.0.1:9/",)  # nothing listens on the discard port
 NO_DEBIAN = Path("/nonexistent/fashion-mnist")
 
@@ -37,11 +38,11 @@ def copy_good(good_raw: Path, root: Path, names=FILES) -> Path:
 
 def assert_intact(raw: Path) -> None:
     assert sorted(p.name for p in raw.iterdir()) == sorted(FILES), "unexpected or temporary files left"
-    for name, md5 in hf.FASHION_MNIST_MD5.items():
-        assert hf._md5(raw / name) == md5
+    for name, md5 in data.FASHION_MNIST_MD5.items():
+        assert data.md5(raw / name) == md5
 
 
-@pytest.mark.skipif(not hf.DEBIAN_FASHION_MNIST_DIR.is_dir(), reason="Debian's dataset-fashion-mnist is not installed")
+@pytest.mark.skipif(not data.DEBIAN_FASHION_MNIST_DIR.is_dir(), reason="Debian's dataset-fashion-mnist is not installed")
 def test_offline_from_debian_package(tmp_path):
     root = hf.prepare_fashion_mnist(tmp_path, mirrors=UNREACHABLE)
     assert root == tmp_path
@@ -59,7 +60,7 @@ def test_intact_files_are_left_alone(good_raw, tmp_path):
     assert before == {name: (raw / name).stat().st_mtime_ns for name in FILES}
 
 
-@pytest.mark.skipif(not hf.DEBIAN_FASHION_MNIST_DIR.is_dir(), reason="Debian's dataset-fashion-mnist is not installed")
+@pytest.mark.skipif(not data.DEBIAN_FASHION_MNIST_DIR.is_dir(), reason="Debian's dataset-fashion-mnist is not installed")
 def test_corrupt_and_truncated_files_are_replaced(good_raw, tmp_path, capsys):
     raw = copy_good(good_raw, tmp_path)
     labels = raw / "train-labels-idx1-ubyte"

@@ -29,6 +29,15 @@ def test_downloads_and_unpacks(local_server, tmp_path):
     assert leftovers(tmp_path) == ["food"]  # no temporary files left
 
 
+def test_keeps_the_zip_when_asked(local_server, tmp_path):
+    """The original course's signature: download_data(source, destination, remove_source)."""
+    url = local_server.add("/food.zip?raw=true", make_zip({"train/pizza/1.jpg": b"a"}))
+    target = hf.download_data(url, "food", False, data_dir=tmp_path)
+    assert (target / "train" / "pizza" / "1.jpg").read_bytes() == b"a"
+    assert leftovers(tmp_path) == ["food", "food.zip"]
+    assert zipfile.is_zipfile(tmp_path / "food.zip")
+
+
 def test_skips_an_existing_folder(local_server, tmp_path, capsys):
     (tmp_path / "food").mkdir()
     (tmp_path / "food" / "keep.txt").write_text("already here")
@@ -60,5 +69,5 @@ def test_a_zip_escaping_its_folder_is_refused(local_server, tmp_path):
 
 def test_unreachable_server_raises_a_clear_error(tmp_path):
     with pytest.raises(RuntimeError, match="failed"):
-        hf.download_data("http://127.0.0.1:9/food.zip", "food", data_dir=tmp_path, timeout=2)
+        hf.download_data("http://127.0.0.1:9/food.zip", "food", data_dir=tmp_path)
     assert leftovers(tmp_path) == []

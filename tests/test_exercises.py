@@ -3,8 +3,9 @@
 - Every exercise has an answer cell in both notebooks (a fill-in cell in 08, a
   solution in 09), and every coding exercise a check cell after each answer cell;
   written exercises have a markdown answer instead.
-- The setup and check cells of the two notebooks are identical, and their stored
-  outputs show the checks failing gracefully in 08 (not done yet) and passing in 09.
+- Notebook 08 is generated from notebook 09 (scripts/make_exercises.py), and the
+  stored outputs show the checks failing gracefully in 08 (not done yet) and
+  passing in 09.
 - Each check function returns True for a right answer and, for a wrong one,
   returns False and says what is wrong.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import sys
 from pathlib import Path
 
 import jupytext
@@ -24,7 +26,11 @@ import torch
 from torch import nn
 
 import helper_functions as hf
+from cv_course import exercise_checks as checks
 from conftest import COURSE_ROOT
+
+sys.path.insert(0, str(COURSE_ROOT / "scripts"))
+import make_exercises  # noqa: E402
 
 NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
 EXERCISES = NOTEBOOKS_DIR / "08_exercises.py"
@@ -138,21 +144,30 @@ def test_no_cell_is_skipped_by_nbval():
             )
 
 
-def test_setup_and_check_cells_are_identical_in_both_notebooks():
-    def shared(cells):
-        return [(tags(c), c.source) for c in cells if {"setup", "check"} & set(tags(c))]
+def test_the_exercises_notebook_is_generated_from_the_solutions():
+    assert EXERCISES.read_text() == make_exercises.exercises_text(), (
+        "notebooks/08_exercises.py differs from what scripts/make_exercises.py writes from notebook 09: "
+        "edit notebook 09, run the script, then re-execute notebook 08"
+    )
 
-    assert shared(EXERCISE_CELLS) == shared(SOLUTION_CELLS)
+
+def test_each_solution_follows_the_cell_it_fills_in():
+    """In notebook 09 a solution comes right after the fill-in cell of notebook 08 it completes."""
+    for before, cell in zip(SOLUTION_CELLS, SOLUTION_CELLS[1:]):
+        if "solution" in tags(cell) and exercise_id(cell):
+            assert "exercise" in tags(before) and exercise_id(before) == exercise_id(cell), (
+                f"{exercise_id(cell)}: its solution does not follow its fill-in cell"
+            )
 
 
 def test_check_cells_call_check_functions_that_exist():
-    checks = [cell for cell in EXERCISE_CELLS if "check" in tags(cell)]
-    assert checks
-    for cell in checks:
+    check_cells = [cell for cell in EXERCISE_CELLS if "check" in tags(cell)]
+    assert check_cells
+    for cell in check_cells:
         names = re.findall(r"\b(check_\w+)\(", cell.source)
         assert names, f"{exercise_id(cell)}: its check cell calls no check_ function"
         for name in names:
-            assert callable(getattr(hf, name, None)), f"helper_functions has no {name}"
+            assert callable(getattr(checks, name, None)), f"cv_course.exercise_checks has no {name}"
 
 
 def stored_check_outputs(ipynb: Path) -> list[tuple[str, str]]:
@@ -288,300 +303,300 @@ OK, WRONG_ANSWER, TODO = "✅", "❌", "⏳ Not done yet"
 # (check function, arguments made lazily, expected result, start of the message, words in it)
 CASES = {
     # Exercise 1
-    "sizes-right": (hf.check_dataset_sizes, lambda: (60_000, 10_000, torch.Size([1, 28, 28])), True, OK, "60,000"),
-    "sizes-todo": (hf.check_dataset_sizes, lambda: (None, None, None), False, TODO, "len()"),
-    "sizes-dataset-not-len": (hf.check_dataset_sizes, lambda: (DATASET, 10_000, (1, 28, 28)), False, WRONG_ANSWER, "should be an int"),
-    "sizes-swapped": (hf.check_dataset_sizes, lambda: (10_000, 60_000, (1, 28, 28)), False, WRONG_ANSWER, "swapped"),
-    "sizes-wrong-count": (hf.check_dataset_sizes, lambda: (50_000, 10_000, (1, 28, 28)), False, WRONG_ANSWER, "expected 60,000"),
-    "sizes-no-channel": (hf.check_dataset_sizes, lambda: (60_000, 10_000, (28, 28)), False, WRONG_ANSWER, "channel"),
+    "sizes-right": (checks.check_dataset_sizes, lambda: (60_000, 10_000, torch.Size([1, 28, 28])), True, OK, "60,000"),
+    "sizes-todo": (checks.check_dataset_sizes, lambda: (None, None, None), False, TODO, "len()"),
+    "sizes-dataset-not-len": (checks.check_dataset_sizes, lambda: (DATASET, 10_000, (1, 28, 28)), False, WRONG_ANSWER, "should be an int"),
+    "sizes-swapped": (checks.check_dataset_sizes, lambda: (10_000, 60_000, (1, 28, 28)), False, WRONG_ANSWER, "swapped"),
+    "sizes-wrong-count": (checks.check_dataset_sizes, lambda: (50_000, 10_000, (1, 28, 28)), False, WRONG_ANSWER, "expected 60,000"),
+    "sizes-no-channel": (checks.check_dataset_sizes, lambda: (60_000, 10_000, (28, 28)), False, WRONG_ANSWER, "channel"),
     # Exercise 2
     "samples-right": (
-        hf.check_random_samples,
+        checks.check_random_samples,
         lambda: (RANDOM_IDXS, DATASET_IMAGES[RANDOM_IDXS], DATASET_LABELS[RANDOM_IDXS], DATASET),
         True, OK, "16 distinct",
     ),
-    "samples-todo": (hf.check_random_samples, lambda: (None, None, None, DATASET), False, TODO, "randperm"),
+    "samples-todo": (checks.check_random_samples, lambda: (None, None, None, DATASET), False, TODO, "randperm"),
     "samples-out-of-range": (
-        hf.check_random_samples,
+        checks.check_random_samples,
         lambda: (torch.cat([RANDOM_IDXS[:15], torch.tensor([100])]), DATASET_IMAGES[:16], DATASET_LABELS[:16], DATASET),
         False, WRONG_ANSWER, "index 100 is out of range",
     ),
     "samples-repeated": (
-        hf.check_random_samples,
+        checks.check_random_samples,
         lambda: (torch.cat([RANDOM_IDXS[:15], RANDOM_IDXS[:1]]), DATASET_IMAGES[:16], DATASET_LABELS[:16], DATASET),
         False, WRONG_ANSWER, "more than once",
     ),
     "samples-not-random": (
-        hf.check_random_samples,
+        checks.check_random_samples,
         lambda: (torch.arange(16), DATASET_IMAGES[:16], DATASET_LABELS[:16], DATASET),
         False, WRONG_ANSWER, "first 16 samples",
     ),
     "samples-squeezed": (
-        hf.check_random_samples,
+        checks.check_random_samples,
         lambda: (RANDOM_IDXS, DATASET_IMAGES[RANDOM_IDXS].squeeze(1), DATASET_LABELS[RANDOM_IDXS], DATASET),
         False, WRONG_ANSWER, "channel dimension",
     ),
     "samples-list-of-images": (
-        hf.check_random_samples,
+        checks.check_random_samples,
         lambda: (RANDOM_IDXS, list(DATASET_IMAGES[RANDOM_IDXS]), DATASET_LABELS[RANDOM_IDXS], DATASET),
         False, WRONG_ANSWER, "torch.stack",
     ),
     "samples-wrong-order": (
-        hf.check_random_samples,
+        checks.check_random_samples,
         lambda: (RANDOM_IDXS, DATASET_IMAGES[RANDOM_IDXS.flip(0)], DATASET_LABELS[RANDOM_IDXS], DATASET),
         False, WRONG_ANSWER, "not the image at index",
     ),
     # Exercise 3
-    "baseline-right": (hf.check_baseline_model, lambda: (baseline(),), True, OK, "7,960 parameters"),
-    "baseline-todo": (hf.check_baseline_model, lambda: (None,), False, TODO, "nn.Flatten()"),
-    "baseline-class-not-instance": (hf.check_baseline_model, lambda: (hf.FashionMNISTModelV0,), False, WRONG_ANSWER, "instance"),
-    "baseline-empty": (hf.check_baseline_model, lambda: (nn.Sequential(),), False, WRONG_ANSWER, "no parameters"),
+    "baseline-right": (checks.check_baseline_model, lambda: (baseline(),), True, OK, "7,960 parameters"),
+    "baseline-todo": (checks.check_baseline_model, lambda: (None,), False, TODO, "nn.Flatten()"),
+    "baseline-class-not-instance": (checks.check_baseline_model, lambda: (hf.FashionMNISTModelV0,), False, WRONG_ANSWER, "instance"),
+    "baseline-empty": (checks.check_baseline_model, lambda: (nn.Sequential(),), False, WRONG_ANSWER, "no parameters"),
     "baseline-relu": (
-        hf.check_baseline_model, lambda: (hf.FashionMNISTModelV1(784, 10, 10),), False, WRONG_ANSWER, "ReLU",
+        checks.check_baseline_model, lambda: (hf.FashionMNISTModelV1(784, 10, 10),), False, WRONG_ANSWER, "ReLU",
     ),
     "baseline-no-flatten": (
-        hf.check_baseline_model, lambda: (nn.Sequential(nn.Linear(784, 10), nn.Linear(10, 10)),),
+        checks.check_baseline_model, lambda: (nn.Sequential(nn.Linear(784, 10), nn.Linear(10, 10)),),
         False, WRONG_ANSWER, "nn.Flatten()",
     ),
     "baseline-one-linear": (
-        hf.check_baseline_model, lambda: (nn.Sequential(nn.Flatten(), nn.Linear(784, 10)),),
+        checks.check_baseline_model, lambda: (nn.Sequential(nn.Flatten(), nn.Linear(784, 10)),),
         False, WRONG_ANSWER, "1 nn.Linear layers, expected 2",
     ),
     "baseline-wrong-input-shape": (
-        hf.check_baseline_model, lambda: (nn.Sequential(nn.Flatten(), nn.Linear(28, 10), nn.Linear(10, 10)),),
+        checks.check_baseline_model, lambda: (nn.Sequential(nn.Flatten(), nn.Linear(28, 10), nn.Linear(10, 10)),),
         False, WRONG_ANSWER, "failed",
     ),
     "baseline-wrong-output": (
-        hf.check_baseline_model, lambda: (nn.Sequential(nn.Flatten(), nn.Linear(784, 10), nn.Linear(10, 5)),),
+        checks.check_baseline_model, lambda: (nn.Sequential(nn.Flatten(), nn.Linear(784, 10), nn.Linear(10, 5)),),
         False, WRONG_ANSWER, "expected [2, 10]",
     ),
     # Exercise 4
     "optimizer-right": (
-        hf.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss(), sgd(BASELINE), BASELINE), True, OK, "lr=0.1",
+        checks.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss(), sgd(BASELINE), BASELINE), True, OK, "lr=0.1",
     ),
-    "optimizer-todo": (hf.check_loss_and_optimizer, lambda: (None, None, BASELINE), False, TODO, "SGD"),
+    "optimizer-todo": (checks.check_loss_and_optimizer, lambda: (None, None, BASELINE), False, TODO, "SGD"),
     "optimizer-loss-class": (
-        hf.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss, sgd(BASELINE), BASELINE),
+        checks.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss, sgd(BASELINE), BASELINE),
         False, WRONG_ANSWER, "nn.CrossEntropyLoss()",
     ),
     "optimizer-mse": (
-        hf.check_loss_and_optimizer, lambda: (nn.MSELoss(), sgd(BASELINE), BASELINE), False, WRONG_ANSWER, "MSELoss",
+        checks.check_loss_and_optimizer, lambda: (nn.MSELoss(), sgd(BASELINE), BASELINE), False, WRONG_ANSWER, "MSELoss",
     ),
     "optimizer-adam": (
-        hf.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss(), torch.optim.Adam(BASELINE.parameters()), BASELINE),
+        checks.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss(), torch.optim.Adam(BASELINE.parameters()), BASELINE),
         False, WRONG_ANSWER, "Adam",
     ),
     "optimizer-lr": (
-        hf.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss(), sgd(BASELINE, lr=0.01), BASELINE),
+        checks.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss(), sgd(BASELINE, lr=0.01), BASELINE),
         False, WRONG_ANSWER, "0.01",
     ),
     "optimizer-other-model": (
-        hf.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss(), sgd(baseline()), BASELINE),
+        checks.check_loss_and_optimizer, lambda: (nn.CrossEntropyLoss(), sgd(baseline()), BASELINE),
         False, WRONG_ANSWER, "parameters",
     ),
     # Exercise 5
-    "loop-right": (hf.check_training_loop, lambda: (loop(), DEVICE), True, OK, "mean batch loss"),
-    "loop-todo": (hf.check_training_loop, lambda: (None, DEVICE), False, TODO, "train_one_epoch"),
-    "loop-template": (hf.check_training_loop, lambda: (not_implemented, DEVICE), False, TODO, "train_one_epoch"),
-    "loop-no-step": (hf.check_training_loop, lambda: (loop(step=False), DEVICE), False, WRONG_ANSWER, "optimizer.step()"),
-    "loop-no-zero-grad": (hf.check_training_loop, lambda: (loop(zero_grad=False), DEVICE), False, WRONG_ANSWER, "zero_grad"),
-    "loop-tensor": (hf.check_training_loop, lambda: (loop(use_item=False), DEVICE), False, WRONG_ANSWER, "loss.item()"),
-    "loop-sum": (hf.check_training_loop, lambda: (loop(mean=False), DEVICE), False, WRONG_ANSWER, "sum"),
-    "loop-no-return": (hf.check_training_loop, lambda: (loop(give_back=False), DEVICE), False, WRONG_ANSWER, "None"),
+    "loop-right": (checks.check_training_loop, lambda: (loop(), DEVICE), True, OK, "mean batch loss"),
+    "loop-todo": (checks.check_training_loop, lambda: (None, DEVICE), False, TODO, "train_one_epoch"),
+    "loop-template": (checks.check_training_loop, lambda: (not_implemented, DEVICE), False, TODO, "train_one_epoch"),
+    "loop-no-step": (checks.check_training_loop, lambda: (loop(step=False), DEVICE), False, WRONG_ANSWER, "optimizer.step()"),
+    "loop-no-zero-grad": (checks.check_training_loop, lambda: (loop(zero_grad=False), DEVICE), False, WRONG_ANSWER, "zero_grad"),
+    "loop-tensor": (checks.check_training_loop, lambda: (loop(use_item=False), DEVICE), False, WRONG_ANSWER, "loss.item()"),
+    "loop-sum": (checks.check_training_loop, lambda: (loop(mean=False), DEVICE), False, WRONG_ANSWER, "sum"),
+    "loop-no-return": (checks.check_training_loop, lambda: (loop(give_back=False), DEVICE), False, WRONG_ANSWER, "None"),
     "loop-crashes": (
-        hf.check_training_loop, lambda: (lambda *args: 1 / 0, DEVICE), False, WRONG_ANSWER, "ZeroDivisionError",
+        checks.check_training_loop, lambda: (lambda *args: 1 / 0, DEVICE), False, WRONG_ANSWER, "ZeroDivisionError",
     ),
     # Exercise 6
-    "curve-right": (hf.check_loss_curve, lambda: ([1.2, 0.8, 0.7, 0.65, 0.6], 5), True, OK, "falling"),
-    "curve-todo": (hf.check_loss_curve, lambda: (None, 5), False, TODO, "loss_values = []"),
+    "curve-right": (checks.check_loss_curve, lambda: ([1.2, 0.8, 0.7, 0.65, 0.6], 5), True, OK, "falling"),
+    "curve-todo": (checks.check_loss_curve, lambda: (None, 5), False, TODO, "loss_values = []"),
     "curve-tensors": (
-        hf.check_loss_curve, lambda: ([torch.tensor(1.0, requires_grad=True)] * 5, 5), False, WRONG_ANSWER, "loss.item()",
+        checks.check_loss_curve, lambda: ([torch.tensor(1.0, requires_grad=True)] * 5, 5), False, WRONG_ANSWER, "loss.item()",
     ),
-    "curve-per-batch": (hf.check_loss_curve, lambda: ([1.0 - i / 100 for i in range(50)], 5), False, WRONG_ANSWER, "per batch"),
-    "curve-list-in-loop": (hf.check_loss_curve, lambda: ([0.6], 5), False, WRONG_ANSWER, "before the loop"),
-    "curve-going-up": (hf.check_loss_curve, lambda: ([0.6, 0.7, 0.8, 0.9, 1.0], 5), False, WRONG_ANSWER, "not down"),
-    "curve-nan": (hf.check_loss_curve, lambda: ([1.0, float("nan"), 1, 1, 1], 5), False, WRONG_ANSWER, "NaN"),
+    "curve-per-batch": (checks.check_loss_curve, lambda: ([1.0 - i / 100 for i in range(50)], 5), False, WRONG_ANSWER, "per batch"),
+    "curve-list-in-loop": (checks.check_loss_curve, lambda: ([0.6], 5), False, WRONG_ANSWER, "before the loop"),
+    "curve-going-up": (checks.check_loss_curve, lambda: ([0.6, 0.7, 0.8, 0.9, 1.0], 5), False, WRONG_ANSWER, "not down"),
+    "curve-nan": (checks.check_loss_curve, lambda: ([1.0, float("nan"), 1, 1, 1], 5), False, WRONG_ANSWER, "NaN"),
     # Exercise 7
     "probs-right": (
-        hf.check_logits_to_labels,
+        checks.check_logits_to_labels,
         lambda: (LOGITS, LOGITS.softmax(dim=1), LOGITS.softmax(dim=1).argmax(dim=1)), True, OK, "sums to 1",
     ),
-    "probs-todo": (hf.check_logits_to_labels, lambda: (LOGITS, None, None), False, TODO, "softmax"),
+    "probs-todo": (checks.check_logits_to_labels, lambda: (LOGITS, None, None), False, TODO, "softmax"),
     "probs-softmax-dim-0": (
-        hf.check_logits_to_labels,
+        checks.check_logits_to_labels,
         lambda: (LOGITS, LOGITS.softmax(dim=0), LOGITS.softmax(dim=0).argmax(dim=1)), False, WRONG_ANSWER, "dim=1",
     ),
     "probs-sigmoid": (
-        hf.check_logits_to_labels,
+        checks.check_logits_to_labels,
         lambda: (LOGITS, LOGITS.sigmoid(), LOGITS.sigmoid().argmax(dim=1)), False, WRONG_ANSWER, "softmax",
     ),
     "labels-argmax-dim-0": (
-        hf.check_logits_to_labels,
+        checks.check_logits_to_labels,
         lambda: (LOGITS, LOGITS.softmax(dim=1), LOGITS.softmax(dim=1).argmax(dim=0)), False, WRONG_ANSWER, "dim=1",
     ),
     "labels-not-argmax": (
-        hf.check_logits_to_labels,
+        checks.check_logits_to_labels,
         lambda: (LOGITS, LOGITS.softmax(dim=1), LOGITS.softmax(dim=1).argmin(dim=1)), False, WRONG_ANSWER, "argmax",
     ),
     "labels-floats": (
-        hf.check_logits_to_labels,
+        checks.check_logits_to_labels,
         lambda: (LOGITS, LOGITS.softmax(dim=1), LOGITS.softmax(dim=1).argmax(dim=1).float()),
         False, WRONG_ANSWER, "floats",
     ),
-    "accuracy-right": (hf.check_model_accuracy, lambda: (ORACLE, TEST_IMAGES, TEST_LABELS, 90), True, OK, "100.0%"),
-    "accuracy-todo": (hf.check_model_accuracy, lambda: (None, TEST_IMAGES, TEST_LABELS, 90), False, TODO, "train"),
+    "accuracy-right": (checks.check_model_accuracy, lambda: (ORACLE, TEST_IMAGES, TEST_LABELS, 90), True, OK, "100.0%"),
+    "accuracy-todo": (checks.check_model_accuracy, lambda: (None, TEST_IMAGES, TEST_LABELS, 90), False, TODO, "train"),
     "accuracy-untrained": (
-        hf.check_model_accuracy, lambda: (ConstantModel(), TEST_IMAGES, TEST_LABELS, 60), False, WRONG_ANSWER, "chance",
+        checks.check_model_accuracy, lambda: (ConstantModel(), TEST_IMAGES, TEST_LABELS, 60), False, WRONG_ANSWER, "chance",
     ),
     "accuracy-below-target": (
-        hf.check_model_accuracy, lambda: (ORACLE, TEST_IMAGES, NOISY_LABELS, 90), False, WRONG_ANSWER, "below the 90%",
+        checks.check_model_accuracy, lambda: (ORACLE, TEST_IMAGES, NOISY_LABELS, 90), False, WRONG_ANSWER, "below the 90%",
     ),
     "accuracy-model-fails": (
-        hf.check_model_accuracy, lambda: (nn.Linear(3, 10), TEST_IMAGES, TEST_LABELS, 60), False, WRONG_ANSWER, "failed",
+        checks.check_model_accuracy, lambda: (nn.Linear(3, 10), TEST_IMAGES, TEST_LABELS, 60), False, WRONG_ANSWER, "failed",
     ),
     # Exercise 8
-    "compare-right": (hf.check_compare_results, lambda: (RESULTS(),), True, OK, "FashionMNISTModelV2"),
-    "compare-todo": (hf.check_compare_results, lambda: (None,), False, TODO, "DataFrame"),
-    "compare-list": (hf.check_compare_results, lambda: (RESULTS().to_dict("records"),), False, WRONG_ANSWER, "DataFrame"),
+    "compare-right": (checks.check_compare_results, lambda: (RESULTS(),), True, OK, "FashionMNISTModelV2"),
+    "compare-todo": (checks.check_compare_results, lambda: (None,), False, TODO, "DataFrame"),
+    "compare-list": (checks.check_compare_results, lambda: (RESULTS().to_dict("records"),), False, WRONG_ANSWER, "DataFrame"),
     "compare-no-time": (
-        hf.check_compare_results, lambda: (RESULTS().drop(columns="train_time"),), False, WRONG_ANSWER, "train_time",
+        checks.check_compare_results, lambda: (RESULTS().drop(columns="train_time"),), False, WRONG_ANSWER, "train_time",
     ),
-    "compare-two-models": (hf.check_compare_results, lambda: (RESULTS().iloc[:2],), False, WRONG_ANSWER, "expected 3"),
+    "compare-two-models": (checks.check_compare_results, lambda: (RESULTS().iloc[:2],), False, WRONG_ANSWER, "expected 3"),
     "compare-fractions": (
-        hf.check_compare_results, lambda: (RESULTS().assign(model_acc=[0.8, 0.7, 0.9]),), False, WRONG_ANSWER, "fractions",
+        checks.check_compare_results, lambda: (RESULTS().assign(model_acc=[0.8, 0.7, 0.9]),), False, WRONG_ANSWER, "fractions",
     ),
     "compare-bad-times": (
-        hf.check_compare_results, lambda: (RESULTS().assign(train_time=[0.0, 1.0, 2.0]),), False, WRONG_ANSWER, "seconds",
+        checks.check_compare_results, lambda: (RESULTS().assign(train_time=[0.0, 1.0, 2.0]),), False, WRONG_ANSWER, "seconds",
     ),
     # Exercise 9
     "conv-right": (
-        hf.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: (n + 2 * p - k) // s + 1,), True, OK, "matches",
+        checks.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: (n + 2 * p - k) // s + 1,), True, OK, "matches",
     ),
-    "conv-todo": (hf.check_conv_output_size, lambda: (None,), False, TODO, "conv_output_size"),
-    "conv-template": (hf.check_conv_output_size, lambda: (not_implemented,), False, TODO, "conv_output_size"),
+    "conv-todo": (checks.check_conv_output_size, lambda: (None,), False, TODO, "conv_output_size"),
+    "conv-template": (checks.check_conv_output_size, lambda: (not_implemented,), False, TODO, "conv_output_size"),
     "conv-no-plus-one": (
-        hf.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: (n + 2 * p - k) // s,), False, WRONG_ANSWER, "off by one",
+        checks.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: (n + 2 * p - k) // s,), False, WRONG_ANSWER, "off by one",
     ),
     "conv-true-division": (
-        hf.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: (n + 2 * p - k) / s + 1,), False, WRONG_ANSWER, "//",
+        checks.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: (n + 2 * p - k) / s + 1,), False, WRONG_ANSWER, "//",
     ),
     "conv-no-padding": (
-        hf.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: (n - k) // s + 1,), False, WRONG_ANSWER, "padding=1",
+        checks.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: (n - k) // s + 1,), False, WRONG_ANSWER, "padding=1",
     ),
-    "conv-no-return": (hf.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: None,), False, WRONG_ANSWER, "return"),
+    "conv-no-return": (checks.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: None,), False, WRONG_ANSWER, "return"),
     # Exercise 12
     "digits-right": (
-        hf.check_mnist_tensors, lambda: (DIGIT_IMAGES, torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y), True, OK, "float32",
+        checks.check_mnist_tensors, lambda: (DIGIT_IMAGES, torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y), True, OK, "float32",
     ),
-    "digits-todo": (hf.check_mnist_tensors, lambda: (None, None, DIGITS_X, DIGITS_Y), False, TODO, "tensors"),
+    "digits-todo": (checks.check_mnist_tensors, lambda: (None, None, DIGITS_X, DIGITS_Y), False, TODO, "tensors"),
     "digits-numpy": (
-        hf.check_mnist_tensors, lambda: (DIGITS_X / 255, torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
+        checks.check_mnist_tensors, lambda: (DIGITS_X / 255, torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
         False, WRONG_ANSWER, "torch.from_numpy()",
     ),
     "digits-flat": (
-        hf.check_mnist_tensors, lambda: (DIGIT_IMAGES.flatten(1), torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
+        checks.check_mnist_tensors, lambda: (DIGIT_IMAGES.flatten(1), torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
         False, WRONG_ANSWER, "reshape",
     ),
     "digits-no-channel": (
-        hf.check_mnist_tensors, lambda: (DIGIT_IMAGES.squeeze(1), torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
+        checks.check_mnist_tensors, lambda: (DIGIT_IMAGES.squeeze(1), torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
         False, WRONG_ANSWER, "colour channel",
     ),
     "digits-not-scaled": (
-        hf.check_mnist_tensors, lambda: (DIGIT_IMAGES * 255, torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
+        checks.check_mnist_tensors, lambda: (DIGIT_IMAGES * 255, torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
         False, WRONG_ANSWER, "divide by 255",
     ),
     "digits-float64": (
-        hf.check_mnist_tensors, lambda: (DIGIT_IMAGES.double(), torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
+        checks.check_mnist_tensors, lambda: (DIGIT_IMAGES.double(), torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
         False, WRONG_ANSWER, "float32",
     ),
     "digits-transposed": (
-        hf.check_mnist_tensors,
+        checks.check_mnist_tensors,
         lambda: (DIGIT_IMAGES.transpose(2, 3), torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
         False, WRONG_ANSWER, "without transposing",
     ),
     "digits-int32-labels": (
-        hf.check_mnist_tensors, lambda: (DIGIT_IMAGES, torch.from_numpy(DIGITS_Y).int(), DIGITS_X, DIGITS_Y),
+        checks.check_mnist_tensors, lambda: (DIGIT_IMAGES, torch.from_numpy(DIGITS_Y).int(), DIGITS_X, DIGITS_Y),
         False, WRONG_ANSWER, "int64",
     ),
     "mnist-model-right": (
-        hf.check_mnist_model,
+        checks.check_mnist_model,
         lambda: (LookupModel(DIGIT_IMAGES, torch.from_numpy(DIGITS_Y)), DIGITS_X, DIGITS_Y, 90), True, OK, "above the 90%",
     ),
-    "mnist-model-todo": (hf.check_mnist_model, lambda: (None, DIGITS_X, DIGITS_Y, 90), False, TODO, "mnist_model"),
+    "mnist-model-todo": (checks.check_mnist_model, lambda: (None, DIGITS_X, DIGITS_Y, 90), False, TODO, "mnist_model"),
     "mnist-model-untrained": (
-        hf.check_mnist_model, lambda: (ConstantModel(), DIGITS_X, DIGITS_Y, 90), False, WRONG_ANSWER, "below the 90%",
+        checks.check_mnist_model, lambda: (ConstantModel(), DIGITS_X, DIGITS_Y, 90), False, WRONG_ANSWER, "below the 90%",
     ),
     # Exercise 13
-    "timing-right": (hf.check_device_timing, lambda: (DEVICE, 1.5, 0.5 if DEVICE == "cuda" else None), True, OK, "device-agnostic"),
-    "timing-todo": (hf.check_device_timing, lambda: (None, None, None), False, TODO, "timing_device"),
+    "timing-right": (checks.check_device_timing, lambda: (DEVICE, 1.5, 0.5 if DEVICE == "cuda" else None), True, OK, "device-agnostic"),
+    "timing-todo": (checks.check_device_timing, lambda: (None, None, None), False, TODO, "timing_device"),
     "timing-tensor-time": (
-        hf.check_device_timing, lambda: (DEVICE, torch.tensor(1.5), None), False, WRONG_ANSWER, "positive number",
+        checks.check_device_timing, lambda: (DEVICE, torch.tensor(1.5), None), False, WRONG_ANSWER, "positive number",
     ),
-    "timing-not-a-device": (hf.check_device_timing, lambda: ("gpu", 1.5, None), False, WRONG_ANSWER, "'cuda' or 'cpu'"),
+    "timing-not-a-device": (checks.check_device_timing, lambda: ("gpu", 1.5, None), False, WRONG_ANSWER, "'cuda' or 'cpu'"),
     # Exercise 14
     "confmat-right": (
-        hf.check_confusion_matrix, lambda: (confusion(PREDS, NOISY_LABELS), ORACLE, TEST_IMAGES, NOISY_LABELS),
+        checks.check_confusion_matrix, lambda: (confusion(PREDS, NOISY_LABELS), ORACLE, TEST_IMAGES, NOISY_LABELS),
         True, OK, "on the diagonal",
     ),
     "confmat-numpy-right": (
-        hf.check_confusion_matrix, lambda: (confusion(PREDS, NOISY_LABELS).numpy(), ORACLE, TEST_IMAGES, NOISY_LABELS),
+        checks.check_confusion_matrix, lambda: (confusion(PREDS, NOISY_LABELS).numpy(), ORACLE, TEST_IMAGES, NOISY_LABELS),
         True, OK, "on the diagonal",
     ),
-    "confmat-todo": (hf.check_confusion_matrix, lambda: (None, ORACLE, TEST_IMAGES, NOISY_LABELS), False, TODO, "ConfusionMatrix"),
+    "confmat-todo": (checks.check_confusion_matrix, lambda: (None, ORACLE, TEST_IMAGES, NOISY_LABELS), False, TODO, "ConfusionMatrix"),
     "confmat-swapped": (
-        hf.check_confusion_matrix, lambda: (confusion(NOISY_LABELS, PREDS), ORACLE, TEST_IMAGES, NOISY_LABELS),
+        checks.check_confusion_matrix, lambda: (confusion(NOISY_LABELS, PREDS), ORACLE, TEST_IMAGES, NOISY_LABELS),
         False, WRONG_ANSWER, "swapped",
     ),
     "confmat-normalised": (
-        hf.check_confusion_matrix,
+        checks.check_confusion_matrix,
         lambda: (confusion(PREDS, NOISY_LABELS, normalize="true"), ORACLE, TEST_IMAGES, NOISY_LABELS),
         False, WRONG_ANSWER, "normalised",
     ),
     "confmat-some-images": (
-        hf.check_confusion_matrix,
+        checks.check_confusion_matrix,
         lambda: (confusion(PREDS[:100], NOISY_LABELS[:100]), ORACLE, TEST_IMAGES, NOISY_LABELS),
         False, WRONG_ANSWER, "every one of them",
     ),
     "confmat-wrong-shape": (
-        hf.check_confusion_matrix, lambda: (torch.zeros(9, 9), ORACLE, TEST_IMAGES, NOISY_LABELS),
+        checks.check_confusion_matrix, lambda: (torch.zeros(9, 9), ORACLE, TEST_IMAGES, NOISY_LABELS),
         False, WRONG_ANSWER, "[10, 10]",
     ),
     # Exercise 15
     "wrong-preds-right": (
-        hf.check_wrong_predictions, lambda: (WRONG, ORACLE, TEST_IMAGES, NOISY_LABELS), True, OK, "predicted wrongly",
+        checks.check_wrong_predictions, lambda: (WRONG, ORACLE, TEST_IMAGES, NOISY_LABELS), True, OK, "predicted wrongly",
     ),
     "wrong-preds-list": (
-        hf.check_wrong_predictions, lambda: (WRONG.tolist(), ORACLE, TEST_IMAGES, NOISY_LABELS), True, OK, "predicted wrongly",
+        checks.check_wrong_predictions, lambda: (WRONG.tolist(), ORACLE, TEST_IMAGES, NOISY_LABELS), True, OK, "predicted wrongly",
     ),
-    "wrong-preds-todo": (hf.check_wrong_predictions, lambda: (None, ORACLE, TEST_IMAGES, NOISY_LABELS), False, TODO, "indices"),
+    "wrong-preds-todo": (checks.check_wrong_predictions, lambda: (None, ORACLE, TEST_IMAGES, NOISY_LABELS), False, TODO, "indices"),
     "wrong-preds-mask": (
-        hf.check_wrong_predictions, lambda: (PREDS != NOISY_LABELS, ORACLE, TEST_IMAGES, NOISY_LABELS),
+        checks.check_wrong_predictions, lambda: (PREDS != NOISY_LABELS, ORACLE, TEST_IMAGES, NOISY_LABELS),
         False, WRONG_ANSWER, "torch.where(mask)[0]",
     ),
     "wrong-preds-nonzero-column": (
-        hf.check_wrong_predictions, lambda: ((PREDS != NOISY_LABELS).nonzero(), ORACLE, TEST_IMAGES, NOISY_LABELS),
+        checks.check_wrong_predictions, lambda: ((PREDS != NOISY_LABELS).nonzero(), ORACLE, TEST_IMAGES, NOISY_LABELS),
         False, WRONG_ANSWER, "squeeze",
     ),
     "wrong-preds-right-ones": (
-        hf.check_wrong_predictions,
+        checks.check_wrong_predictions,
         lambda: (torch.where(PREDS == NOISY_LABELS)[0], ORACLE, TEST_IMAGES, NOISY_LABELS),
         False, WRONG_ANSWER, "gets right",
     ),
     "wrong-preds-some": (
-        hf.check_wrong_predictions, lambda: (WRONG[:3], ORACLE, TEST_IMAGES, NOISY_LABELS), False, WRONG_ANSWER, "3 of the",
+        checks.check_wrong_predictions, lambda: (WRONG[:3], ORACLE, TEST_IMAGES, NOISY_LABELS), False, WRONG_ANSWER, "3 of the",
     ),
     "wrong-preds-extra": (
-        hf.check_wrong_predictions,
+        checks.check_wrong_predictions,
         lambda: (torch.cat([WRONG, torch.tensor([1])]), ORACLE, TEST_IMAGES, NOISY_LABELS),
         False, WRONG_ANSWER, "test image 1 right",
     ),
 }
 if not torch.cuda.is_available():
     CASES["timing-cuda-without-gpu"] = (
-        hf.check_device_timing, lambda: ("cuda", 1.5, None), False, WRONG_ANSWER, "no GPU",
+        checks.check_device_timing, lambda: ("cuda", 1.5, None), False, WRONG_ANSWER, "no GPU",
     )
     CASES["timing-gpu-time-without-gpu"] = (
-        hf.check_device_timing, lambda: ("cpu", 1.5, 0.5), False, WRONG_ANSWER, "stay None",
+        checks.check_device_timing, lambda: ("cpu", 1.5, 0.5), False, WRONG_ANSWER, "stay None",
     )
 
 LOGITS = torch.randn(8, 10, generator=torch.Generator().manual_seed(3))
@@ -610,7 +625,7 @@ def test_check_function(case, capsys):
 
 
 def test_every_check_function_is_tested():
-    names = {name for name, _ in inspect.getmembers(hf, inspect.isfunction) if name.startswith("check_")}
+    names = {name for name, _ in inspect.getmembers(checks, inspect.isfunction) if name.startswith("check_")}
     tested = {check.__name__ for check, *_ in CASES.values()}
     assert names == tested, f"check functions without tests: {sorted(names - tested)}"
 
@@ -624,7 +639,7 @@ def test_every_check_function_has_a_wrong_answer_and_a_not_done_case():
 def test_checks_leave_a_model_in_train_mode():
     model = LookupModel(TEST_IMAGES, TEST_LABELS)
     model.train()
-    hf.check_model_accuracy(model, TEST_IMAGES, TEST_LABELS, threshold=50)
+    checks.check_model_accuracy(model, TEST_IMAGES, TEST_LABELS, threshold=50)
     assert model.training
 
 
@@ -632,7 +647,7 @@ def test_check_training_loop_leaves_the_random_state_alone():
     torch.manual_seed(123)
     expected = torch.rand(3)
     torch.manual_seed(123)
-    hf.check_training_loop(loop(), DEVICE)
+    checks.check_training_loop(loop(), DEVICE)
     assert torch.equal(torch.rand(3), expected)
 
 
@@ -650,7 +665,7 @@ WRONG_ANSWERS_IN_CELLS = {
 def test_a_check_cell_fed_a_wrong_answer_says_what_is_wrong(ex_id, capsys):
     answers, words = WRONG_ANSWERS_IN_CELLS[ex_id]
     (cell,) = [c for c in EXERCISE_CELLS if "check" in tags(c) and exercise_id(c) == ex_id]
-    namespace = {name: getattr(hf, name) for name in dir(hf) if name.startswith("check_")} | answers
+    namespace = {name: getattr(checks, name) for name in dir(checks) if name.startswith("check_")} | answers
     exec(compile(cell.source, f"{ex_id} check cell", "exec"), namespace)
     printed = capsys.readouterr().out
     assert printed.startswith("❌") and words in printed, printed
@@ -659,6 +674,6 @@ def test_a_check_cell_fed_a_wrong_answer_says_what_is_wrong(ex_id, capsys):
 @pytest.mark.parametrize("ex_id", list(WRONG_ANSWERS_IN_CELLS))
 def test_a_check_cell_with_no_answer_says_not_done(ex_id, capsys):
     (cell,) = [c for c in EXERCISE_CELLS if "check" in tags(c) and exercise_id(c) == ex_id]
-    namespace = {name: getattr(hf, name) for name in dir(hf) if name.startswith("check_")} | {"device": DEVICE}
+    namespace = {name: getattr(checks, name) for name in dir(checks) if name.startswith("check_")} | {"device": DEVICE}
     exec(compile(cell.source, f"{ex_id} check cell", "exec"), namespace)
     assert capsys.readouterr().out.startswith("⏳ Not done yet")

@@ -59,7 +59,7 @@ def _missing_tools() -> str | None:
 _MISSING = _missing_tools()
 if _MISSING and os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
     raise RuntimeError(f"COURSE_REQUIRE_BROWSER=1 but {_MISSING}")
-pytestmark = pytest.mark.skipif(_MISSING is not None, reason=_MISSING or "")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(_MISSING is not None, reason=_MISSING or "")]
 
 
 # ----------------------------------------------------------------------------- what to expect

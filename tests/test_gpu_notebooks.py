@@ -15,6 +15,8 @@ from cv_course import numerics_profile
 from cv_course.course_copy import copy_course
 from helper_functions import prepare_fashion_mnist
 
+pytestmark = pytest.mark.slow  # executes notebooks
+
 #: Generous: the slowest notebook takes minutes on a CPU.
 TIMEOUT_S = 3600
 

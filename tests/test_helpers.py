@@ -1,4 +1,4 @@
-"""helper_functions.py: metrics, timing, seeds, plots and folders."""
+"""helper_functions.py: metrics, timing, seeds, plots and the course folders."""
 from __future__ import annotations
 
 import random
@@ -10,8 +10,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
-from PIL import Image  # noqa: E402
-from torch import nn  # noqa: E402
 
 import helper_functions as hf  # noqa: E402
 
@@ -86,60 +84,6 @@ def test_plot_loss_curves_draws_both_panels():
 def test_plot_loss_curves_names_missing_metrics():
     with pytest.raises(ValueError, match="test_acc"):
         hf.plot_loss_curves({"train_loss": [1], "test_loss": [1], "train_acc": [1]})
-
-
-def test_plot_predictions_plots_each_series():
-    x = torch.arange(10, dtype=torch.float32)
-    ax = hf.plot_predictions(x[:8], x[:8] * 2, x[8:], x[8:] * 2, predictions=x[8:] * 2.1)
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["Training data", "Testing data", "Predictions"]
-    with pytest.raises(ValueError, match="predictions has 1 values"):
-        hf.plot_predictions(x[:8], x[:8], x[8:], x[8:], predictions=x[:1])
-
-
-def test_plot_decision_boundary_separates_two_classes():
-    # A fixed model: class 1 exactly where x > 0.
-    model = nn.Linear(2, 2)
-    with torch.no_grad():
-        model.weight.copy_(torch.tensor([[-1.0, 0.0], [1.0, 0.0]]))
-        model.bias.zero_()
-    X = torch.tensor([[-1.0, 0.0], [1.0, 0.5], [-0.5, 1.0], [0.5, -1.0]])
-    y = torch.tensor([0, 1, 0, 1])
-    ax = hf.plot_decision_boundary(model, X, y)
-    assert len(ax.collections) >= 2  # the filled regions and the points
-    with pytest.raises(ValueError, match=r"\(n_samples, 2\)"):
-        hf.plot_decision_boundary(model, torch.zeros(3, 3), y[:3])
-
-
-def test_pred_and_plot_image_predicts_the_only_possible_class(tmp_path):
-    image_path = tmp_path / "square.png"
-    Image.fromarray(np.full((28, 28), 200, dtype=np.uint8)).save(image_path)
-    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 3))
-    with torch.no_grad():
-        model[1].weight.zero_()
-        model[1].bias.copy_(torch.tensor([0.0, 5.0, 0.0]))  # always class 1
-    name, prob = hf.pred_and_plot_image(model, image_path, ["a", "b", "c"])
-    assert name == "b"
-    assert prob == pytest.approx(torch.softmax(torch.tensor([0.0, 5.0, 0.0]), 0)[1].item())
-    assert plt.gca().get_title() == f"Pred: b | Prob: {prob:.3f}"
-    with pytest.raises(FileNotFoundError, match="missing.png"):
-        hf.pred_and_plot_image(model, tmp_path / "missing.png", ["a", "b", "c"])
-
-
-# folders -------------------------------------------------------------------------
-
-def test_walk_through_dir_counts_folders_and_images(tmp_path, capsys):
-    for cls, n in (("pizza", 2), ("steak", 1)):
-        (tmp_path / "train" / cls).mkdir(parents=True)
-        for i in range(n):
-            (tmp_path / "train" / cls / f"{i}.jpg").write_bytes(b"x")
-    (tmp_path / "train" / "notes.txt").write_text("not an image")
-    rows = hf.walk_through_dir(tmp_path)
-    counts = {p.relative_to(tmp_path).as_posix(): (d, n) for p, d, n in rows}
-    assert counts == {".": (1, 0), "train": (2, 0), "train/pizza": (0, 2), "train/steak": (0, 1)}
-    assert "There are 0 directories and 2 images in" in capsys.readouterr().out
-    with pytest.raises(NotADirectoryError):
-        hf.walk_through_dir(tmp_path / "nope")
 
 
 def test_find_course_root_from_notebooks_and_elsewhere(course_root, tmp_path):

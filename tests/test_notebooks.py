@@ -61,12 +61,16 @@ def test_every_code_cell_was_executed_in_order(ipynb: Path):
 
 @pytest.mark.parametrize("py", PYS, ids=lambda p: p.stem)
 def test_header_cells_come_from_notebook_header(py: Path):
-    """The Colab badge and setup cell are generated from one repository address."""
+    """The Colab badge and set-up cell sit right below the title, generated from
+    pyproject.toml's repository and version."""
     cells = jupytext.read(py).cells
+    below_title = notebook_header.title_index(cells) + 1
     expected = notebook_header.header_cells(py.stem)
-    assert [c.source for c in cells[:2]] == [c.source for c in expected], (
+    assert below_title == 1, f"{py.name}: the title must be the first cell"
+    assert [c.source for c in cells[below_title:below_title + 2]] == [c.source for c in expected], (
         f"{py.name}: run `python scripts/notebook_header.py` to regenerate its header cells"
     )
+    assert sum(notebook_header.is_header_cell(c) for c in cells) == 2, f"{py.name}: header cells appear twice"
 
 
 def test_every_notebook_was_collected(request):
@@ -77,3 +81,10 @@ def test_every_notebook_was_collected(request):
     collected = getattr(request.config, "collected_notebooks", [])
     missing = sorted({p.name for p in IPYNBS} - set(collected))
     assert not missing, f"nbval did not collect {missing}: is --nbval in pytest.ini's addopts?"
+
+
+@pytest.mark.parametrize("py", PYS, ids=lambda p: p.stem)
+def test_notebooks_import_the_installed_course(py: Path):
+    """The course is installed (pip install -e . locally, the set-up cell elsewhere):
+    no notebook reaches for it by editing sys.path."""
+    assert "sys.path" not in py.read_text(), f"{py.name} edits sys.path"

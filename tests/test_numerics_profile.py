@@ -51,6 +51,7 @@ def run_in_kernel(code: str) -> str:
         kernel.stop()
 
 
+@pytest.mark.slow
 def test_notebook_kernels_run_under_the_profile():
     if STATUS.mode == "native":
         pytest.skip("COURSE_NUMERICS=native: no profile is applied")
@@ -155,6 +156,7 @@ def data_ready():
     prepare_fashion_mnist(COURSE_ROOT / "data")
 
 
+@pytest.mark.slow
 def test_fallback_skips_only_float_dependent_comparisons(tmp_path, data_ready):
     # A stored 1.0 where Python prints 0.9999999999999999: a float-dependent difference.
     course = probe_course(tmp_path, stored_sum="1.0")
@@ -167,12 +169,14 @@ def test_fallback_skips_only_float_dependent_comparisons(tmp_path, data_ready):
         assert reference.returncode == 1 and "Cell 1" in reference.stdout, "strict mode must compare every cell"
 
 
+@pytest.mark.slow
 def test_fallback_still_fails_on_an_error(tmp_path, data_ready):
     course = probe_course(tmp_path, stored_sum="0.9999999999999999", raises=True)
     native = run_probe(course, "native")
     assert native.returncode == 1 and "broken cell" in native.stdout
 
 
+@pytest.mark.slow
 def test_fallback_still_compares_other_cells(tmp_path, data_ready):
     course = probe_course(tmp_path, stored_sum="0.9999999999999999")
     nb_path = course / "notebooks" / PROBE_NOTEBOOK

@@ -5,7 +5,8 @@ import pytest
 import torch
 from torch import nn
 
-from helper_functions import build_course_model, make_predictions
+from cv_course.recipe import build_course_model
+from helper_functions import make_predictions
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,8 @@ from conftest import COURSE_ROOT
 from cv_course.course_copy import copy_course
 from helper_functions import prepare_fashion_mnist
 
+pytestmark = pytest.mark.slow  # executes notebooks
+
 NOTEBOOKS = ["06_confusion_matrix.ipynb", "07_save_and_load.ipynb", "05_compare_and_predict.ipynb"]
 
 #: Training the three models takes minutes on a 2-core CPU (TinyVGG most of it; one

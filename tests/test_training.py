@@ -14,6 +14,7 @@ from torchvision import datasets
 from torchvision.transforms import ToTensor
 
 import helper_functions as hf
+from cv_course import recipe
 from conftest import COURSE_ROOT
 
 
@@ -98,7 +99,7 @@ def test_make_batch_loader_shapes_and_order(test_tensors):
 def test_train_step_lowers_the_loss_on_real_images(test_tensors):
     data = small_slice(test_tensors, 640)
     loader = hf.make_batch_loader(data, batch_size=32, shuffle=True, seed=0)
-    model = hf.build_course_model("model_0")
+    model = recipe.build_course_model("model_0")
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     losses = [hf.train_step(model, loader, loss_fn, optimizer)[0] for _ in range(4)]
@@ -110,7 +111,7 @@ def test_train_step_lowers_the_loss_on_real_images(test_tensors):
 
 def test_test_step_weights_each_sample_once_with_a_ragged_last_batch(test_tensors):
     data = small_slice(test_tensors, 100)  # batches of 32, 32, 32 and 4
-    model = hf.build_course_model("model_0")
+    model = recipe.build_course_model("model_0")
     loss_fn = nn.CrossEntropyLoss()
     images, labels = data.tensors
     with torch.inference_mode():
@@ -132,7 +133,7 @@ def test_test_step_weights_each_sample_once_with_a_ragged_last_batch(test_tensor
 def test_train_step_averages_per_sample_too(test_tensors):
     """With lr=0 nothing changes, so the training loss must equal the whole-set loss."""
     data = small_slice(test_tensors, 100)
-    model = hf.build_course_model("model_1")
+    model = recipe.build_course_model("model_1")
     loss_fn = nn.CrossEntropyLoss()
     with torch.inference_mode():
         whole_loss = loss_fn(model(data.tensors[0]), data.tensors[1]).item()
@@ -146,14 +147,14 @@ def test_train_prints_one_line_per_epoch_unless_silent(test_tensors, capsys):
     loader = hf.make_batch_loader(data, batch_size=32)
     loss_fn = nn.CrossEntropyLoss()
 
-    model = hf.build_course_model("model_0")
+    model = recipe.build_course_model("model_0")
     results = hf.train(model, loader, loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2)
     printed = capsys.readouterr()
     assert [line.split(" |")[0] for line in printed.out.splitlines()] == ["Epoch 0", "Epoch 1"]
     assert set(results) == {"train_loss", "train_acc", "test_loss", "test_acc"}
     assert all(len(values) == 2 for values in results.values())
 
-    model = hf.build_course_model("model_0")
+    model = recipe.build_course_model("model_0")
     hf.train(model, loader, loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2, progress=False)
     printed = capsys.readouterr()
     assert printed.out == "" and printed.err == ""
@@ -166,7 +167,7 @@ def test_train_prints_one_line_per_epoch_unless_silent(test_tensors, capsys):
 
 @pytest.mark.parametrize("name, n_params", [("model_0", 7960), ("model_1", 7960), ("model_2", 7740)])
 def test_build_course_model_is_seeded(name, n_params):
-    first, second = hf.build_course_model(name), hf.build_course_model(name)
+    first, second = recipe.build_course_model(name), recipe.build_course_model(name)
     assert sum(p.numel() for p in first.parameters()) == n_params
     for a, b in zip(first.state_dict().values(), second.state_dict().values()):
         assert torch.equal(a, b)
@@ -176,13 +177,14 @@ def test_build_course_model_is_seeded(name, n_params):
 
 def test_build_course_model_rejects_unknown_names():
     with pytest.raises(ValueError, match="model_0"):
-        hf.build_course_model("model_3")
+        recipe.build_course_model("model_3")
 
 
+@pytest.mark.slow
 def test_train_course_model_is_deterministic(data_root):
     """One epoch of Model 0, twice: the same weights and the same record."""
-    model_a, record_a = hf.train_course_model("model_0", data_root, epochs=1)
-    model_b, record_b = hf.train_course_model("model_0", data_root, epochs=1)
+    model_a, record_a = recipe.train_course_model("model_0", data_root, epochs=1)
+    model_b, record_b = recipe.train_course_model("model_0", data_root, epochs=1)
     for a, b in zip(model_a.state_dict().values(), model_b.state_dict().values()):
         assert torch.equal(a, b)
     assert record_a["model_acc"] == record_b["model_acc"] > 75
@@ -198,7 +200,7 @@ def test_train_course_model_is_deterministic(data_root):
 def test_benchmark_results_have_provenance():
     """Every recorded run says where, when and how it was measured, one run per
     machine; a GPU entry exists only if it was measured on a CUDA device."""
-    path = COURSE_ROOT / "scripts" / "benchmark_results.json"
+    path = COURSE_ROOT / "cv_course" / "benchmark_results.json"
     if not path.is_file():
         pytest.skip("no benchmark has been recorded yet")
     runs = json.loads(path.read_text())["runs"]
@@ -206,7 +208,7 @@ def test_benchmark_results_have_provenance():
     for key, run in runs.items():
         assert {"machine", "device", "device_name", "torch_version", "date", "command", "models", "totals"} <= run.keys()
         assert run["device"] in ("cpu", "cuda") and key == run["machine"] and key.startswith(run["device"] + ": ")
-        assert set(run["models"]) == set(hf.COURSE_MODELS)
+        assert set(run["models"]) == set(recipe.COURSE_MODELS)
         for entry in run["models"].values():
             for path_name in ("reference", "course"):
                 assert {"train_time", "model_acc"} <= entry[path_name].keys()

@@ -1,0 +1,676 @@
+"""The self-checks of the exercises (notebooks 08 and 09).
+
+Each ``check_*`` function looks at a student's answer, prints one line and
+returns True only when the answer is right:
+
+    ✅ what is right   |   ❌ what is wrong, and a hint   |   ⏳ not done yet, and a hint
+
+An answer that is None or ``...`` (or a function that still raises
+NotImplementedError) counts as "not done yet", so a check cell runs without
+errors before its exercise is solved, and prints the same line whether the
+answer cell held the untouched template or never ran at all.
+"""
+from __future__ import annotations
+
+
+import numpy as np
+import torch
+from torch import nn
+
+from helper_functions import FashionMNISTModelV0, accuracy_fn, make_batch_loader
+
+
+def _check_ok(message: str) -> bool:
+    print(f"✅ {message}")
+    return True
+
+
+def _check_wrong(message: str) -> bool:
+    print(f"❌ {message}")
+    return False
+
+
+def _check_todo(hint: str) -> bool:
+    print(f"⏳ Not done yet: {hint}")
+    return False
+
+
+def _missing(*answers) -> bool:
+    """Whether any answer is still a placeholder (None or ...)."""
+    return any(answer is None or answer is Ellipsis for answer in answers)
+
+
+def _shape_text(shape) -> str:
+    return "[" + ", ".join(str(int(n)) for n in shape) + "]"
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _as_label_tensor(value, name: str) -> tuple[torch.Tensor | None, str | None]:
+    """``value`` (tensor, NumPy array or list of ints) as a 1-D int64 CPU tensor,
+    or None and the reason it isn't one."""
+    try:
+        tensor = torch.as_tensor(value).detach().cpu()
+    except (TypeError, ValueError, RuntimeError):
+        return None, f"{name} should be a tensor (or list) of integers, got {type(value).__name__}."
+    if tensor.is_floating_point():
+        return None, f"{name} holds floats ({tensor.dtype}); it should hold integers (torch.long)."
+    return tensor, None
+
+
+def _model_device(model: nn.Module) -> torch.device:
+    parameter = next(model.parameters(), None)
+    return parameter.device if parameter is not None else torch.device("cpu")
+
+
+def _predict_labels(model: nn.Module, images: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+    """``model``'s predicted label for each image, in batches, on the CPU. Leaves
+    the model in the train/eval mode it was in."""
+    device = _model_device(model)
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.inference_mode():
+            batches = [
+                model(images[i : i + batch_size].to(device)).argmax(dim=1).cpu()
+                for i in range(0, len(images), batch_size)
+            ]
+    finally:
+        model.train(was_training)
+    return torch.cat(batches)
+
+
+def check_dataset_sizes(train_len, test_len, image_shape) -> bool:
+    """Exercise 1: the number of training and test samples and one image's shape."""
+    if _missing(train_len, test_len, image_shape):
+        return _check_todo("set train_len and test_len with len() on each split, and image_shape to one image's .shape.")
+    for name, value in (("train_len", train_len), ("test_len", test_len)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+            return _check_wrong(
+                f"{name} should be an int, got {type(value).__name__}: count the samples with len(dataset)."
+            )
+    if (train_len, test_len) == (10_000, 60_000):
+        return _check_wrong("train_len and test_len are swapped: the training split is the big one.")
+    if train_len != 60_000:
+        return _check_wrong(f"train_len is {train_len:,}, expected 60,000: use len(train_data) on the train=True split.")
+    if test_len != 10_000:
+        return _check_wrong(f"test_len is {test_len:,}, expected 10,000: use len(test_data) on the train=False split.")
+    try:
+        shape = tuple(int(n) for n in image_shape)
+    except (TypeError, ValueError):
+        return _check_wrong(f"image_shape should be a shape such as image.shape, got {type(image_shape).__name__}.")
+    if shape == (28, 28):
+        return _check_wrong(
+            "image_shape is [28, 28]: the colour channel dimension is missing. Take the shape of the "
+            "tensor ToTensor() gives, before any squeeze()."
+        )
+    if shape == (28, 28, 1):
+        return _check_wrong("image_shape is [28, 28, 1], channels last: PyTorch puts the channels first.")
+    if shape != (1, 28, 28):
+        return _check_wrong(f"image_shape is {_shape_text(shape)}, expected [1, 28, 28] (channels, height, width).")
+    return _check_ok("60,000 training and 10,000 test samples; each image is [1, 28, 28] (channels, height, width).")
+
+
+def check_random_samples(sample_idxs, sample_images, sample_labels, dataset, n: int = 16) -> bool:
+    """Exercise 2: ``n`` distinct random indices into ``dataset``, and their images
+    stacked into one ``[n, C, H, W]`` tensor and labels into an ``[n]`` tensor."""
+    if _missing(sample_idxs, sample_images, sample_labels):
+        return _check_todo(
+            f"pick {n} distinct random indices (torch.randperm), then stack their images and labels into tensors."
+        )
+    idxs, problem = _as_label_tensor(sample_idxs, "sample_idxs")
+    if problem:
+        return _check_wrong(problem)
+    if idxs.ndim != 1 or len(idxs) != n:
+        return _check_wrong(f"sample_idxs should hold {n} indices in a row, got shape {_shape_text(idxs.shape)}.")
+    out_of_range = [i for i in idxs.tolist() if not 0 <= i < len(dataset)]
+    if out_of_range:
+        return _check_wrong(
+            f"index {out_of_range[0]} is out of range: the dataset's indices run from 0 to {len(dataset) - 1}. "
+            "(random.randint(a, b) can return b itself.)"
+        )
+    if len(set(idxs.tolist())) < n:
+        repeated = next(i for i in idxs.tolist() if idxs.tolist().count(i) > 1)
+        return _check_wrong(
+            f"index {repeated} appears more than once: torch.randperm(len(dataset))[:{n}] picks distinct indices."
+        )
+    if idxs.tolist() == list(range(n)):
+        return _check_wrong(f"these are the first {n} samples, not random ones.")
+    first_image = dataset[0][0]
+    expected_shape = (n, *first_image.shape)
+    if not isinstance(sample_images, torch.Tensor):
+        return _check_wrong(
+            f"sample_images should be one tensor, got {type(sample_images).__name__}: use torch.stack(list_of_images)."
+        )
+    if tuple(sample_images.shape) != expected_shape:
+        hint = ""
+        if tuple(sample_images.shape) == (n, *first_image.shape[1:]):
+            hint = " Did you squeeze() out the channel dimension? Keep it; squeeze only for plotting."
+        return _check_wrong(
+            f"sample_images has shape {_shape_text(sample_images.shape)}, expected {_shape_text(expected_shape)}.{hint}"
+        )
+    labels, problem = _as_label_tensor(sample_labels, "sample_labels")
+    if problem:
+        return _check_wrong(problem)
+    if tuple(labels.shape) != (n,):
+        return _check_wrong(f"sample_labels has shape {_shape_text(labels.shape)}, expected [{n}]: one label per image.")
+    for position, index in enumerate(idxs.tolist()):
+        image, label = dataset[index]
+        if not torch.equal(sample_images[position].cpu(), image):
+            return _check_wrong(
+                f"sample_images[{position}] is not the image at index {index}: keep the images in "
+                "the order of sample_idxs."
+            )
+        if int(labels[position]) != int(label):
+            return _check_wrong(
+                f"sample_labels[{position}] is {int(labels[position])}, but the label at index {index} is {int(label)}."
+            )
+    return _check_ok(
+        f"{n} distinct random samples: images {_shape_text(expected_shape)}, labels [{n}], all matching the dataset."
+    )
+
+
+def check_baseline_model(model, input_shape: int = 784, hidden_units: int = 10, output_shape: int = 10) -> bool:
+    """Exercise 3: Flatten -> Linear -> Linear and no activation functions."""
+    if _missing(model):
+        return _check_todo("fill layer_stack with nn.Flatten() and two nn.Linear layers, then create model_0.")
+    if not isinstance(model, nn.Module):
+        return _check_wrong(f"model_0 should be an nn.Module, got {type(model).__name__}: create an instance of your class.")
+    if next(model.parameters(), None) is None:
+        return _check_wrong("model_0 has no parameters: layer_stack needs nn.Flatten() and two nn.Linear layers.")
+    activations = [type(m).__name__ for m in model.modules() if type(m).__module__ == "torch.nn.modules.activation"]
+    if activations:
+        return _check_wrong(
+            f"model_0 contains {', '.join(activations)}: the baseline is purely linear "
+            "(non-linear activations come with Model 1)."
+        )
+    if not any(isinstance(m, nn.Flatten) for m in model.modules()):
+        return _check_wrong("model_0 has no nn.Flatten(): each [1, 28, 28] image must become 784 numbers first.")
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if len(linears) != 2:
+        return _check_wrong(f"model_0 has {len(linears)} nn.Linear layers, expected 2.")
+    batch = torch.zeros(2, 1, 28, 28, device=_model_device(model))
+    try:
+        with torch.no_grad():
+            output = model(batch)
+    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
+        return _check_wrong(
+            f"calling model_0 on a batch of shape [2, 1, 28, 28] failed ({type(error).__name__}: "
+            f"{str(error).splitlines()[0] if str(error) else ''}). Is input_shape {input_shape} (28 * 28)?"
+        )
+    if tuple(output.shape) != (2, output_shape):
+        return _check_wrong(
+            f"model_0 turns a batch of 2 images into shape {_shape_text(output.shape)}, expected [2, {output_shape}]: "
+            "one logit per class."
+        )
+    if linears[0].out_features != hidden_units:
+        return _check_wrong(f"the hidden layer has {linears[0].out_features} units, expected hidden_units={hidden_units}.")
+    n_params = sum(p.numel() for p in model.parameters())
+    return _check_ok(
+        f"Flatten -> Linear({input_shape}, {hidden_units}) -> Linear({hidden_units}, {output_shape}), "
+        f"{n_params:,} parameters, output [2, {output_shape}] for 2 images."
+    )
+
+
+def check_loss_and_optimizer(loss_fn, optimizer, model, lr: float = 0.1) -> bool:
+    """Exercise 4: cross-entropy loss and SGD with learning rate ``lr`` on ``model``'s parameters."""
+    if _missing(loss_fn, optimizer):
+        return _check_todo("create loss_fn and optimizer (SGD, lr=0.1, on baseline_model's parameters).")
+    if loss_fn is nn.CrossEntropyLoss:
+        return _check_wrong("loss_fn is the class nn.CrossEntropyLoss itself: create one with nn.CrossEntropyLoss().")
+    if not isinstance(loss_fn, nn.CrossEntropyLoss):
+        return _check_wrong(
+            f"loss_fn is {type(loss_fn).__name__}: for picking one of 10 classes use nn.CrossEntropyLoss()."
+        )
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        return _check_wrong(
+            f"optimizer should be a torch.optim optimizer, got {type(optimizer).__name__}: "
+            "create one with torch.optim.SGD(params=..., lr=...)."
+        )
+    if not isinstance(optimizer, torch.optim.SGD):
+        return _check_wrong(f"optimizer is {type(optimizer).__name__}: the exercise asks for torch.optim.SGD.")
+    learning_rates = {group["lr"] for group in optimizer.param_groups}
+    if learning_rates != {lr}:
+        return _check_wrong(f"the learning rate is {', '.join(map(str, sorted(learning_rates)))}, expected lr={lr}.")
+    optimised = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    wanted = {id(p) for p in model.parameters()}
+    if optimised != wanted:
+        return _check_wrong(
+            "the optimizer does not hold exactly baseline_model's parameters: pass baseline_model.parameters()."
+        )
+    return _check_ok(f"nn.CrossEntropyLoss() and SGD with lr={lr} over all {len(wanted)} parameter tensors of the model.")
+
+
+def _reference_train_one_epoch(model, data_loader, loss_fn, optimizer, device) -> float:
+    model.train()
+    total_loss = 0.0
+    for X, y in data_loader:
+        X, y = X.to(device), y.to(device)
+        loss = loss_fn(model(X), y)
+        total_loss += loss.item()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return total_loss / len(data_loader)
+
+
+def check_training_loop(train_one_epoch, device: torch.device | str = "cpu") -> bool:
+    """Exercise 5: ``train_one_epoch(model, data_loader, loss_fn, optimizer, device)`` runs
+    one epoch of the five training steps and returns the mean batch loss (a float).
+
+    It is run on a small made-up problem next to a reference loop, from the same
+    starting weights; both must end with the same weights."""
+    import copy
+
+    TODO_HINT = "write train_one_epoch(model, data_loader, loss_fn, optimizer, device): the five steps per batch."
+    if _missing(train_one_epoch):
+        return _check_todo(TODO_HINT)
+    if not callable(train_one_epoch):
+        return _check_wrong(f"train_one_epoch should be a function, got {type(train_one_epoch).__name__}.")
+    with torch.random.fork_rng(devices=[]):  # leave the student's random state alone
+        torch.manual_seed(0)
+        X = torch.rand(96, 1, 28, 28)
+        y = torch.randint(0, 10, (96,))
+        start_model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=10).to(device)
+    loader = make_batch_loader(torch.utils.data.TensorDataset(X, y), batch_size=32)
+
+    def run(fn):
+        model = copy.deepcopy(start_model)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        return model, fn(model, loader, nn.CrossEntropyLoss(), optimizer, device)
+
+    try:
+        with torch.random.fork_rng(devices=[]):  # iterating a DataLoader draws from the random state
+            reference_model, reference_loss = run(_reference_train_one_epoch)
+            model, result = run(train_one_epoch)
+    except NotImplementedError:
+        return _check_todo(TODO_HINT)
+    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
+        return _check_wrong(
+            f"train_one_epoch raised {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+        )
+    unchanged = all(torch.equal(p, q) for p, q in zip(model.parameters(), start_model.parameters()))
+    if unchanged:
+        return _check_wrong(
+            "the weights did not change: every batch needs loss.backward() and then optimizer.step()."
+        )
+    same_weights = all(
+        torch.allclose(p, q, atol=1e-6) for p, q in zip(model.parameters(), reference_model.parameters())
+    )
+    if not same_weights:
+        return _check_wrong(
+            "the weights changed, but not as a standard training loop changes them: per batch, do the "
+            "forward pass, the loss, optimizer.zero_grad() (or gradients pile up), loss.backward(), optimizer.step()."
+        )
+    if result is None:
+        return _check_wrong("train_one_epoch returned None: return the mean loss, total_loss / len(data_loader).")
+    if isinstance(result, torch.Tensor):
+        return _check_wrong(
+            "train_one_epoch returned a tensor: add up loss.item() (a Python float), not the loss tensor."
+        )
+    if not _is_number(result):
+        return _check_wrong(f"train_one_epoch returned a {type(result).__name__}; return the mean loss as a float.")
+    if abs(result - reference_loss * len(loader)) < 1e-4:
+        return _check_wrong("train_one_epoch returned the sum of the batch losses: divide it by len(data_loader).")
+    if abs(result - reference_loss) > 1e-4:
+        return _check_wrong(
+            f"train_one_epoch returned {result:.4f}, but the mean batch loss was {reference_loss:.4f}: add up "
+            "each batch's loss.item() and divide by len(data_loader)."
+        )
+    return _check_ok("train_one_epoch updates the weights exactly like a standard loop and returns the mean batch loss.")
+
+
+def check_loss_curve(loss_values, epochs: int) -> bool:
+    """Exercise 6: one float training loss per epoch, lower at the end than at the start."""
+    if _missing(loss_values):
+        return _check_todo("start with loss_values = [] and append each epoch's training loss.")
+    if not isinstance(loss_values, (list, tuple)):
+        return _check_wrong(f"loss_values should be a list, got {type(loss_values).__name__}.")
+    if any(isinstance(value, torch.Tensor) for value in loss_values):
+        return _check_wrong(
+            "loss_values holds tensors: append plain floats (loss.item(), or the loss train_step returns) "
+            "so the list doesn't keep every batch's computation graph alive."
+        )
+    if not all(_is_number(value) for value in loss_values):
+        return _check_wrong("loss_values should hold numbers (the loss of each epoch).")
+    if len(loss_values) == 0:
+        return _check_wrong("loss_values is empty: append the loss inside the epoch loop.")
+    if len(loss_values) > epochs:
+        return _check_wrong(
+            f"loss_values has {len(loss_values)} values for {epochs} epochs: append once per epoch, not per batch."
+        )
+    if len(loss_values) < epochs:
+        return _check_wrong(
+            f"loss_values has {len(loss_values)} values for {epochs} epochs: create the list once, before the "
+            "loop, and append every epoch."
+        )
+    if not all(np.isfinite(value) for value in loss_values):
+        return _check_wrong("loss_values contains NaN or infinity: the training diverged; try a smaller lr.")
+    if loss_values[-1] >= loss_values[0]:
+        return _check_wrong(
+            f"the loss went from {loss_values[0]:.4f} to {loss_values[-1]:.4f}, not down: is optimizer.step() "
+            "called, and is the model trained (not re-created) every epoch?"
+        )
+    return _check_ok(f"{epochs} epoch losses, falling from {loss_values[0]:.4f} to {loss_values[-1]:.4f}.")
+
+
+def check_logits_to_labels(logits, pred_probs, pred_labels) -> bool:
+    """Exercise 7: logits -> probabilities (softmax over classes) -> labels (argmax)."""
+    if _missing(logits, pred_probs, pred_labels):
+        return _check_todo("get test_logits from the model, then test_pred_probs with softmax, then test_pred_labels.")
+    for name, value in (("test_logits", logits), ("test_pred_probs", pred_probs), ("test_pred_labels", pred_labels)):
+        if not isinstance(value, torch.Tensor):
+            return _check_wrong(f"{name} should be a tensor, got {type(value).__name__}.")
+    logits, pred_probs, pred_labels = logits.detach().cpu(), pred_probs.detach().cpu(), pred_labels.detach().cpu()
+    if logits.ndim != 2:
+        return _check_wrong(
+            f"test_logits has shape {_shape_text(logits.shape)}; a batch gives [n_images, n_classes]."
+        )
+    if pred_probs.shape != logits.shape:
+        return _check_wrong(
+            f"test_pred_probs has shape {_shape_text(pred_probs.shape)} but test_logits {_shape_text(logits.shape)}: "
+            "softmax keeps the shape."
+        )
+    if torch.allclose(pred_probs, logits.sigmoid(), atol=1e-6):
+        return _check_wrong("test_pred_probs is a sigmoid: for one of many classes use torch.softmax(logits, dim=1).")
+    if not torch.allclose(pred_probs.sum(dim=1), torch.ones(len(pred_probs)), atol=1e-4):
+        hint = ""
+        if torch.allclose(pred_probs, torch.softmax(logits, dim=0), atol=1e-6):
+            hint = " You took softmax over dim=0 (the images); take it over dim=1 (the classes)."
+        return _check_wrong(f"each row of test_pred_probs should sum to 1.{hint}")
+    if not torch.allclose(pred_probs, torch.softmax(logits, dim=1), atol=1e-6):
+        return _check_wrong("test_pred_probs is not torch.softmax(test_logits, dim=1).")
+    n_images = len(logits)
+    if pred_labels.shape != (n_images,):
+        hint = " Take argmax over dim=1 (the classes)." if pred_labels.shape == (logits.shape[1],) else ""
+        return _check_wrong(
+            f"test_pred_labels has shape {_shape_text(pred_labels.shape)}, expected [{n_images}]: "
+            f"one label per image.{hint}"
+        )
+    if pred_labels.is_floating_point():
+        return _check_wrong("test_pred_labels holds floats: labels are argmax indices, integers.")
+    if not torch.equal(pred_labels, pred_probs.argmax(dim=1)):
+        return _check_wrong("test_pred_labels is not test_pred_probs.argmax(dim=1): the most likely class per image.")
+    return _check_ok(
+        f"logits {_shape_text(logits.shape)} -> probabilities (each row sums to 1) -> {n_images} labels."
+    )
+
+
+def check_model_accuracy(model, images, labels, threshold: float, name: str = "the model") -> bool:
+    """Exercises 7 and 12: ``model``'s accuracy on ``images``/``labels`` beats ``threshold`` (%)."""
+    if _missing(model):
+        return _check_todo(f"build and train {name} first.")
+    if not isinstance(model, nn.Module):
+        return _check_wrong(f"{name} should be a trained nn.Module, got {type(model).__name__}.")
+    try:
+        preds = _predict_labels(model, images)
+    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
+        return _check_wrong(
+            f"calling {name} on images of shape {_shape_text(images.shape)} failed ({type(error).__name__}: "
+            f"{str(error).splitlines()[0] if str(error) else ''})."
+        )
+    if preds.shape != labels.shape:
+        return _check_wrong(
+            f"{name} gave {_shape_text(preds.shape)} predictions for {len(labels)} images: it should output "
+            "[n_images, n_classes] logits."
+        )
+    acc = accuracy_fn(labels.cpu(), preds)
+    if acc < threshold:
+        chance = " That is about chance level: was the model trained at all?" if acc <= 15 else ""
+        return _check_wrong(
+            f"{name} gets {acc:.1f}% of the {len(labels):,} test images right, below the {threshold:g}% target. "
+            f"Train longer or on more images, and make sure every batch calls optimizer.step().{chance}"
+        )
+    return _check_ok(f"{name} gets {acc:.1f}% of the {len(labels):,} test images right, above the {threshold:g}% target.")
+
+
+def check_compare_results(compare_results, n_models: int = 3) -> bool:
+    """Exercise 8: a DataFrame with one row per model: name, accuracy (%) and training time (s)."""
+    import pandas as pd
+
+    if _missing(compare_results):
+        return _check_todo("collect each model's results and training time in a pandas DataFrame, compare_results.")
+    if not isinstance(compare_results, pd.DataFrame):
+        return _check_wrong(
+            f"compare_results should be a pandas DataFrame, got {type(compare_results).__name__}: "
+            "pd.DataFrame(list_of_result_dicts)."
+        )
+    missing = {"model_name", "model_acc", "train_time"} - set(compare_results.columns)
+    if missing:
+        return _check_wrong(f"compare_results has no column {', '.join(sorted(missing))}.")
+    if len(compare_results) != n_models:
+        return _check_wrong(f"compare_results has {len(compare_results)} rows, expected {n_models}: one per model.")
+    if compare_results["model_name"].nunique() != n_models:
+        return _check_wrong("some models appear twice in model_name: compare three different models.")
+    accs = compare_results["model_acc"]
+    if not all(_is_number(a) and 0 <= a <= 100 for a in accs):
+        return _check_wrong("model_acc should hold accuracies in percent, between 0 and 100.")
+    if accs.max() <= 1:
+        return _check_wrong("model_acc looks like fractions (at most 1): accuracy_fn gives percentages; keep them.")
+    times = compare_results["train_time"]
+    if not all(_is_number(t) and t > 0 for t in times):
+        return _check_wrong(
+            "train_time should hold each model's training time in seconds (> 0), e.g. what print_train_time returns."
+        )
+    best = compare_results.loc[accs.idxmax()]
+    return _check_ok(
+        f"{n_models} models compared; the most accurate is {best['model_name']} ({best['model_acc']:.1f}%)."
+    )
+
+
+def check_conv_output_size(conv_output_size) -> bool:
+    """Exercise 9: ``conv_output_size(size, kernel_size, stride=1, padding=0)`` gives
+    the height (or width) ``nn.Conv2d`` outputs, for many sizes, kernels, strides and paddings."""
+    import torch.nn.functional as F
+
+    TODO_HINT = "write conv_output_size(size, kernel_size, stride=1, padding=0) to return the output size."
+    if _missing(conv_output_size):
+        return _check_todo(TODO_HINT)
+    if not callable(conv_output_size):
+        return _check_wrong(f"conv_output_size should be a function, got {type(conv_output_size).__name__}.")
+    n_cases = 0
+    for size in (7, 28, 64):
+        for kernel_size in (1, 2, 3, 5, 7):
+            for stride in (1, 2, 3):
+                for padding in (0, 1, 2):
+                    if kernel_size > size + 2 * padding:
+                        continue  # the kernel doesn't fit: nn.Conv2d refuses this
+                    expected = F.conv2d(
+                        torch.zeros(1, 1, size, size), torch.zeros(1, 1, kernel_size, kernel_size),
+                        stride=stride, padding=padding,
+                    ).shape[-1]
+                    case = f"size={size}, kernel_size={kernel_size}, stride={stride}, padding={padding}"
+                    try:
+                        result = conv_output_size(size, kernel_size, stride, padding)
+                    except NotImplementedError:
+                        return _check_todo(TODO_HINT)
+                    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
+                        return _check_wrong(f"conv_output_size({case}) raised {type(error).__name__}: {error}")
+                    if result is None:
+                        return _check_wrong("conv_output_size returned None: did you forget the return?")
+                    if not isinstance(result, (int, np.integer)) or isinstance(result, bool):
+                        return _check_wrong(
+                            f"conv_output_size({case}) returned {result!r}, a {type(result).__name__}: a size is "
+                            "a whole number of pixels; round down with // instead of /."
+                        )
+                    if result != expected:
+                        hint = " (off by one: count the kernel's first position too)" if abs(result - expected) == 1 else ""
+                        return _check_wrong(
+                            f"for {case} your function gives {result}, but nn.Conv2d outputs {expected}{hint}."
+                        )
+                    n_cases += 1
+    return _check_ok(f"conv_output_size matches nn.Conv2d in all {n_cases} cases tried (sizes 7-64, kernels 1-7, strides 1-3).")
+
+
+def check_mnist_tensors(images, labels, source_X, source_y) -> bool:
+    """Exercise 12: rows of 784 pixels (0-255) -> float32 images [N, 1, 28, 28] in [0, 1],
+    and labels -> int64 [N]."""
+    if _missing(images, labels):
+        return _check_todo("turn the NumPy pixels and labels into mnist_train_images and mnist_train_labels tensors.")
+    n = len(source_y)
+    if not isinstance(images, torch.Tensor):
+        return _check_wrong(
+            f"mnist_train_images should be a tensor, got {type(images).__name__}: torch.from_numpy() or torch.tensor()."
+        )
+    shape = tuple(images.shape)
+    if shape == (n, 784):
+        return _check_wrong("mnist_train_images is still rows of 784 pixels: reshape to [-1, 1, 28, 28].")
+    if shape == (n, 28, 28):
+        return _check_wrong("mnist_train_images is [N, 28, 28]: add the colour channel, [N, 1, 28, 28].")
+    if shape == (n, 28, 28, 1):
+        return _check_wrong("mnist_train_images is channels last, [N, 28, 28, 1]: PyTorch wants [N, 1, 28, 28].")
+    if shape != (n, 1, 28, 28):
+        return _check_wrong(f"mnist_train_images has shape {_shape_text(shape)}, expected [{n}, 1, 28, 28].")
+    if images.dtype != torch.float32:
+        return _check_wrong(
+            f"mnist_train_images is {images.dtype}: the model's weights are float32, so use .float() "
+            "(or dtype=torch.float32)."
+        )
+    if images.max() > 1 or images.min() < 0:
+        return _check_wrong(
+            f"pixel values run from {images.min().item():g} to {images.max().item():g}: divide by 255 to get 0-1, "
+            "like ToTensor() does for FashionMNIST."
+        )
+    expected = torch.as_tensor(source_X, dtype=torch.float32).reshape(-1, 1, 28, 28) / 255
+    if not torch.allclose(images.cpu(), expected, atol=1e-5):
+        return _check_wrong(
+            "mnist_train_images doesn't hold the digits of the training rows in order: reshape each row of "
+            "784 pixels to [1, 28, 28] without transposing or shuffling."
+        )
+    if not isinstance(labels, torch.Tensor):
+        return _check_wrong(f"mnist_train_labels should be a tensor, got {type(labels).__name__}.")
+    if labels.dtype != torch.int64:
+        return _check_wrong(f"mnist_train_labels is {labels.dtype}: nn.CrossEntropyLoss wants int64 (torch.long) labels.")
+    if tuple(labels.shape) != (n,) or not torch.equal(labels.cpu(), torch.as_tensor(source_y, dtype=torch.int64)):
+        return _check_wrong("mnist_train_labels should hold the training labels, in the same order as the images.")
+    return _check_ok(f"images [{n}, 1, 28, 28] float32 in [0, 1] and labels [{n}] int64, in order.")
+
+
+def check_mnist_model(model, test_X, test_y, threshold: float = 90) -> bool:
+    """Exercise 12: a model trained on the MNIST digits beats ``threshold`` (%) on
+    the held-out rows ``test_X`` (784 pixels each, 0-255) and labels ``test_y``."""
+    images = torch.as_tensor(test_X, dtype=torch.float32).reshape(-1, 1, 28, 28) / 255
+    labels = torch.as_tensor(test_y, dtype=torch.int64)
+    return check_model_accuracy(model, images, labels, threshold, name="mnist_model")
+
+
+def check_device_timing(device, cpu_time, gpu_time=None) -> bool:
+    """Exercise 13: device-agnostic code, and training timed on the CPU (and on the
+    GPU only when there is one)."""
+    if _missing(device, cpu_time):
+        return _check_todo("set timing_device device-agnostically and time one epoch on the CPU (cpu_time).")
+    try:
+        device_type = torch.device(device).type
+    except (TypeError, RuntimeError):
+        return _check_wrong(f"timing_device should be 'cuda' or 'cpu', got {device!r}.")
+    has_gpu = torch.cuda.is_available()
+    expected = "cuda" if has_gpu else "cpu"
+    if device_type != expected:
+        if device_type == "cuda":
+            return _check_wrong(
+                "timing_device is 'cuda', but this machine has no GPU: write device-agnostic code, "
+                '"cuda" if torch.cuda.is_available() else "cpu".'
+            )
+        if has_gpu:
+            return _check_wrong("a GPU is available but timing_device is not 'cuda': use torch.cuda.is_available().")
+        return _check_wrong(f"timing_device is {device!r}, expected {expected!r}.")
+    if not _is_number(cpu_time) or not cpu_time > 0:
+        return _check_wrong(
+            f"cpu_time should be a positive number of seconds (what print_train_time returns), got {cpu_time!r}."
+        )
+    if has_gpu and (not _is_number(gpu_time) or not gpu_time > 0):
+        return _check_wrong("there is a GPU: time the same training on it too and store the seconds in gpu_time.")
+    if not has_gpu and gpu_time is not None:
+        return _check_wrong("there is no GPU here, so gpu_time should stay None.")
+    if has_gpu:
+        return _check_ok("device-agnostic code, with the training timed on the CPU and on the GPU.")
+    return _check_ok("device-agnostic code; there is no GPU here, so only the CPU was timed.")
+
+
+def check_confusion_matrix(confmat, model, images, labels, n_classes: int = 10) -> bool:
+    """Exercise 14: the confusion matrix of ``model``'s predictions on ``images``,
+    true classes on the rows and predicted classes on the columns."""
+    if _missing(confmat):
+        return _check_todo("predict a label for every test image, then build the matrix with torchmetrics' ConfusionMatrix.")
+    try:
+        matrix = torch.as_tensor(np.asarray(confmat.cpu() if isinstance(confmat, torch.Tensor) else confmat))
+    except (TypeError, ValueError, RuntimeError, AttributeError):
+        return _check_wrong(f"the confusion matrix should be a tensor or NumPy array, got {type(confmat).__name__}.")
+    preds = _predict_labels(model, images)
+    labels = labels.cpu()
+    if tuple(matrix.shape) != (n_classes, n_classes):
+        return _check_wrong(
+            f"the matrix has shape {_shape_text(matrix.shape)}, expected [{n_classes}, {n_classes}]: one row and "
+            "one column per class (num_classes=len(class_names))."
+        )
+    reference = torch.bincount(labels * n_classes + preds, minlength=n_classes**2).reshape(n_classes, n_classes)
+    if matrix.is_floating_point():
+        if torch.allclose(matrix.sum(dim=1), torch.ones(n_classes), atol=1e-3):
+            return _check_wrong("the matrix is normalised (rows sum to 1): this exercise wants the counts.")
+        if not torch.equal(matrix, matrix.round()):
+            return _check_wrong("the matrix holds fractions: it should count predictions.")
+        matrix = matrix.round().long()
+    matrix = matrix.long()
+    if torch.equal(matrix, reference):
+        right = int(reference.diagonal().sum())
+        return _check_ok(
+            f"{len(labels):,} predictions, true classes on the rows and predicted on the columns; "
+            f"{right:,} on the diagonal ({right / len(labels) * 100:.1f}% right)."
+        )
+    if torch.equal(matrix, reference.T):
+        return _check_wrong(
+            "rows and columns are swapped: ConfusionMatrix is called as confmat(preds, target), "
+            "predictions first, so the true classes end up on the rows."
+        )
+    if int(matrix.sum()) != len(labels):
+        return _check_wrong(
+            f"the counts add up to {int(matrix.sum()):,}, but there are {len(labels):,} test images: predict "
+            "on every one of them."
+        )
+    return _check_wrong(
+        "the counts don't match the model's predictions: use this model, every test image, and "
+        "logits.argmax(dim=1) as the predicted labels."
+    )
+
+
+def check_wrong_predictions(wrong_idxs, model, images, labels) -> bool:
+    """Exercise 15: the indices of every test image ``model`` gets wrong."""
+    if _missing(wrong_idxs):
+        return _check_todo("compare the predicted labels with the true ones and keep the indices where they differ.")
+    labels = labels.cpu()
+    try:
+        idxs = torch.as_tensor(wrong_idxs).detach().cpu()
+    except (TypeError, ValueError, RuntimeError):
+        return _check_wrong(f"wrong_idxs should be a tensor (or list) of indices, got {type(wrong_idxs).__name__}.")
+    if idxs.dtype == torch.bool:
+        return _check_wrong(
+            "wrong_idxs is a True/False mask: turn it into indices with torch.where(mask)[0]."
+        )
+    if idxs.is_floating_point():
+        return _check_wrong("wrong_idxs holds floats: indices are integers.")
+    if idxs.ndim == 2 and idxs.shape[1] == 1:
+        return _check_wrong(
+            f"wrong_idxs has shape {_shape_text(idxs.shape)}: mask.nonzero() gives a column; "
+            "use torch.where(mask)[0] or .squeeze(1)."
+        )
+    if idxs.ndim != 1:
+        return _check_wrong(f"wrong_idxs should be a flat list of indices, got shape {_shape_text(idxs.shape)}.")
+    preds = _predict_labels(model, images)
+    expected = set(torch.where(preds != labels)[0].tolist())
+    found = set(idxs.tolist())
+    if found == expected:
+        return _check_ok(
+            f"{len(expected):,} of the {len(labels):,} test images are predicted wrongly "
+            f"({(1 - len(expected) / len(labels)) * 100:.1f}% right)."
+        )
+    right = set(torch.where(preds == labels)[0].tolist())
+    if found == right:
+        return _check_wrong("these are the images the model gets right: keep the ones where prediction != label.")
+    if found - expected:
+        index = min(found - expected)
+        return _check_wrong(f"the model gets test image {index} right, but it is in wrong_idxs.")
+    return _check_wrong(
+        f"wrong_idxs has {len(found):,} of the {len(expected):,} wrong predictions: look at every test image."
+    )
