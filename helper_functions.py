@@ -1,8 +1,8 @@
 """The toolbox of the PyTorch Computer Vision course: what its notebooks call.
 
 Several of these a notebook teaches by writing them out, exactly as they are
-here, and imports them from this file afterwards: FashionMNISTModelV0 and
-eval_model (notebook 02); FashionMNISTModelV1, train_step, test_step, train,
+here, and imports them from this file afterwards: FashionMNISTModelV0,
+accuracy_fn, print_train_time and eval_model (notebook 02); FashionMNISTModelV1, train_step, test_step, train,
 dataset_to_tensors and make_batch_loader (notebook 03); FashionMNISTModelV2
 (notebook 04); make_predictions (notebook 05). The others are tools the
 notebooks use along the way.
@@ -140,6 +140,8 @@ def plot_loss_curves(results: dict[str, list[float]]) -> plt.Figure:
     acc_ax.plot(epochs, results["test_acc"], label="test_accuracy")
     acc_ax.set(title="Accuracy", xlabel="Epochs")
     acc_ax.legend()
+    for ax in (loss_ax, acc_ax):
+        ax.set_xticks(list(epochs))  # whole epochs only
     return fig
 
 

@@ -12,12 +12,17 @@ answer cell held the untouched template or never ran at all.
 """
 from __future__ import annotations
 
+import contextlib
+import io
+import random
+from timeit import default_timer as timer
+
 
 import numpy as np
 import torch
 from torch import nn
 
-from helper_functions import FashionMNISTModelV0, accuracy_fn, make_batch_loader
+from helper_functions import FashionMNISTModelV0, accuracy_fn, make_batch_loader, train_step
 
 
 def _check_ok(message: str) -> bool:
@@ -322,8 +327,20 @@ def check_training_loop(train_one_epoch, device: torch.device | str = "cpu") -> 
     return _check_ok("train_one_epoch updates the weights exactly like a standard loop and returns the mean batch loss.")
 
 
-def check_loss_curve(loss_values, epochs: int) -> bool:
-    """Exercise 6: one float training loss per epoch, lower at the end than at the start."""
+def _curve_losses(data, epochs: int) -> list[float]:
+    """The epoch losses of Exercise 6's setup (Model 0 seeded with 42, SGD lr 0.1,
+    batches of 32 shuffled with seed 42) trained again on ``data``, on the CPU."""
+    with torch.random.fork_rng(devices=[]):  # leave the student's random state alone
+        torch.manual_seed(42)
+        model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=10)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        loader = make_batch_loader(data, batch_size=32, shuffle=True, seed=42)
+        return [train_step(model, loader, nn.CrossEntropyLoss(), optimizer)[0] for _ in range(epochs)]
+
+
+def check_loss_curve(loss_values, epochs: int, data) -> bool:
+    """Exercise 6: one float training loss per epoch, the losses of training the setup
+    cell's model on ``data`` (its TensorDataset) for ``epochs`` epochs."""
     if _missing(loss_values):
         return _check_todo("start with loss_values = [] and append each epoch's training loss.")
     if not isinstance(loss_values, (list, tuple)):
@@ -352,6 +369,13 @@ def check_loss_curve(loss_values, epochs: int) -> bool:
         return _check_wrong(
             f"the loss went from {loss_values[0]:.4f} to {loss_values[-1]:.4f}, not down: is optimizer.step() "
             "called, and is the model trained (not re-created) every epoch?"
+        )
+    expected = _curve_losses(data, epochs)
+    if not np.allclose(loss_values, expected, rtol=0.02):
+        return _check_wrong(
+            f"these are not the losses of training curve_model from the setup cell: expected about "
+            f"{', '.join(f'{value:.3f}' for value in expected)}. Train curve_model itself (run the setup cell "
+            "again first), one train_step per epoch, and append the loss it returns."
         )
     return _check_ok(f"{epochs} epoch losses, falling from {loss_values[0]:.4f} to {loss_values[-1]:.4f}.")
 
@@ -454,6 +478,13 @@ def check_compare_results(compare_results, n_models: int = 3) -> bool:
         return _check_wrong(
             "train_time should hold each model's training time in seconds (> 0), e.g. what print_train_time returns."
         )
+    untrained = compare_results[accs < 25]
+    if len(untrained):
+        row = untrained.iloc[0]
+        return _check_wrong(
+            f"{row['model_name']} scored {row['model_acc']:.1f}%, about what guessing among 10 classes gets: "
+            "train each model (one epoch) before evaluating it."
+        )
     best = compare_results.loc[accs.idxmax()]
     return _check_ok(
         f"{n_models} models compared; the most accurate is {best['model_name']} ({best['model_acc']:.1f}%)."
@@ -504,28 +535,29 @@ def check_conv_output_size(conv_output_size) -> bool:
     return _check_ok(f"conv_output_size matches nn.Conv2d in all {n_cases} cases tried (sizes 7-64, kernels 1-7, strides 1-3).")
 
 
-def check_mnist_tensors(images, labels, source_X, source_y) -> bool:
+def check_mnist_tensors(images, labels, source_X, source_y, split: str = "train") -> bool:
     """Exercise 12: rows of 784 pixels (0-255) -> float32 images [N, 1, 28, 28] in [0, 1],
-    and labels -> int64 [N]."""
+    and labels -> int64 [N], for the ``split`` ("train" or "test") made from ``source_X`` and ``source_y``."""
+    images_name, labels_name = f"mnist_{split}_images", f"mnist_{split}_labels"
     if _missing(images, labels):
-        return _check_todo("turn the NumPy pixels and labels into mnist_train_images and mnist_train_labels tensors.")
+        return _check_todo(f"turn the NumPy pixels and labels into {images_name} and {labels_name} tensors.")
     n = len(source_y)
     if not isinstance(images, torch.Tensor):
         return _check_wrong(
-            f"mnist_train_images should be a tensor, got {type(images).__name__}: torch.from_numpy() or torch.tensor()."
+            f"{images_name} should be a tensor, got {type(images).__name__}: torch.from_numpy() or torch.tensor()."
         )
     shape = tuple(images.shape)
     if shape == (n, 784):
-        return _check_wrong("mnist_train_images is still rows of 784 pixels: reshape to [-1, 1, 28, 28].")
+        return _check_wrong(f"{images_name} is still rows of 784 pixels: reshape to [-1, 1, 28, 28].")
     if shape == (n, 28, 28):
-        return _check_wrong("mnist_train_images is [N, 28, 28]: add the colour channel, [N, 1, 28, 28].")
+        return _check_wrong(f"{images_name} is [N, 28, 28]: add the colour channel, [N, 1, 28, 28].")
     if shape == (n, 28, 28, 1):
-        return _check_wrong("mnist_train_images is channels last, [N, 28, 28, 1]: PyTorch wants [N, 1, 28, 28].")
+        return _check_wrong(f"{images_name} is channels last, [N, 28, 28, 1]: PyTorch wants [N, 1, 28, 28].")
     if shape != (n, 1, 28, 28):
-        return _check_wrong(f"mnist_train_images has shape {_shape_text(shape)}, expected [{n}, 1, 28, 28].")
+        return _check_wrong(f"{images_name} has shape {_shape_text(shape)}, expected [{n}, 1, 28, 28].")
     if images.dtype != torch.float32:
         return _check_wrong(
-            f"mnist_train_images is {images.dtype}: the model's weights are float32, so use .float() "
+            f"{images_name} is {images.dtype}: the model's weights are float32, so use .float() "
             "(or dtype=torch.float32)."
         )
     if images.max() > 1 or images.min() < 0:
@@ -536,15 +568,15 @@ def check_mnist_tensors(images, labels, source_X, source_y) -> bool:
     expected = torch.as_tensor(source_X, dtype=torch.float32).reshape(-1, 1, 28, 28) / 255
     if not torch.allclose(images.cpu(), expected, atol=1e-5):
         return _check_wrong(
-            "mnist_train_images doesn't hold the digits of the training rows in order: reshape each row of "
+            f"{images_name} doesn't hold the digits of the {split} rows in order: reshape each row of "
             "784 pixels to [1, 28, 28] without transposing or shuffling."
         )
     if not isinstance(labels, torch.Tensor):
-        return _check_wrong(f"mnist_train_labels should be a tensor, got {type(labels).__name__}.")
+        return _check_wrong(f"{labels_name} should be a tensor, got {type(labels).__name__}.")
     if labels.dtype != torch.int64:
-        return _check_wrong(f"mnist_train_labels is {labels.dtype}: nn.CrossEntropyLoss wants int64 (torch.long) labels.")
+        return _check_wrong(f"{labels_name} is {labels.dtype}: nn.CrossEntropyLoss wants int64 (torch.long) labels.")
     if tuple(labels.shape) != (n,) or not torch.equal(labels.cpu(), torch.as_tensor(source_y, dtype=torch.int64)):
-        return _check_wrong("mnist_train_labels should hold the training labels, in the same order as the images.")
+        return _check_wrong(f"{labels_name} should hold the {split} labels, in the same order as the images.")
     return _check_ok(f"images [{n}, 1, 28, 28] float32 in [0, 1] and labels [{n}] int64, in order.")
 
 
@@ -556,9 +588,24 @@ def check_mnist_model(model, test_X, test_y, threshold: float = 90) -> bool:
     return check_model_accuracy(model, images, labels, threshold, name="mnist_model")
 
 
-def check_device_timing(device, cpu_time, gpu_time=None) -> bool:
-    """Exercise 13: device-agnostic code, and training timed on the CPU (and on the
-    GPU only when there is one)."""
+def _time_the_timer(time_one_epoch) -> tuple[float, float]:
+    """Call the student's ``time_one_epoch("cpu")`` quietly, leaving every random
+    state as it was; return what it returned and the seconds the call really took."""
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    try:
+        with torch.random.fork_rng(devices=[]), contextlib.redirect_stdout(io.StringIO()):
+            start = timer()
+            seconds = time_one_epoch("cpu")
+            return seconds, timer() - start
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+
+
+def check_device_timing(device, time_one_epoch, cpu_time, gpu_time=None) -> bool:
+    """Exercise 13: device-agnostic code, a ``time_one_epoch(device)`` that returns the
+    seconds its training took (the check calls it on the CPU), and training timed on
+    the CPU (and on the GPU only when there is one)."""
     if _missing(device, cpu_time):
         return _check_todo("set timing_device device-agnostically and time one epoch on the CPU (cpu_time).")
     try:
@@ -584,6 +631,21 @@ def check_device_timing(device, cpu_time, gpu_time=None) -> bool:
         return _check_wrong("there is a GPU: time the same training on it too and store the seconds in gpu_time.")
     if not has_gpu and gpu_time is not None:
         return _check_wrong("there is no GPU here, so gpu_time should stay None.")
+    if not callable(time_one_epoch):
+        return _check_wrong("time_one_epoch should be a function: def time_one_epoch(device) -> float.")
+    try:
+        seconds, elapsed = _time_the_timer(time_one_epoch)
+    except NotImplementedError:
+        return _check_todo("write time_one_epoch(device) so that it trains and returns the seconds it took.")
+    except Exception as error:  # the student's code: say what went wrong, don't crash the check
+        return _check_wrong(f"time_one_epoch('cpu') failed: {type(error).__name__}: {error}")
+    if not _is_number(seconds) or not seconds > 0:
+        return _check_wrong(f"time_one_epoch('cpu') should return the seconds it took, got {seconds!r}.")
+    if not 0.5 * elapsed <= seconds <= elapsed + 0.01:
+        return _check_wrong(
+            f"time_one_epoch('cpu') returned {seconds:.3f} s, but the call took {elapsed:.3f} s: start the timer "
+            "just before training, stop it right after, and return end - start."
+        )
     if has_gpu:
         return _check_ok("device-agnostic code, with the training timed on the CPU and on the GPU.")
     return _check_ok("device-agnostic code; there is no GPU here, so only the CPU was timed.")

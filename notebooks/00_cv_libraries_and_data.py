@@ -248,9 +248,10 @@ print(f"Contiguous in NCHW?          {batch_of_one.is_contiguous()}")
 print(f"Contiguous in channels-last? {batch_of_one.is_contiguous(memory_format=torch.channels_last)}")
 
 # %% [markdown]
-# > **Note:** Our images and models are tiny, so we keep PyTorch's default NCHW
-# > layout throughout the course. Remember channels-last for when you train large
-# > convolutional networks.
+# > **Note:** Tensors keep PyTorch's default NCHW layout throughout the course, and
+# > the linear models never see anything else. The convolutional network of notebook
+# > 04 stores its weights channels-last, and its convolutions then run faster on a
+# > CPU; the shapes you read and write stay NCHW either way.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. How much data, and which classes

@@ -59,7 +59,9 @@ from torchvision import datasets
 from torchvision.transforms import ToTensor
 from tqdm import tqdm
 
-from helper_functions import accuracy_fn, prepare_fashion_mnist, print_train_time, set_seeds
+import matplotlib.pyplot as plt
+
+from helper_functions import plot_loss_curves, prepare_fashion_mnist, set_seeds
 
 data_root = prepare_fashion_mnist()
 train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
@@ -205,8 +207,8 @@ print(f"Input {image_batch.shape} -> output {batch_logits.shape}")
 #   true labels; it applies softmax internally, so the model needs no softmax layer.
 # - **Optimizer:** `torch.optim.SGD` (stochastic gradient descent) over the model's
 #   parameters, with a learning rate of `0.1`.
-# - **Metric:** `accuracy_fn(y_true, y_pred)` from `helper_functions.py`: the
-#   percentage of predicted labels that equal the true labels.
+# - **Metric:** accuracy, the percentage of predicted labels that equal the true
+#   labels. We write `accuracy_fn(y_true, y_pred)` for it below.
 #
 # The loss is what the optimizer minimises; accuracy is what we humans read.
 
@@ -215,8 +217,39 @@ loss_fn = nn.CrossEntropyLoss()
 optimizer = torch.optim.SGD(params=model_0.parameters(), lr=0.1)
 
 # %% [markdown]
-# `accuracy_fn` wants predicted **labels**, not logits. The label a model predicts
-# is the index of its largest logit, `argmax(dim=1)`:
+# Accuracy compares predicted **labels** with true labels: `torch.eq` marks the
+# matches, `.sum().item()` counts them as a Python number. A common slip is to pass
+# the logits instead of the labels, so our `accuracy_fn` checks what it gets and says
+# what to do instead of returning a meaningless number.
+
+# %%
+def accuracy_fn(y_true: torch.Tensor, y_pred: torch.Tensor) -> float:
+    """Percentage of ``y_pred`` labels equal to ``y_true`` labels (0-100).
+
+    Both must be 1-D tensors of class labels of the same length; pass
+    ``logits.argmax(dim=1)``, not the logits themselves.
+    """
+    for name, tensor in (("y_true", y_true), ("y_pred", y_pred)):
+        if not isinstance(tensor, torch.Tensor):
+            raise ValueError(f"{name} must be a torch.Tensor of class labels, got {type(tensor).__name__}.")
+        if tensor.ndim != 1 or tensor.is_floating_point():
+            raise ValueError(
+                f"{name} must be a 1-D tensor of integer class labels, got shape "
+                f"{tuple(tensor.shape)} and dtype {tensor.dtype}. If these are logits or "
+                "probabilities, turn them into labels first: logits.argmax(dim=1)."
+            )
+    if len(y_true) != len(y_pred):
+        raise ValueError(
+            f"y_true and y_pred must have the same length, got {len(y_true)} and {len(y_pred)}."
+        )
+    if len(y_true) == 0:
+        raise ValueError("y_true and y_pred are empty: there is nothing to score.")
+    correct = torch.eq(y_true, y_pred).sum().item()
+    return correct / len(y_pred) * 100
+
+
+# %% [markdown]
+# The label a model predicts is the index of its largest logit, `argmax(dim=1)`:
 
 # %%
 batch_preds = batch_logits.argmax(dim=1)
@@ -240,10 +273,6 @@ print(f"Loss of the untrained model on this batch: {loss_fn(batch_logits, label_
 # `timeit.default_timer`, Python's most precise clock for measuring durations:
 # read it before and after, and subtract.
 #
-# `print_train_time(start, end, device)` from `helper_functions.py` does the
-# subtraction for us: it prints the seconds between `start` and `end`, says which
-# device did the work, and returns the seconds so we can compare runs later.
-#
 # A tiny experiment to see it work: 100 forward passes of one batch.
 
 # %%
@@ -252,7 +281,20 @@ with torch.inference_mode():
     for _ in range(100):
         model_0(image_batch)
 end_time = timer()
-_ = print_train_time(start=start_time, end=end_time, device="cpu")
+print(f"100 forward passes took {end_time - start_time:.4f} s")
+
+# %% [markdown]
+# We will time every training run, so we wrap the subtraction in a function:
+# `print_train_time(start, end, device)` prints the seconds between `start` and
+# `end` and which device did the work, and returns the seconds so that we can
+# compare runs later.
+
+# %%
+def print_train_time(start: float, end: float, device: torch.device | str | None = None) -> float:
+    """Print and return the seconds between ``start`` and ``end`` (from ``timeit.default_timer``)."""
+    total_time = end - start
+    print(f"Train time on {device}: {total_time:.3f} seconds")
+    return total_time
 
 # %% [markdown]
 # > **Note:** the time you see depends on your machine and on what else it is
@@ -329,6 +371,7 @@ print(f"loss_fn (reduction='mean'):   {loss_fn(batch_logits, label_batch).item()
 
 # %%
 epochs = 3
+model_0_history = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
 
 train_time_start_on_cpu = timer()
 for epoch in tqdm(range(epochs), desc="Epochs"):
@@ -369,6 +412,8 @@ for epoch in tqdm(range(epochs), desc="Epochs"):
         f"Epoch {epoch} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
         f"| test loss: {test_loss:.5f}, test acc: {test_acc:.2f}%"
     )
+    for key, value in zip(model_0_history, (train_loss, train_acc, test_loss, test_acc)):
+        model_0_history[key].append(value)
 train_time_end_on_cpu = timer()
 
 total_train_time_model_0 = print_train_time(
@@ -387,6 +432,22 @@ total_train_time_model_0 = print_train_time(
 # The training time printed above includes the testing after each epoch, and it
 # depends on your computer. Notebook 03 measures where that time goes and trains
 # the very same model several times faster.
+#
+# The loop also kept each epoch's numbers in `model_0_history`. `plot_loss_curves`
+# from `helper_functions.py` draws them: loss on the left, accuracy on the right,
+# for the training data and the test data.
+
+# %%
+plot_loss_curves(model_0_history)
+plt.show()
+
+# %% [markdown]
+# Read the curves from left to right. The training loss falls every epoch. The test
+# loss falls too, then rises a little in the third epoch while the training loss
+# keeps falling: the model starts to fit its training images better than images it
+# has never seen. After three epochs that is small, and the test accuracy is still
+# close to the training accuracy; it is the pattern to watch for (**overfitting**)
+# when you train for longer.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Evaluating Model 0 with `eval_model`
@@ -429,11 +490,12 @@ def eval_model(
 
 
 # %% [markdown]
-# > **Note:** `eval_model` now lives in `helper_functions.py`, exactly as written
-# > above. From here on the course imports it from there, starting now:
+# > **Note:** `eval_model`, `accuracy_fn` and `print_train_time` now live in
+# > `helper_functions.py`, exactly as written above. From here on the course imports
+# > them from there, starting now:
 
 # %%
-from helper_functions import eval_model
+from helper_functions import accuracy_fn, eval_model, print_train_time
 
 model_0_results = eval_model(model=model_0, data_loader=test_dataloader, loss_fn=loss_fn, accuracy_fn=accuracy_fn)
 model_0_results
@@ -458,7 +520,8 @@ model_0_results
 #   the running total.
 # - Time experiments with `timeit.default_timer` and `print_train_time`.
 # - `eval_model` returns `model_name`, `model_loss` and `model_acc`: one way to
-#   evaluate every model. It and `FashionMNISTModelV0` now live in `helper_functions.py`.
+#   evaluate every model. It, `accuracy_fn`, `print_train_time` and `FashionMNISTModelV0`
+#   now live in `helper_functions.py`.
 #
 # **Next:** notebook 03 adds non-linearity (Model 1), runs the code on a GPU when
 # there is one, turns the loop into functions, and makes training much faster.

@@ -9,7 +9,7 @@
 # Along the way we write code that runs on a GPU when there is one, turn the
 # training and testing loops into functions we can reuse for every model, and
 # find out where the training time really goes. Then we make training several
-# times faster without changing a single number it computes.
+# times faster, and check that Model 1 comes out with exactly the same weights.
 #
 # > **Note:** On your computer the last digits of the losses, and the accuracies by a
 # > fraction of a point, may differ from the ones printed here: how a processor rounds
@@ -51,13 +51,21 @@ if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.
 # %%
 from timeit import default_timer as timer
 
+import matplotlib.pyplot as plt
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
-from helper_functions import accuracy_fn, eval_model, prepare_fashion_mnist, print_train_time, set_seeds
+from helper_functions import (
+    accuracy_fn,
+    eval_model,
+    plot_loss_curves,
+    prepare_fashion_mnist,
+    print_train_time,
+    set_seeds,
+)
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
 print(f"Using device: {device}")
@@ -288,7 +296,17 @@ model_1_results
 # Model 1 ends at about 83% test accuracy, level with Model 0. But look at
 # the epochs: after one and two epochs it was far behind (62.80% and 67.06%,
 # where Model 0 had 79.26% and 83.56% in notebook 02), and only the third epoch
-# brought it level. Section 8 finds out why. First, the time it took.
+# brought it level. The curves show that jump:
+
+# %%
+plot_loss_curves(model_1_history)
+plt.show()
+
+# %% [markdown]
+# Model 0's curves rose and fell gently; Model 1's test accuracy climbs slowly for
+# two epochs, then leaps by about 16 points in the third, and its test loss drops
+# with it. Something held Model 1 back and then let go. Section 8 finds out what.
+# First, the time it took.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Where does the training time go?
@@ -661,7 +679,9 @@ for shuffle_seed in (42, 0, 1, 2):
 # predicts costs about 10 points. That is the trap described above: once a
 # class's score is clipped to 0 for nearly every image, it gets no gradient and
 # stays dead. **Without** the final ReLU, the same model ends between 81.71% and
-# 83.80% with every order, level with the baseline or a little above it. The
+# 83.80% with every order: every class is predicted, and the result lands within
+# about a point of the baseline's 82.93%, below it for some orders and above it for
+# others. The
 # roughly 75% that Model 1 scored in the original version of this course looks
 # like one of the unlucky runs.
 #
@@ -690,17 +710,16 @@ if torch.cuda.is_available():
         _ = print_train_time(0, record["train_time"], device=f"{run_device}, train_course_model")
 else:
     print("No GPU was found on this machine: nothing in this notebook ran on a GPU.")
-    print("Below are the figures the course's benchmark recorded.")
+    print("Below are figures measured on other machines.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Recorded figures
 #
-# The course's benchmark trains and evaluates all three course models twice in one
-# process: with the loop as first taught (the `ToTensor` DataLoader, the loss added
-# up as a tensor, testing in batches of 32) and with `train_course_model`. It
-# records the times, the test accuracies and where, when and how they were
-# measured, one run per machine. Until a GPU run is recorded, the GPU stays
-# **pending**: no GPU figure is written here that was not measured on a GPU.
+# Here all three course models were trained and evaluated twice, one after the
+# other on the same machine: with the loop as first taught (the `ToTensor`
+# DataLoader, the loss added up as a tensor, testing in batches of 32), the
+# "reference" rows, and with `train_course_model`, the "course" rows. Only machines
+# that were really measured appear below, each named by its processor.
 
 # %%
 from cv_course.benchmark import recorded_runs
@@ -716,20 +735,20 @@ for machine, run in recorded.items():
         cells = [f"{t:6.1f} s {a:5.1f}%" for t, a in zip(times, accs)]
         print(f"{path:<10} {cells[0]:>16} {cells[1]:>16} {cells[2]:>16} {sum(times):>14.1f} s")
     print(f"{'ratio':<10} {'':>16} {'':>16} {'':>16} {run['totals']['ratio']:>16.2f}")
-if not any(run["device"] == "cuda" for run in recorded.values()):
-    print("GPU: pending (no GPU run recorded yet)")
-
-print("\nProvenance:")
+print()
 for machine, run in recorded.items():
-    print(f"- {machine}: torch {run['torch_version']}, {run['threads']} threads, "
-          f"{run['date']}, `{run['command']}`")
+    print(f"{machine}: measured on {run['date']} with torch {run['torch_version']} on {run['threads']} threads")
 
 # %% [markdown]
 # Each cell shows the seconds for 3 epochs with evaluation and the final test
 # accuracy. "ratio" is the course path's total time divided by the reference's.
 # The linear models gain the most: their time went into preparing batches, which
 # the course's path no longer repeats. Model 2 gains less: most of its time is the
-# convolutions themselves, and channels-last is what speeds those up.
+# convolutions themselves, and channels-last is what speeds those up. That is also
+# why Model 2's two accuracies differ: channels-last adds up the same products in
+# another order, the last bits of the sums round differently, and over thousands of
+# training steps that becomes a different model (notebook 04 says how much such
+# details move the result).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why a small model with batches of 32 may not train faster on a GPU
@@ -770,13 +789,15 @@ for machine, run in recorded.items():
 # - **Model 1** adds ReLU activations. With a ReLU after its last layer, its result is a
 #   lottery: with our batch order it ties the baseline (82.94% against 82.93%);
 #   with other orders it never predicts some classes and ends near 66% or 75%.
-#   It is not overfitting. Without that last ReLU it reliably matches or beats the baseline.
+#   It is not overfitting. Without that last ReLU it lands within about a point of the
+#   baseline with every order we tried.
 # - **Functions:** `train_step`, `test_step` and `train` (and `FashionMNISTModelV1`)
 #   now live in `helper_functions.py`.
 # - **Speed:** per-image conversion dominated the training time. Converting the
 #   data to tensors once (`dataset_to_tensors`), fetching each batch with one
 #   indexing operation (`make_batch_loader`), `loss.item()`, `inference_mode` and
-#   evaluation batches of 1000 train **the same model** several times faster.
+#   evaluation batches of 1000 train **the same model** (the same weights, for Models 0
+#   and 1) several times faster.
 #   `train_course_model` is that recipe in one function.
 #   Models 0 and 1 are saved in `models/` (`save_course_model`) for notebooks 05 to 07.
 # - **GPUs** pay off when each step has enough work and the data does not have to

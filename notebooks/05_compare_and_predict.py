@@ -110,8 +110,11 @@ compare_results
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # > **Note:** Your training times will differ from the ones above: they depend on
 # > your hardware, on what else the computer is doing, and on whether a GPU was
-# > used. The losses and accuracies should match, because every model was trained
-# > from the same seed on the same data in the same order.
+# > used. The losses and accuracies come out the same every time you run this on
+# > the same computer, because every model was trained from the same seed on the
+# > same data in the same order. On another computer, or on a GPU, their last digits
+# > can differ, and the accuracies by a fraction of a point: processors round long
+# > sums differently.
 #
 # Which model did best on the test set? `idxmax` returns the row label of the
 # highest value in a column.
@@ -317,19 +320,27 @@ plot_prediction_grid(
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Model error or data error?
 #
-# Look closely at the red titles above, and at the images themselves. Would *you*
-# have given the label the dataset gives? Some mistakes are the model's fault, but
-# not all of them:
+# Look closely at the list and at the nine images above. The model was at least
+# 98.6% sure every time. Five of its nine answers are "Dress": for three images
+# labelled T-shirt/top, one labelled Coat and one labelled Trouser. The other four
+# are shoes: two sneakers it calls ankle boots, and two ankle boots it calls sandals.
 #
-# - **Model errors.** The image clearly shows one thing and the model says another,
-#   for example when a dark, low-contrast picture loses the outline of the garment.
+# Would *you* have given the labels the dataset gives? The long, narrow
+# "T-shirts" look very much like dresses, the "sneakers" are high shoes that cover
+# the ankle, and the "ankle boots" are open shoes made of straps. Mistakes come in
+# three kinds:
+#
+# - **Model errors.** The image clearly shows one thing and the model says another.
 #   More training, more data or a better architecture can fix these.
-# - **Ambiguous images.** At 28x28 pixels a shirt, a T-shirt, a pullover and a coat
-#   can look almost the same; even a person would hesitate. No model can be sure
-#   where the picture itself is not.
-# - **Label errors.** Sometimes the label is simply wrong, or at least debatable:
-#   the picture looks like a shirt but is labelled "T-shirt/top". When the model is
-#   very confident and a human agrees with the model, the *data* is the problem.
+# - **Ambiguous images.** At 28x28 pixels a long top and a short dress, or a high
+#   sneaker and a boot, can look almost the same; even a person would hesitate. No
+#   model can be sure where the picture itself is not.
+# - **Label errors.** Sometimes the label is simply wrong, or at least debatable.
+#   When the model is very confident and a person looking at the picture agrees
+#   with the model, the *data* is the problem.
+#
+# Most of these nine look like the second or third kind: here the model is less
+# wrong than its score says.
 #
 # Real datasets contain such mistakes, and a model cannot score 100% on labels
 # that contradict each other. Looking at the most confident errors is a cheap way

@@ -227,8 +227,9 @@ EVIL_PATH.unlink()
 # - **An interrupted save** (full disk, a crash, Ctrl+C, a Colab session that times
 #   out) leaves a truncated file at the final path, and the good model that was
 #   there before is gone.
-# - **A file that does not fit** fails with a long, generic message, or, if you
-#   forget `weights_only=True`, runs whatever it contains.
+# - **A file that does not load** fails with an error that does not say which file
+#   it came from, deep inside the zip or pickle reader when the file is truncated.
+#   And if you forget `weights_only=True`, loading runs whatever the file contains.
 #
 # `helper_functions.py` has two small functions that deal with both:
 #
@@ -273,8 +274,19 @@ TRUNCATED_PATH.unlink()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Third, the right file for the wrong model: TinyVGG's weights loaded into the
-# baseline `FashionMNISTModelV0`. The message lists the parameters the model
-# expected but the file lacks, and those the file has but the model does not:
+# baseline `FashionMNISTModelV0`. Plain `load_state_dict` already says what does not
+# fit: the parameters the model expected but the file lacks ("missing"), and those
+# the file has but the model does not ("unexpected"):
+
+# %%
+try:
+    FashionMNISTModelV0(784, 10, 10).load_state_dict(torch.load(MODEL_SAVE_PATH, weights_only=True, map_location=device))
+except RuntimeError as error:
+    print(f"{type(error).__name__}: {error}")
+
+# %% [markdown]
+# `load_model` says the same, in one line, and adds the file it read: when a
+# notebook loads several checkpoints, you know at once which one is wrong.
 
 # %%
 try:

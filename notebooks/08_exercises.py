@@ -276,9 +276,8 @@ curve_model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape
 curve_loss_fn = nn.CrossEntropyLoss()
 curve_optimizer = torch.optim.SGD(curve_model.parameters(), lr=0.1)
 # 2,000 training images in shuffled batches of 32: enough to see the curve, quick to train
-curve_loader = make_batch_loader(
-    TensorDataset(train_images[:2000], train_labels[:2000]), batch_size=32, shuffle=True, seed=42
-)
+curve_data = TensorDataset(train_images[:2000], train_labels[:2000])
+curve_loader = make_batch_loader(curve_data, batch_size=32, shuffle=True, seed=42)
 
 # %% tags=["exercise", "ex-6"]
 epochs = 5
@@ -287,7 +286,7 @@ loss_values = None  # TODO: start an empty list, then append one loss per epoch
 # TODO: plot loss_values against the epoch numbers 1 to epochs
 
 # %% tags=["check", "ex-6"]
-check_loss_curve(globals().get("loss_values"), epochs=5)
+check_loss_curve(globals().get("loss_values"), epochs=5, data=curve_data)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 7: Train and evaluate the CNN
@@ -423,7 +422,8 @@ check_conv_output_size(globals().get("conv_output_size"))
 # ## Exercise 12: TinyVGG on MNIST
 #
 # MNIST is the dataset FashionMNIST was modelled on: 70,000 handwritten digits, 0 to 9,
-# 28x28 grayscale, collected to read postal codes. TinyVGG fits it unchanged.
+# 28x28 grayscale, written by employees of the US Census Bureau and by American
+# high-school students. TinyVGG fits it unchanged.
 #
 # **Where to get it.** Online, torchvision has the full dataset with the same
 # interface as FashionMNIST:
@@ -458,7 +458,10 @@ mnist_test_labels = None  # TODO: the same for digits_test_y
 
 # %% tags=["check", "ex-12"]
 check_mnist_tensors(
-    globals().get("mnist_train_images"), globals().get("mnist_train_labels"), digits_train_X, digits_train_y
+    globals().get("mnist_train_images"), globals().get("mnist_train_labels"), digits_train_X, digits_train_y, "train"
+)
+check_mnist_tensors(
+    globals().get("mnist_test_images"), globals().get("mnist_test_labels"), digits_test_X, digits_test_y, "test"
 )
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -488,11 +491,12 @@ check_mnist_model(globals().get("mnist_model"), digits_test_X, digits_test_y, th
 # 3. Store `cpu_time = time_one_epoch("cpu")`. Only if there is a GPU, store
 #    `gpu_time = time_one_epoch("cuda")`; otherwise leave `gpu_time = None`.
 #
-# > **Note:** Without a GPU (most laptops, and the machine that ran this notebook)
-# > you can only time the CPU. In Google Colab, pick a GPU under *Runtime → Change
-# > runtime type*. Don't expect miracles from so small a model and batch: moving each
-# > batch to the GPU costs time too. In the course's source run, Model 1 on a GPU took
-# > 36.9 s against 32.3 s for Model 0 on a CPU.
+# > **Note:** Without a GPU (most laptops) you can only time the CPU. In Google
+# > Colab, pick a GPU under *Runtime → Change runtime type*. Compare like with like:
+# > the same model on the same data with the same batch size on both devices, as
+# > `time_one_epoch` does; timing one model on the CPU and another on the GPU says
+# > nothing about the devices. And don't expect miracles from so small a model and
+# > batch: moving each batch to the GPU costs time too.
 
 # %% tags=["setup", "ex-13"]
 timing_data = TensorDataset(train_images[:1000], train_labels[:1000])
@@ -510,7 +514,9 @@ cpu_time = None  # TODO: time_one_epoch("cpu")
 gpu_time = None  # TODO: time_one_epoch("cuda"), only when timing_device is "cuda"
 
 # %% tags=["check", "ex-13"]
-check_device_timing(globals().get("timing_device"), globals().get("cpu_time"), globals().get("gpu_time"))
+check_device_timing(
+    globals().get("timing_device"), globals().get("time_one_epoch"), globals().get("cpu_time"), globals().get("gpu_time")
+)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 14: A confusion matrix

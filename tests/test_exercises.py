@@ -11,11 +11,13 @@
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import re
 import sys
 from pathlib import Path
+from timeit import default_timer as timer
 
 import jupytext
 import nbformat
@@ -24,6 +26,7 @@ import pandas as pd
 import pytest
 import torch
 from torch import nn
+from torch.utils.data import TensorDataset
 
 import helper_functions as hf
 from cv_course import exercise_checks as checks
@@ -298,6 +301,34 @@ def baseline():
 
 
 BASELINE = baseline()
+
+
+@functools.lru_cache(maxsize=None)
+def curve_data() -> TensorDataset:
+    """500 real FashionMNIST test images: the data Exercise 6's check trains on again."""
+    from torchvision import datasets
+
+    test_set = datasets.FashionMNIST(hf.prepare_fashion_mnist(), train=False, download=True)
+    images, labels = hf.dataset_to_tensors(test_set).tensors
+    return TensorDataset(images[:500], labels[:500])
+
+
+def student_curve(data: TensorDataset, epochs: int) -> list[float]:
+    """A right answer to Exercise 6: the setup cell, then one train_step per epoch."""
+    hf.set_seeds(42)
+    model = hf.FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=10)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    loader = hf.make_batch_loader(data, batch_size=32, shuffle=True, seed=42)
+    return [hf.train_step(model, loader, nn.CrossEntropyLoss(), optimizer)[0] for _ in range(epochs)]
+
+
+def honest_timer(device) -> float:
+    """A right time_one_epoch: it times real work and returns the seconds it took."""
+    weights = torch.randn(256, 256)
+    start = timer()
+    for _ in range(200):
+        weights = torch.tanh(weights @ weights)
+    return timer() - start
 OK, WRONG_ANSWER, TODO = "✅", "❌", "⏳ Not done yet"
 
 # (check function, arguments made lazily, expected result, start of the message, words in it)
@@ -407,15 +438,21 @@ CASES = {
         checks.check_training_loop, lambda: (lambda *args: 1 / 0, DEVICE), False, WRONG_ANSWER, "ZeroDivisionError",
     ),
     # Exercise 6
-    "curve-right": (checks.check_loss_curve, lambda: ([1.2, 0.8, 0.7, 0.65, 0.6], 5), True, OK, "falling"),
-    "curve-todo": (checks.check_loss_curve, lambda: (None, 5), False, TODO, "loss_values = []"),
-    "curve-tensors": (
-        checks.check_loss_curve, lambda: ([torch.tensor(1.0, requires_grad=True)] * 5, 5), False, WRONG_ANSWER, "loss.item()",
+    "curve-right": (checks.check_loss_curve, lambda: (student_curve(curve_data(), 5), 5, curve_data()), True, OK, "falling"),
+    "curve-made-up": (
+        checks.check_loss_curve, lambda: ([5.0, 4.0, 3.0, 2.0, 1.0], 5, curve_data()), False, WRONG_ANSWER, "not the losses",
     ),
-    "curve-per-batch": (checks.check_loss_curve, lambda: ([1.0 - i / 100 for i in range(50)], 5), False, WRONG_ANSWER, "per batch"),
-    "curve-list-in-loop": (checks.check_loss_curve, lambda: ([0.6], 5), False, WRONG_ANSWER, "before the loop"),
-    "curve-going-up": (checks.check_loss_curve, lambda: ([0.6, 0.7, 0.8, 0.9, 1.0], 5), False, WRONG_ANSWER, "not down"),
-    "curve-nan": (checks.check_loss_curve, lambda: ([1.0, float("nan"), 1, 1, 1], 5), False, WRONG_ANSWER, "NaN"),
+    "curve-other-training": (
+        checks.check_loss_curve, lambda: ([1.2, 0.8, 0.7, 0.65, 0.6], 5, curve_data()), False, WRONG_ANSWER, "curve_model",
+    ),
+    "curve-todo": (checks.check_loss_curve, lambda: (None, 5, curve_data()), False, TODO, "loss_values = []"),
+    "curve-tensors": (
+        checks.check_loss_curve, lambda: ([torch.tensor(1.0, requires_grad=True)] * 5, 5, curve_data()), False, WRONG_ANSWER, "loss.item()",
+    ),
+    "curve-per-batch": (checks.check_loss_curve, lambda: ([1.0 - i / 100 for i in range(50)], 5, curve_data()), False, WRONG_ANSWER, "per batch"),
+    "curve-list-in-loop": (checks.check_loss_curve, lambda: ([0.6], 5, curve_data()), False, WRONG_ANSWER, "before the loop"),
+    "curve-going-up": (checks.check_loss_curve, lambda: ([0.6, 0.7, 0.8, 0.9, 1.0], 5, curve_data()), False, WRONG_ANSWER, "not down"),
+    "curve-nan": (checks.check_loss_curve, lambda: ([1.0, float("nan"), 1, 1, 1], 5, curve_data()), False, WRONG_ANSWER, "NaN"),
     # Exercise 7
     "probs-right": (
         checks.check_logits_to_labels,
@@ -456,6 +493,9 @@ CASES = {
     ),
     # Exercise 8
     "compare-right": (checks.check_compare_results, lambda: (RESULTS(),), True, OK, "FashionMNISTModelV2"),
+    "compare-untrained": (
+        checks.check_compare_results, lambda: (RESULTS().assign(model_acc=[10.0, 9.8, 11.2]),), False, WRONG_ANSWER, "guessing",
+    ),
     "compare-todo": (checks.check_compare_results, lambda: (None,), False, TODO, "DataFrame"),
     "compare-list": (checks.check_compare_results, lambda: (RESULTS().to_dict("records"),), False, WRONG_ANSWER, "DataFrame"),
     "compare-no-time": (
@@ -514,6 +554,14 @@ CASES = {
         lambda: (DIGIT_IMAGES.transpose(2, 3), torch.from_numpy(DIGITS_Y), DIGITS_X, DIGITS_Y),
         False, WRONG_ANSWER, "without transposing",
     ),
+    "digits-test-split-shuffled": (
+        checks.check_mnist_tensors,
+        lambda: (DIGIT_IMAGES, torch.from_numpy(DIGITS_Y[::-1].copy()), DIGITS_X, DIGITS_Y, "test"),
+        False, WRONG_ANSWER, "mnist_test_labels should hold the test labels",
+    ),
+    "digits-test-split-todo": (
+        checks.check_mnist_tensors, lambda: (None, None, DIGITS_X, DIGITS_Y, "test"), False, TODO, "mnist_test_images",
+    ),
     "digits-int32-labels": (
         checks.check_mnist_tensors, lambda: (DIGIT_IMAGES, torch.from_numpy(DIGITS_Y).int(), DIGITS_X, DIGITS_Y),
         False, WRONG_ANSWER, "int64",
@@ -527,12 +575,30 @@ CASES = {
         checks.check_mnist_model, lambda: (ConstantModel(), DIGITS_X, DIGITS_Y, 90), False, WRONG_ANSWER, "below the 90%",
     ),
     # Exercise 13
-    "timing-right": (checks.check_device_timing, lambda: (DEVICE, 1.5, 0.5 if DEVICE == "cuda" else None), True, OK, "device-agnostic"),
-    "timing-todo": (checks.check_device_timing, lambda: (None, None, None), False, TODO, "timing_device"),
-    "timing-tensor-time": (
-        checks.check_device_timing, lambda: (DEVICE, torch.tensor(1.5), None), False, WRONG_ANSWER, "positive number",
+    "timing-right": (
+        checks.check_device_timing, lambda: (DEVICE, honest_timer, 1.5, 0.5 if DEVICE == "cuda" else None), True, OK,
+        "device-agnostic",
     ),
-    "timing-not-a-device": (checks.check_device_timing, lambda: ("gpu", 1.5, None), False, WRONG_ANSWER, "'cuda' or 'cpu'"),
+    "timing-todo": (checks.check_device_timing, lambda: (None, not_implemented, None, None), False, TODO, "timing_device"),
+    "timing-function-todo": (
+        checks.check_device_timing, lambda: (DEVICE, not_implemented, 1.5, None), False, TODO, "time_one_epoch(device)",
+    ),
+    "timing-constant": (
+        checks.check_device_timing, lambda: (DEVICE, lambda device: 1.0, 1.5, None), False, WRONG_ANSWER, "the call took",
+    ),
+    "timing-not-a-function": (
+        checks.check_device_timing, lambda: (DEVICE, 1.5, 1.5, None), False, WRONG_ANSWER, "should be a function",
+    ),
+    "timing-function-fails": (
+        checks.check_device_timing, lambda: (DEVICE, lambda device: 1 / 0, 1.5, None), False, WRONG_ANSWER, "ZeroDivisionError",
+    ),
+    "timing-tensor-time": (
+        checks.check_device_timing, lambda: (DEVICE, honest_timer, torch.tensor(1.5), None), False, WRONG_ANSWER,
+        "positive number",
+    ),
+    "timing-not-a-device": (
+        checks.check_device_timing, lambda: ("gpu", honest_timer, 1.5, None), False, WRONG_ANSWER, "'cuda' or 'cpu'",
+    ),
     # Exercise 14
     "confmat-right": (
         checks.check_confusion_matrix, lambda: (confusion(PREDS, NOISY_LABELS), ORACLE, TEST_IMAGES, NOISY_LABELS),
@@ -593,10 +659,10 @@ CASES = {
 }
 if not torch.cuda.is_available():
     CASES["timing-cuda-without-gpu"] = (
-        checks.check_device_timing, lambda: ("cuda", 1.5, None), False, WRONG_ANSWER, "no GPU",
+        checks.check_device_timing, lambda: ("cuda", honest_timer, 1.5, None), False, WRONG_ANSWER, "no GPU",
     )
     CASES["timing-gpu-time-without-gpu"] = (
-        checks.check_device_timing, lambda: ("cpu", 1.5, 0.5), False, WRONG_ANSWER, "stay None",
+        checks.check_device_timing, lambda: ("cpu", honest_timer, 1.5, 0.5), False, WRONG_ANSWER, "stay None",
     )
 
 LOGITS = torch.randn(8, 10, generator=torch.Generator().manual_seed(3))
@@ -656,16 +722,22 @@ WRONG_ANSWERS_IN_CELLS = {
     "ex-1": ({"train_len": 10_000, "test_len": 60_000, "image_shape": (1, 28, 28)}, "swapped"),
     "ex-3": ({"model_0": hf.FashionMNISTModelV1(784, 10, 10)}, "ReLU"),
     "ex-5": ({"train_one_epoch": loop(zero_grad=False), "device": DEVICE}, "zero_grad"),
-    "ex-6": ({"loss_values": [0.9]}, "before the loop"),
+    "ex-6": ({"loss_values": [5.0, 4.0, 3.0, 2.0, 1.0]}, "not the losses"),
     "ex-9": ({"conv_output_size": lambda n, k, s=1, p=0: (n - k) // s}, "off by one"),
 }
+
+
+def check_cell_namespace() -> dict:
+    """What a check cell finds before its exercise is answered: the checks and the setup."""
+    checks_by_name = {name: getattr(checks, name) for name in dir(checks) if name.startswith("check_")}
+    return checks_by_name | {"device": DEVICE, "curve_data": curve_data()}
 
 
 @pytest.mark.parametrize("ex_id", list(WRONG_ANSWERS_IN_CELLS))
 def test_a_check_cell_fed_a_wrong_answer_says_what_is_wrong(ex_id, capsys):
     answers, words = WRONG_ANSWERS_IN_CELLS[ex_id]
     (cell,) = [c for c in EXERCISE_CELLS if "check" in tags(c) and exercise_id(c) == ex_id]
-    namespace = {name: getattr(checks, name) for name in dir(checks) if name.startswith("check_")} | answers
+    namespace = check_cell_namespace() | answers
     exec(compile(cell.source, f"{ex_id} check cell", "exec"), namespace)
     printed = capsys.readouterr().out
     assert printed.startswith("❌") and words in printed, printed
@@ -674,6 +746,6 @@ def test_a_check_cell_fed_a_wrong_answer_says_what_is_wrong(ex_id, capsys):
 @pytest.mark.parametrize("ex_id", list(WRONG_ANSWERS_IN_CELLS))
 def test_a_check_cell_with_no_answer_says_not_done(ex_id, capsys):
     (cell,) = [c for c in EXERCISE_CELLS if "check" in tags(c) and exercise_id(c) == ex_id]
-    namespace = {name: getattr(checks, name) for name in dir(checks) if name.startswith("check_")} | {"device": DEVICE}
+    namespace = check_cell_namespace()
     exec(compile(cell.source, f"{ex_id} check cell", "exec"), namespace)
     assert capsys.readouterr().out.startswith("⏳ Not done yet")

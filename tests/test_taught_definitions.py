@@ -15,7 +15,7 @@ NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
 
 #: notebook (stem) -> the helper_functions definitions it teaches.
 TAUGHT = {
-    "02_model_0_baseline": ["FashionMNISTModelV0", "eval_model"],
+    "02_model_0_baseline": ["FashionMNISTModelV0", "accuracy_fn", "print_train_time", "eval_model"],
     "03_model_1_and_gpu": [
         "FashionMNISTModelV1",
         "train_step",
