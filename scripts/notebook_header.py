@@ -23,14 +23,11 @@ BADGE_TAG = "colab-badge"
 SETUP_TAG = "colab-setup"
 
 
-def _project() -> dict:
-    return tomllib.loads((COURSE_ROOT / "pyproject.toml").read_text())["project"]
-
-
+PROJECT = tomllib.loads((COURSE_ROOT / "pyproject.toml").read_text())["project"]
 #: GitHub "owner/name" of the published course, and the tag its notebooks install
 #: the course from (pyproject.toml holds both; see the module docstring).
-REPOSITORY = _project()["urls"]["Repository"].removeprefix("https://github.com/").rstrip("/")
-REVISION = "v" + _project()["version"]
+REPOSITORY = PROJECT["urls"]["Repository"].removeprefix("https://github.com/").rstrip("/")
+REVISION = "v" + PROJECT["version"]
 #: What pip installs where the course is missing.
 COURSE_URL = f"git+https://github.com/{REPOSITORY}@{REVISION}"
 

@@ -48,7 +48,11 @@ course_hash=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ "$(cat .venv/.installed-course 2>/dev/null)" != "$course_hash" ]; then
   echo "[setup] installing the course (pip install -e .)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-  .venv/bin/python -m pip check --disable-pip-version-check >/dev/null
+  if ! missing=$(.venv/bin/python -m pip check --disable-pip-version-check 2>&1); then
+    echo "$missing" >&2
+    echo "[setup] error: the course needs packages requirements-lock.txt lacks; regenerate the lock (see its first lines)" >&2
+    exit 1
+  fi
   echo "$course_hash" > .venv/.installed-course
 fi
 
