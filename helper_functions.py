@@ -2,10 +2,11 @@
 
 Several of these a notebook teaches by writing them out, exactly as they are
 here, and imports them from this file afterwards: FashionMNISTModelV0,
-accuracy_fn, print_train_time and eval_model (notebook 02); FashionMNISTModelV1, train_step, test_step, train,
-dataset_to_tensors and make_batch_loader (notebook 03); FashionMNISTModelV2
-(notebook 04); make_predictions (notebook 05). The others are tools the
-notebooks use along the way.
+accuracy_fn, print_train_time and eval_model (notebook 02); train_step,
+test_step, train, dataset_to_tensors and make_batch_loader (notebook 03);
+FashionMNISTModelV1 (notebook 04); FashionMNISTModelV2 (notebook 05);
+make_predictions (notebook 06). The others are tools the notebooks use along
+the way.
 
 The course's own machinery lives in the ``cv_course`` package beside this file:
 checking the downloaded data (``cv_course.data``), the course models' training
@@ -350,7 +351,7 @@ def eval_model(
 
 
 # ---------------------------------------------------------------------------
-# The course's three models (notebooks 02, 03 and 04)
+# The course's three models (notebooks 02, 04 and 05)
 # ---------------------------------------------------------------------------
 
 
@@ -416,7 +417,7 @@ class FashionMNISTModelV2(nn.Module):
 
 
 # ---------------------------------------------------------------------------
-# Predictions, saving and loading (notebooks 05-07)
+# Predictions, saving and loading (notebooks 06-08)
 # ---------------------------------------------------------------------------
 
 

@@ -1,14 +1,13 @@
-"""The self-checks of the exercises (notebooks 08 and 09).
+"""The self-checks of the exercises (notebooks 09 and 10).
 
 Each ``check_*`` function looks at a student's answer, prints one line and
 returns True only when the answer is right:
 
     ✅ what is right   |   ❌ what is wrong, and a hint   |   ⏳ not done yet, and a hint
 
-An answer that is None or ``...`` (or a function that still raises
-NotImplementedError) counts as "not done yet", so a check cell runs without
-errors before its exercise is solved, and prints the same line whether the
-answer cell held the untouched template or never ran at all.
+An answer that is None or ``...`` (the placeholders of the fill-in cells), or a
+function that still raises NotImplementedError, counts as "not done yet", so a
+check cell runs without errors before its exercise is solved.
 """
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from helper_functions import FashionMNISTModelV0, accuracy_fn, make_batch_loader, train_step
+from helper_functions import FashionMNISTModelV0, FashionMNISTModelV2, accuracy_fn, make_batch_loader, train_step
 
 
 def _check_ok(message: str) -> bool:
@@ -586,6 +585,169 @@ def check_mnist_model(model, test_X, test_y, threshold: float = 90) -> bool:
     images = torch.as_tensor(test_X, dtype=torch.float32).reshape(-1, 1, 28, 28) / 255
     labels = torch.as_tensor(test_y, dtype=torch.int64)
     return check_model_accuracy(model, images, labels, threshold, name="mnist_model")
+
+
+def check_mnist_predictions(pred_labels, model, test_X, test_y, n: int = 16) -> bool:
+    """Exercise 12: ``model``'s predicted labels for the first ``n`` test digits
+    (rows of ``test_X``), to plot against the true labels ``test_y``."""
+    if _missing(model):
+        return _check_todo("train mnist_model in Part B first.")
+    if _missing(pred_labels):
+        return _check_todo(f"predict the labels of the first {n} test digits with mnist_model.")
+    labels, problem = _as_label_tensor(pred_labels, "mnist_pred_labels")
+    if problem:
+        return _check_wrong(problem + " Take argmax(dim=1) of the logits.")
+    if tuple(labels.shape) != (n,):
+        return _check_wrong(f"mnist_pred_labels has shape {_shape_text(labels.shape)}, expected [{n}]: one label per digit.")
+    images = torch.as_tensor(test_X[:n], dtype=torch.float32).reshape(-1, 1, 28, 28) / 255
+    targets = torch.as_tensor(test_y[:n], dtype=torch.int64)
+    expected = _predict_labels(model, images)
+    if torch.equal(labels, expected):
+        right = int((labels == targets).sum())
+        return _check_ok(f"mnist_model's labels for the first {n} test digits: {right} of {n} match the true ones.")
+    if torch.equal(labels, targets):
+        return _check_wrong("mnist_pred_labels holds the true labels: put mnist_model's predictions there.")
+    return _check_wrong(
+        f"mnist_pred_labels differs from mnist_model's predictions for the first {n} test digits in "
+        f"{int((labels != expected).sum())} places: use the test digits in order, eval mode and argmax(dim=1)."
+    )
+
+
+def _create(model_class, class_name: str, **kwargs) -> tuple[nn.Module | None, str | None]:
+    """An instance of the student's model class, built without touching their
+    random state, or None and what went wrong."""
+    if not (isinstance(model_class, type) and issubclass(model_class, nn.Module)):
+        return None, f"{class_name} should be a class that subclasses nn.Module, got {type(model_class).__name__}."
+    arguments = ", ".join(f"{key}={value}" for key, value in kwargs.items())
+    try:
+        with torch.random.fork_rng(devices=[]):
+            return model_class(**kwargs), None
+    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
+        return None, (
+            f"{class_name}({arguments}) failed ({type(error).__name__}: "
+            f"{str(error).splitlines()[0] if str(error) else ''}): keep those three arguments."
+        )
+
+
+def _call(model: nn.Module, batch: torch.Tensor, class_name: str) -> tuple[torch.Tensor | None, str | None]:
+    """``model(batch)`` without gradients, or None and why it failed."""
+    try:
+        with torch.no_grad():
+            return model(batch), None
+    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
+        return None, (
+            f"calling {class_name} on a batch of shape {_shape_text(batch.shape)} failed "
+            f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''})."
+        )
+
+
+def check_non_linear_model(model_class, input_shape: int = 784, hidden_units: int = 10, output_shape: int = 10) -> bool:
+    """Exercise 16: Model 0 with a ReLU between its linear layers, and raw logits out."""
+    if _missing(model_class):
+        return _check_todo("write the NonLinearModel class: Model 0's layers with a ReLU between the two linear layers.")
+    model, problem = _create(
+        model_class, "NonLinearModel", input_shape=input_shape, hidden_units=hidden_units, output_shape=output_shape
+    )
+    if problem:
+        return _check_wrong(problem)
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if len(linears) != 2:
+        return _check_wrong(f"NonLinearModel has {len(linears)} nn.Linear layers; Model 0 (and Model 1) have 2.")
+    batch = torch.rand(64, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    output, problem = _call(model, batch, "NonLinearModel")
+    if problem:
+        return _check_wrong(problem + f" Is input_shape {input_shape} (28 * 28), with nn.Flatten() first?")
+    if tuple(output.shape) != (64, output_shape):
+        return _check_wrong(
+            f"NonLinearModel turns 64 images into shape {_shape_text(output.shape)}, expected [64, {output_shape}]."
+        )
+    if (output >= 0).all():
+        return _check_wrong(
+            "every output of NonLinearModel is 0 or more: an activation follows the last layer. Logits must be "
+            "able to go negative, so end with the nn.Linear layer (notebook 04 shows what the last ReLU costs)."
+        )
+    # A linear function f satisfies f(a + b) = f(a) + f(b) - f(0); a ReLU that bends anything breaks that.
+    first, second = batch[:32], batch[32:]
+    zero = torch.zeros_like(first)
+    with torch.no_grad():
+        gap = model(first + second) - (model(first) + model(second) - model(zero))
+    if gap.abs().max() < 1e-4:
+        return _check_wrong(
+            "NonLinearModel still computes a linear function: put the nn.ReLU() between the two linear layers "
+            "(after the first one, where values can be negative), and make sure forward() uses it."
+        )
+    n_params = sum(p.numel() for p in model.parameters())
+    return _check_ok(
+        f"Linear -> ReLU -> Linear with raw logits out, {n_params:,} parameters: "
+        "Model 0's layers, bent by a non-linearity."
+    )
+
+
+def _layer_text(layer: nn.Module) -> str:
+    return repr(layer).replace("\n", " ")
+
+
+def check_tiny_vgg(model_class, input_shape: int = 1, hidden_units: int = 10, output_shape: int = 10) -> bool:
+    """Exercise 17: TinyVGG written from its description computes what
+    ``FashionMNISTModelV2`` computes, given the same weights."""
+    if _missing(model_class):
+        return _check_todo("write the TinyVGG class from the description: block_1, block_2 and classifier.")
+    model, problem = _create(
+        model_class, "TinyVGG", input_shape=input_shape, hidden_units=hidden_units, output_shape=output_shape
+    )
+    if problem:
+        return _check_wrong(problem)
+    layers = [m for m in model.modules() if not list(m.children())]  # the leaves, in the order they were created
+    convs = [m for m in layers if isinstance(m, nn.Conv2d)]
+    if len(convs) != 4:
+        return _check_wrong(f"TinyVGG has {len(convs)} nn.Conv2d layers; the description has 4, two in each block.")
+    for number, conv in enumerate(convs, start=1):
+        in_channels = input_shape if number == 1 else hidden_units
+        if (conv.in_channels, conv.out_channels) != (in_channels, hidden_units):
+            return _check_wrong(
+                f"convolution {number} maps {conv.in_channels} to {conv.out_channels} channels, expected "
+                f"{in_channels} to {hidden_units}: the first takes the image's channels (input_shape), "
+                "every other one hidden_units."
+            )
+        if conv.kernel_size != (3, 3) or conv.stride != (1, 1) or conv.padding != (1, 1):
+            return _check_wrong(
+                f"convolution {number} is {_layer_text(conv)}: every convolution has kernel_size=3, stride=1 "
+                "and padding=1, which keeps the height and width unchanged."
+            )
+    if sum(isinstance(m, nn.ReLU) for m in layers) != 4:
+        return _check_wrong("TinyVGG needs 4 nn.ReLU() layers: one after each convolution.")
+    pools = [m for m in layers if isinstance(m, nn.MaxPool2d)]
+    if len(pools) != 2 or any(pool.kernel_size not in (2, (2, 2)) for pool in pools):
+        return _check_wrong("TinyVGG needs 2 nn.MaxPool2d(kernel_size=2) layers, one at the end of each block.")
+    linears = [m for m in layers if isinstance(m, nn.Linear)]
+    features = hidden_units * 7 * 7
+    if len(linears) != 1:
+        return _check_wrong(f"TinyVGG's classifier has {len(linears)} nn.Linear layers, expected 1.")
+    if (linears[0].in_features, linears[0].out_features) != (features, output_shape):
+        return _check_wrong(
+            f"the classifier's layer is {_layer_text(linears[0])}: after two poolings a 28x28 image is 7x7, so "
+            f"it receives hidden_units * 7 * 7 = {features} features and gives {output_shape} logits."
+        )
+    batch = torch.rand(8, input_shape, 28, 28, generator=torch.Generator().manual_seed(0))
+    output, problem = _call(model, batch, "TinyVGG")
+    if problem:
+        return _check_wrong(problem + " Does forward() run block_1, block_2, then the classifier, with nn.Flatten() first?")
+    with torch.random.fork_rng(devices=[]):
+        reference = FashionMNISTModelV2(input_shape=input_shape, hidden_units=hidden_units, output_shape=output_shape)
+    with torch.no_grad():
+        for mine, theirs in zip(model.parameters(), reference.parameters()):
+            mine.copy_(theirs)  # the same shapes in the same order, checked above
+        same = torch.allclose(model(batch), reference(batch), atol=1e-5)
+    if not same:
+        return _check_wrong(
+            "given FashionMNISTModelV2's weights, TinyVGG computes other outputs: check the order of the layers "
+            "(convolution, ReLU, convolution, ReLU, max-pool in each block) and that forward() uses every block once."
+        )
+    n_params = sum(p.numel() for p in model.parameters())
+    return _check_ok(
+        f"two blocks of (3x3 convolution -> ReLU) x 2 -> max-pool, then Flatten -> Linear({features}, {output_shape}); "
+        f"{n_params:,} parameters, and the same outputs as FashionMNISTModelV2 with the same weights."
+    )
 
 
 def _time_the_timer(time_one_epoch) -> tuple[float, float]:

@@ -1,7 +1,7 @@
 """The course's training recipe for its three models, and their checkpoints.
 
-Notebooks 02 to 04 build and train Model 0, Model 1 and Model 2 step by step.
-Notebooks 05 to 07 need those trained models but must also run on their own (in
+Notebooks 02 to 05 build and train Model 0, Model 1 and Model 2 step by step.
+Notebooks 06 to 08 need those trained models but must also run on their own (in
 a fresh Colab session, say), so they call ``load_or_train_course_model``: it
 loads ``models/{name}.pth`` when a notebook before saved it with this recipe,
 and otherwise trains the model exactly as the notebooks do.

@@ -10,12 +10,12 @@
 # photo, which is exactly what the convolutional networks later in the course do.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.1.0/notebooks/00_cv_libraries_and_data.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.2.0/notebooks/00_cv_libraries_and_data.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.1.0"
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
 if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
     raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 
@@ -323,7 +323,7 @@ plt.show()
 # %% [markdown]
 # > **Question:** Shirt, T-shirt/top, Pullover and Coat look alike at 28x28 pixels.
 # > Which classes do you expect a model to confuse most? Keep your guess; we'll
-# > check it with a confusion matrix in notebook 06.
+# > check it with a confusion matrix in notebook 07.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Images as tensors: a colour photo
@@ -580,7 +580,7 @@ plt.show()
 #
 # > **Note:** CNNs usually follow convolutions with **pooling**, which shrinks each
 # > feature map by keeping, for example, the largest value of every 2x2 block. We
-# > meet `nn.MaxPool2d` when we build our CNN in notebook 04.
+# > meet `nn.MaxPool2d` when we build our CNN in notebook 05.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

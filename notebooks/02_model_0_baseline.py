@@ -10,12 +10,12 @@
 # testing loop that all later models reuse, and we time it.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.1.0/notebooks/02_model_0_baseline.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.2.0/notebooks/02_model_0_baseline.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.1.0"
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
 if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
     raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 
@@ -122,7 +122,7 @@ print(f"Batch after:  {flatten_model(image_batch).shape}")
 # %% [markdown]
 # > **Note:** flattening throws away the information of which pixel sits next to
 # > which. The model sees 784 separate numbers; a pixel's neighbours are just other
-# > columns. Keep this in mind: notebook 04 brings a model that looks at
+# > columns. Keep this in mind: notebook 05 brings a model that looks at
 # > neighbourhoods of pixels.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -523,8 +523,9 @@ model_0_results
 #   evaluate every model. It, `accuracy_fn`, `print_train_time` and `FashionMNISTModelV0`
 #   now live in `helper_functions.py`.
 #
-# **Next:** notebook 03 adds non-linearity (Model 1), runs the code on a GPU when
-# there is one, turns the loop into functions, and makes training much faster.
+# **Next:** notebook 03 turns the loop into functions, runs the code on a GPU when
+# there is one, and makes training much faster; notebook 04 adds non-linearity
+# (Model 1).
 
 # %% [markdown]
 # ### Extra-curriculum

@@ -1,14 +1,14 @@
 """Write the exercises notebook (08) from the solutions notebook (09).
 
-    python scripts/make_exercises.py          # rewrites notebooks/08_exercises.py
-    python scripts/make_exercises.py --check  # exits 1 if notebooks/08_exercises.py is stale
+    python scripts/make_exercises.py          # rewrites notebooks/09_exercises.py
+    python scripts/make_exercises.py --check  # exits 1 if notebooks/09_exercises.py is stale
 
-Notebook 09 is the one source of the exercises. Each exercise there has its task,
+Notebook 10 is the one source of the exercises. Each exercise there has its task,
 its setup cell, the fill-in cell a student starts from (tagged ``exercise``), the
 solution (tagged ``solution``), the check cell and a note on the solution (also
-tagged ``solution``). Notebook 08 is notebook 09 without the ``solution`` cells,
+tagged ``solution``). Notebook 09 is notebook 10 without the ``solution`` cells,
 with its own title, "How this notebook works" and summary (below), and its own
-header cells. Edit notebook 09, run this script, then re-execute notebook 08
+header cells. Edit notebook 10, run this script, then re-execute notebook 09
 (README, "Changing a notebook").
 """
 from __future__ import annotations
@@ -23,20 +23,20 @@ from notebook_header import with_header
 from tidy_notebook import jupytext_filters
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-SOLUTIONS = NOTEBOOKS_DIR / "09_exercise_solutions.py"
-EXERCISES = NOTEBOOKS_DIR / "08_exercises.py"
+SOLUTIONS = NOTEBOOKS_DIR / "10_exercise_solutions.py"
+EXERCISES = NOTEBOOKS_DIR / "09_exercises.py"
 
 TITLE = """\
-# 08. Exercises
+# 09. Exercises
 
-Time to practise. These fifteen exercises walk through the whole chapter: the data,
+Time to practise. These seventeen exercises walk through the whole chapter: the data,
 the baseline model and its training loop, TinyVGG, comparing models, convolution
 shapes, and the questions every computer vision project meets: overfitting, GPUs,
 confusion matrices and wrong predictions. Exercise 12 takes TinyVGG to a new dataset,
-handwritten digits.
+handwritten digits, and the last two have you build Model 1 and TinyVGG yourself.
 
 Most exercises check themselves: run the check cell after your answer and it tells
-you what is right or what is wrong. The answers are in notebook 09; try first!"""
+you what is right or what is wrong. The answers are in notebook 10; try first!"""
 
 HOW_IT_WORKS = """\
 ## How this notebook works
@@ -52,11 +52,11 @@ Each exercise has up to four parts:
 4. **A check cell**. Run it after your answer. It prints one line:
    - ✅ the answer is right (and the cell shows `True`),
    - ❌ something is wrong: what, and a hint,
-   - ⏳ not done yet: you haven't answered (or run your answer cell) yet.
+   - ⏳ not done yet: your answer cell still holds its placeholders.
 
-Check cells look answers up with `globals().get("name")`, which gives `None` instead
-of a `NameError` when `name` doesn't exist yet. Exercises 10, 11 and the end of 15
-ask for written answers; double-click their markdown cells to write.
+Run your answer cell before its check cell: the check reads the names your answer
+defines. Exercises 10, 11 and the end of 15 ask for written answers; double-click
+their markdown cells to write.
 
 > **Tip:** Several exercises train models. They use subsets of the data and few
 > epochs, so each one trains in seconds on a laptop CPU."""
@@ -71,13 +71,14 @@ You practised the whole path from images to evaluated models:
 - a CNN's outputs: logits → probabilities → labels, and the accuracy/speed trade-off (7, 8),
 - how kernel size, stride and padding set a convolution's output size (9),
 - computer vision in industry and overfitting (10, 11),
-- a new dataset, device-agnostic timing, a confusion matrix and the model's mistakes (12-15).
+- a new dataset, device-agnostic timing, a confusion matrix and the model's mistakes (12-15),
+- Model 1 and TinyVGG, written by you from their descriptions (16, 17).
 
-Compare your answers with notebook 09."""
+Compare your answers with notebook 10."""
 
-#: Markdown cells of notebook 09 (by their first line) -> their text in notebook 08.
+#: Markdown cells of notebook 10 (by their first line) -> their text in notebook 09.
 REPLACED = {
-    "# 09. Exercise solutions": TITLE,
+    "# 10. Exercise solutions": TITLE,
     "## How to use the solutions": HOW_IT_WORKS,
     "## Summary": SUMMARY,
 }
@@ -89,7 +90,7 @@ CONTENTS_ENTRY = (
 
 
 def exercises_text() -> str:
-    """The percent-format source of notebook 08, generated from notebook 09."""
+    """The percent-format source of notebook 09, generated from notebook 10."""
     notebook = jupytext.read(SOLUTIONS, fmt="py:percent")
     missing = set(REPLACED) - {c.source.split("\n", 1)[0] for c in notebook.cells if c.cell_type == "markdown"}
     if missing:
@@ -113,7 +114,7 @@ def exercises_text() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="only say whether notebooks/08_exercises.py is up to date")
+    parser.add_argument("--check", action="store_true", help="only say whether notebooks/09_exercises.py is up to date")
     args = parser.parse_args(argv)
     text = exercises_text()
     if args.check:

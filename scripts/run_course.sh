@@ -2,7 +2,7 @@
 # README command 1: set up, get the data, then execute every notebook top to
 # bottom in a fresh kernel, refreshing the outputs stored in notebooks/*.ipynb.
 # Name notebooks to execute only those, in the order given:
-#   bash scripts/run_course.sh notebooks/04_model_2_tinyvgg.py notebooks/05_compare_and_predict.py
+#   bash scripts/run_course.sh notebooks/05_model_2_tinyvgg.py notebooks/06_compare_and_predict.py
 set -euo pipefail
 cd "$(dirname "$0")/.."
 notebooks=("$@")
@@ -28,7 +28,7 @@ if ! profile=$(.venv/bin/python -m cv_course.numerics_profile --shell --require)
 fi
 eval "$profile"
 # The generated parts of the notebooks first: the header cells (from pyproject.toml)
-# and notebook 08 (from notebook 09).
+# and notebook 09 (from notebook 10).
 .venv/bin/python scripts/notebook_header.py >/dev/null
 .venv/bin/python scripts/make_exercises.py >/dev/null
 for py in "${notebooks[@]}"; do

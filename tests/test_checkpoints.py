@@ -1,6 +1,6 @@
-"""Saving and loading models (notebook 07's helpers): atomic saves, clear
+"""Saving and loading models (notebook 08's helpers): atomic saves, clear
 errors for missing, corrupt and mismatched checkpoints, and the course's
-load-or-train shortcut that notebooks 05-07 use to run on their own."""
+load-or-train shortcut that notebooks 06-08 use to run on their own."""
 from __future__ import annotations
 
 import json

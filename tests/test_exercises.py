@@ -3,7 +3,7 @@
 - Every exercise has an answer cell in both notebooks (a fill-in cell in 08, a
   solution in 09), and every coding exercise a check cell after each answer cell;
   written exercises have a markdown answer instead.
-- Notebook 08 is generated from notebook 09 (scripts/make_exercises.py), and the
+- Notebook 09 is generated from notebook 10 (scripts/make_exercises.py), and the
   stored outputs show the checks failing gracefully in 08 (not done yet) and
   passing in 09.
 - Each check function returns True for a right answer and, for a wrong one,
@@ -36,8 +36,8 @@ sys.path.insert(0, str(COURSE_ROOT / "scripts"))
 import make_exercises  # noqa: E402
 
 NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
-EXERCISES = NOTEBOOKS_DIR / "08_exercises.py"
-SOLUTIONS = NOTEBOOKS_DIR / "09_exercise_solutions.py"
+EXERCISES = NOTEBOOKS_DIR / "09_exercises.py"
+SOLUTIONS = NOTEBOOKS_DIR / "10_exercise_solutions.py"
 HEADING = re.compile(r"^## Exercise (\d+): (.+)$", re.MULTILINE)
 
 # ---------------------------------------------------------------------------
@@ -71,8 +71,8 @@ EXERCISE_CELLS = read_cells(EXERCISES)
 SOLUTION_CELLS = read_cells(SOLUTIONS)
 EXERCISE_IDS = [f"ex-{number}" for number, _ in headings(EXERCISE_CELLS)]
 NOTEBOOK_ROLES = [
-    pytest.param(EXERCISE_CELLS, "exercise", id="08_exercises"),
-    pytest.param(SOLUTION_CELLS, "solution", id="09_exercise_solutions"),
+    pytest.param(EXERCISE_CELLS, "exercise", id="09_exercises"),
+    pytest.param(SOLUTION_CELLS, "solution", id="10_exercise_solutions"),
 ]
 
 
@@ -149,13 +149,13 @@ def test_no_cell_is_skipped_by_nbval():
 
 def test_the_exercises_notebook_is_generated_from_the_solutions():
     assert EXERCISES.read_text() == make_exercises.exercises_text(), (
-        "notebooks/08_exercises.py differs from what scripts/make_exercises.py writes from notebook 09: "
-        "edit notebook 09, run the script, then re-execute notebook 08"
+        "notebooks/09_exercises.py differs from what scripts/make_exercises.py writes from notebook 10: "
+        "edit notebook 10, run the script, then re-execute notebook 09"
     )
 
 
 def test_each_solution_follows_the_cell_it_fills_in():
-    """In notebook 09 a solution comes right after the fill-in cell of notebook 08 it completes."""
+    """In notebook 10 a solution comes right after the fill-in cell of notebook 09 it completes."""
     for before, cell in zip(SOLUTION_CELLS, SOLUTION_CELLS[1:]):
         if "solution" in tags(cell) and exercise_id(cell):
             assert "exercise" in tags(before) and exercise_id(before) == exercise_id(cell), (
@@ -329,6 +329,54 @@ def honest_timer(device) -> float:
     for _ in range(200):
         weights = torch.tanh(weights @ weights)
     return timer() - start
+class NonLinearModel(nn.Module):
+    """Exercise 16's answer, with one of the usual mistakes switched on."""
+
+    def __init__(self, input_shape: int, hidden_units: int, output_shape: int, mistake: str | None = None):
+        super().__init__()
+        layers = [nn.Flatten(), nn.Linear(input_shape, hidden_units), nn.ReLU(), nn.Linear(hidden_units, output_shape)]
+        if mistake == "relu-first":  # the ReLU before the first linear layer bends nothing: pixels are >= 0
+            layers = [nn.Flatten(), nn.ReLU(), nn.Linear(input_shape, hidden_units), nn.Linear(hidden_units, output_shape)]
+        elif mistake == "final-relu":
+            layers.append(nn.ReLU())
+        elif mistake == "extra-linear":
+            layers.insert(3, nn.Linear(hidden_units, hidden_units))
+        self.layer_stack = nn.Sequential(*layers)
+        self.unused = mistake == "relu-unused"
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.unused:  # defined the ReLU but forgot to call it
+            return self.layer_stack[3](self.layer_stack[1](self.layer_stack[0](x)))
+        return self.layer_stack(x)
+
+
+def non_linear(mistake: str | None = None) -> type:
+    return type("NonLinearModel", (NonLinearModel,), {"__init__": functools.partialmethod(NonLinearModel.__init__, mistake=mistake)})
+
+
+def tiny_vgg(mistake: str) -> type:
+    """FashionMNISTModelV2 with one mistake in its layers."""
+
+    class TinyVGG(hf.FashionMNISTModelV2):
+        def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
+            super().__init__(input_shape, hidden_units, output_shape)
+            if mistake == "in-features":
+                self.classifier[1] = nn.Linear(hidden_units * 14 * 14, output_shape)
+            elif mistake == "no-padding":
+                self.block_2[0].padding = (0, 0)
+            elif mistake == "pool-first":
+                self.block_1 = nn.Sequential(self.block_1[4], *self.block_1[:4])
+            elif mistake == "three-convs":
+                self.block_2 = nn.Sequential(*self.block_2[2:])
+
+    return TinyVGG
+
+
+# Exercise 12, Part C: a "trained" model that reads every digit as the next one.
+def shifted_model() -> nn.Module:
+    return LookupModel(DIGIT_IMAGES, torch.from_numpy((DIGITS_Y + 1) % 10))
+
+
 OK, WRONG_ANSWER, TODO = "✅", "❌", "⏳ Not done yet"
 
 # (check function, arguments made lazily, expected result, start of the message, words in it)
@@ -574,6 +622,42 @@ CASES = {
     "mnist-model-untrained": (
         checks.check_mnist_model, lambda: (ConstantModel(), DIGITS_X, DIGITS_Y, 90), False, WRONG_ANSWER, "below the 90%",
     ),
+    # Exercise 12, Part C
+    "mnist-preds-right": (
+        checks.check_mnist_predictions, lambda: (torch.from_numpy((DIGITS_Y[:16] + 1) % 10), shifted_model(), DIGITS_X, DIGITS_Y),
+        True, OK, "0 of 16 match",
+    ),
+    "mnist-preds-todo": (checks.check_mnist_predictions, lambda: (None, shifted_model(), DIGITS_X, DIGITS_Y), False, TODO, "first 16"),
+    "mnist-preds-no-model": (checks.check_mnist_predictions, lambda: (None, None, DIGITS_X, DIGITS_Y), False, TODO, "Part B"),
+    "mnist-preds-true-labels": (
+        checks.check_mnist_predictions, lambda: (torch.from_numpy(DIGITS_Y[:16]), shifted_model(), DIGITS_X, DIGITS_Y),
+        False, WRONG_ANSWER, "true labels",
+    ),
+    "mnist-preds-all-digits": (
+        checks.check_mnist_predictions, lambda: (torch.from_numpy((DIGITS_Y + 1) % 10), shifted_model(), DIGITS_X, DIGITS_Y),
+        False, WRONG_ANSWER, "expected [16]",
+    ),
+    "mnist-preds-probabilities": (
+        checks.check_mnist_predictions, lambda: (torch.rand(16), shifted_model(), DIGITS_X, DIGITS_Y), False, WRONG_ANSWER, "argmax",
+    ),
+    # Exercise 16
+    "non-linear-right": (checks.check_non_linear_model, lambda: (non_linear(),), True, OK, "Linear -> ReLU -> Linear"),
+    "non-linear-todo": (checks.check_non_linear_model, lambda: (None,), False, TODO, "NonLinearModel"),
+    "non-linear-model-1": (checks.check_non_linear_model, lambda: (hf.FashionMNISTModelV1,), False, WRONG_ANSWER, "go negative"),
+    "non-linear-final-relu": (checks.check_non_linear_model, lambda: (non_linear("final-relu"),), False, WRONG_ANSWER, "0 or more"),
+    "non-linear-relu-first": (checks.check_non_linear_model, lambda: (non_linear("relu-first"),), False, WRONG_ANSWER, "linear function"),
+    "non-linear-relu-unused": (checks.check_non_linear_model, lambda: (non_linear("relu-unused"),), False, WRONG_ANSWER, "forward() uses it"),
+    "non-linear-extra-layer": (checks.check_non_linear_model, lambda: (non_linear("extra-linear"),), False, WRONG_ANSWER, "3 nn.Linear"),
+    "non-linear-instance": (
+        checks.check_non_linear_model, lambda: (non_linear()(784, 10, 10),), False, WRONG_ANSWER, "should be a class",
+    ),
+    # Exercise 17
+    "tiny-vgg-right": (checks.check_tiny_vgg, lambda: (hf.FashionMNISTModelV2,), True, OK, "same outputs"),
+    "tiny-vgg-todo": (checks.check_tiny_vgg, lambda: (None,), False, TODO, "block_1, block_2"),
+    "tiny-vgg-in-features": (checks.check_tiny_vgg, lambda: (tiny_vgg("in-features"),), False, WRONG_ANSWER, "= 490"),
+    "tiny-vgg-no-padding": (checks.check_tiny_vgg, lambda: (tiny_vgg("no-padding"),), False, WRONG_ANSWER, "padding=1"),
+    "tiny-vgg-pool-first": (checks.check_tiny_vgg, lambda: (tiny_vgg("pool-first"),), False, WRONG_ANSWER, "order of the layers"),
+    "tiny-vgg-three-convs": (checks.check_tiny_vgg, lambda: (tiny_vgg("three-convs"),), False, WRONG_ANSWER, "3 nn.Conv2d"),
     # Exercise 13
     "timing-right": (
         checks.check_device_timing, lambda: (DEVICE, honest_timer, 1.5, 0.5 if DEVICE == "cuda" else None), True, OK,
@@ -724,6 +808,8 @@ WRONG_ANSWERS_IN_CELLS = {
     "ex-5": ({"train_one_epoch": loop(zero_grad=False), "device": DEVICE}, "zero_grad"),
     "ex-6": ({"loss_values": [5.0, 4.0, 3.0, 2.0, 1.0]}, "not the losses"),
     "ex-9": ({"conv_output_size": lambda n, k, s=1, p=0: (n - k) // s}, "off by one"),
+    "ex-16": ({"NonLinearModel": hf.FashionMNISTModelV1}, "go negative"),
+    "ex-17": ({"TinyVGG": tiny_vgg("in-features")}, "= 490"),
 }
 
 
@@ -733,10 +819,23 @@ def check_cell_namespace() -> dict:
     return checks_by_name | {"device": DEVICE, "curve_data": curve_data()}
 
 
+def first_check_cell(ex_id: str) -> tuple[list, object]:
+    """The fill-in cells of exercise ``ex_id`` up to its first check cell, and that check cell."""
+    fill_ins = []
+    for cell in EXERCISE_CELLS:
+        if exercise_id(cell) != ex_id:
+            continue
+        if "check" in tags(cell):
+            return fill_ins, cell
+        if "exercise" in tags(cell) and cell.cell_type == "code":
+            fill_ins.append(cell)
+    raise AssertionError(f"{ex_id} has no check cell")
+
+
 @pytest.mark.parametrize("ex_id", list(WRONG_ANSWERS_IN_CELLS))
 def test_a_check_cell_fed_a_wrong_answer_says_what_is_wrong(ex_id, capsys):
     answers, words = WRONG_ANSWERS_IN_CELLS[ex_id]
-    (cell,) = [c for c in EXERCISE_CELLS if "check" in tags(c) and exercise_id(c) == ex_id]
+    _, cell = first_check_cell(ex_id)
     namespace = check_cell_namespace() | answers
     exec(compile(cell.source, f"{ex_id} check cell", "exec"), namespace)
     printed = capsys.readouterr().out
@@ -744,8 +843,11 @@ def test_a_check_cell_fed_a_wrong_answer_says_what_is_wrong(ex_id, capsys):
 
 
 @pytest.mark.parametrize("ex_id", list(WRONG_ANSWERS_IN_CELLS))
-def test_a_check_cell_with_no_answer_says_not_done(ex_id, capsys):
-    (cell,) = [c for c in EXERCISE_CELLS if "check" in tags(c) and exercise_id(c) == ex_id]
-    namespace = check_cell_namespace()
+def test_a_check_cell_after_the_untouched_template_says_not_done(ex_id, capsys):
+    fill_ins, cell = first_check_cell(ex_id)
+    namespace = check_cell_namespace() | {"nn": nn, "torch": torch, "set_seeds": hf.set_seeds, "hf": hf}
+    for fill_in in fill_ins:  # the template as the student finds it: placeholders only
+        exec(compile(fill_in.source, f"{ex_id} fill-in cell", "exec"), namespace)
+    capsys.readouterr()
     exec(compile(cell.source, f"{ex_id} check cell", "exec"), namespace)
     assert capsys.readouterr().out.startswith("⏳ Not done yet")

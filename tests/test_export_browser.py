@@ -5,10 +5,14 @@ temporary folder, run without network where ``unshare -rn`` is allowed; then hea
 Chromium (Debian's ``/usr/bin/chromium``, driven by Playwright) opens each file from
 an HTTP server on 127.0.0.1 with every other host unreachable. Any request that
 leaves the machine, any failed local request and any console error fails the test.
-The first slide of every deck is saved to ``build/screenshots/NAME.png``.
+The first slide of every deck is saved to ``build/screenshots/NAME.png``. Every
+code block of every reveal.js slide must fit the slide's width at 1280x720 and
+1024x768, and every section must carry its speaker notes, hidden from the slide.
 
-Skipped only when Chromium or Node.js is missing (``scripts/setup.sh`` installs
-both); set ``COURSE_REQUIRE_BROWSER=1`` to make that a failure instead (CI).
+The browser tests (marker ``browser``) are skipped only when Chromium or Node.js is
+missing (``scripts/setup.sh`` installs both); set ``COURSE_REQUIRE_BROWSER=1`` to make
+that a failure instead (CI). The check of the speaker-notes file against the
+notebooks' sections needs neither and always runs.
 """
 from __future__ import annotations
 
@@ -24,11 +28,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
+import jupytext
 import nbformat
 import pytest
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(COURSE_ROOT / "scripts"))
+sys.path.insert(0, str(COURSE_ROOT / "scripts" / "export"))
+from export_course import read_speaker_notes, section_headings, speaker_notes_problems  # noqa: E402
 from notebook_header import BADGE_TAG, SETUP_TAG  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -37,6 +44,10 @@ SCREENSHOTS = COURSE_ROOT / "build" / "screenshots"
 NOTEBOOKS_DIR = Path(os.environ.get("COURSE_NOTEBOOKS", COURSE_ROOT / "notebooks")).resolve()
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 STEMS = [p.stem for p in NOTEBOOKS]
+#: The notebooks' sources: they exist even while an .ipynb is being executed again.
+SOURCES = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py"))
+#: Where an instructor projects the slides: a 16:9 laptop screen and a 4:3 projector.
+VIEWPORTS = [(1280, 720), (1024, 768)]
 TIMEOUT_MS = 30_000
 #: No host name resolves except localhost, and the only proxy is a closed port:
 #: even a request that slipped past the route filter could not leave the machine.
@@ -59,7 +70,12 @@ def _missing_tools() -> str | None:
 _MISSING = _missing_tools()
 if _MISSING and os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
     raise RuntimeError(f"COURSE_REQUIRE_BROWSER=1 but {_MISSING}")
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(_MISSING is not None, reason=_MISSING or "")]
+
+
+def browser_test(test):
+    """Mark ``test`` as one that needs the export and Chromium: marker ``browser``,
+    skipped when the tools are missing."""
+    return pytest.mark.browser(pytest.mark.skipif(_MISSING is not None, reason=_MISSING or "")(test))
 
 
 # ----------------------------------------------------------------------------- what to expect
@@ -108,6 +124,21 @@ def has_math(cells) -> bool:
 @functools.cache
 def notebook(stem: str):
     return nbformat.read(NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4)
+
+
+def plain(markdown: str) -> str:
+    """Markdown text roughly as the browser shows it: no code marks, single spaces."""
+    return " ".join(markdown.replace("`", "").split())
+
+
+@functools.cache
+def speaker_notes() -> dict[str, dict[str, str]]:
+    return read_speaker_notes()
+
+
+def first_note(stem: str, heading: str) -> str:
+    """The first line of a section's speaker notes, without its bullet: text to look for."""
+    return speaker_notes()[stem][heading].splitlines()[0].removeprefix("- ")
 
 
 # ----------------------------------------------------------------------------- fixtures
@@ -176,8 +207,9 @@ def _is_local(url: str) -> bool:
 
 @pytest.fixture
 def open_page(browser, base_url) -> Iterator[Callable]:
-    """``open_page(path)`` -> (page, problems): every remote request, failed request,
-    HTTP error, console error or uncaught exception is appended to ``problems``."""
+    """``open_page(path, viewport=None)`` -> (page, problems): every remote request,
+    failed request, HTTP error, console error or uncaught exception is appended to
+    ``problems``. The page is 1280x720 unless ``viewport`` is (width, height)."""
     context = browser.new_context(viewport={"width": 1280, "height": 720}, service_workers="block")
     problems: list[str] = []
 
@@ -192,8 +224,10 @@ def open_page(browser, base_url) -> Iterator[Callable]:
     context.on("requestfailed", lambda r: _is_local(r.url) and problems.append(f"failed: {r.url} ({r.failure})"))
     context.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
 
-    def _open(path: str):
+    def _open(path: str, viewport: tuple[int, int] | None = None):
         page = context.new_page()
+        if viewport:
+            page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
         page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text} at {m.location}"))
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         page.goto(base_url + path, wait_until="load", timeout=TIMEOUT_MS)
@@ -213,6 +247,7 @@ def _wait_for_mathjax(page) -> None:
 # ----------------------------------------------------------------------------- tests
 
 
+@browser_test
 def test_export_covers_every_notebook(export):
     assert STEMS, "no notebooks/NN_*.ipynb to export"
     site = export["site"]
@@ -222,12 +257,14 @@ def test_export_covers_every_notebook(export):
     print(export["log"])
 
 
+@browser_test
 def test_export_ran_without_network(export):
     if not export["offline"]:
         pytest.skip("`unshare -rn` is not allowed here, so the export ran with the network up")
     assert "notebooks in" in export["log"]
 
 
+@browser_test
 @pytest.mark.parametrize("stem", STEMS)
 def test_reveal_slides(open_page, site, stem):
     nb = notebook(stem)
@@ -257,7 +294,8 @@ def test_reveal_slides(open_page, site, stem):
     assert info["ready"] and info["indices"]["h"] == 0 and info["indices"]["v"] == 0, info
     assert (info["horizontal"], info["total"]) == expected_slides(nb), info
     assert info["notesPlugin"]
-    assert (info["notes"] > 0) == any(slide_type(c) == "notes" for c in cells), info
+    # Speaker notes come from speaker_notes.md, one per section (test_reveal_speaker_notes).
+    assert info["notes"] == len(section_headings(nb)), info
     assert info["images"] == image_outputs(cells), info
     if has_math(cells):
         assert page.locator(".reveal .mjx-chtml").count() > 0, "MathJax did not typeset the maths"
@@ -278,6 +316,7 @@ def test_reveal_slides(open_page, site, stem):
     assert problems == []
 
 
+@browser_test
 @pytest.mark.parametrize("stem", STEMS)
 def test_course_page(open_page, site, stem):
     nb = notebook(stem)
@@ -294,9 +333,12 @@ def test_course_page(open_page, site, stem):
     if has_math(nb.cells):
         assert page.locator(".mjx-chtml").count() > 0, "MathJax did not typeset the maths"
     assert "fetch_helper_functions" not in (site / f"pages/{stem}.html").read_text(), "setup cell on the page"
+    text = page.inner_text("body")
+    assert not [h for _, h in section_headings(nb) if plain(first_note(stem, h)) in text], "speaker notes on the page"
     assert problems == []
 
 
+@browser_test
 @pytest.mark.parametrize("stem", STEMS)
 def test_marp_deck(open_page, site, stem):
     nb = notebook(stem)
@@ -308,9 +350,17 @@ def test_marp_deck(open_page, site, stem):
     assert pages == expected_slides(nb)[1]
     assert len(figures) >= image_outputs(shown_cells(nb)) and all(images) and len(images) >= len(figures)
     assert "fetch_helper_functions" not in (site / "marp" / stem / f"{stem}.md").read_text()
+    # Presenter notes (an HTML comment in the Markdown): one per section, never on a slide.
+    notes = page.locator(".bespoke-marp-note")
+    headings = [h for _, h in section_headings(nb)]
+    assert notes.count() == len(headings)
+    assert not any(notes.nth(i).is_visible() for i in range(notes.count()))
+    all_notes = "\n".join(notes.all_text_contents())
+    assert [h for h in headings if first_note(stem, h) not in all_notes] == []
     assert problems == []
 
 
+@browser_test
 def test_index(open_page, site):
     page, problems = open_page("index.html")
     rows = page.eval_on_selector_all(
@@ -324,6 +374,136 @@ def test_index(open_page, site):
     assert problems == []
 
 
+# ----------------------------------------------------------------------------- code that fits
+
+#: Page JS: visit every slide, horizontal and vertical, and list each visible code
+#: block (a ``pre``, the input editor around it, an output area) that is wider than
+#: its box or reaches past the slide's right edge, with the first line that does not
+#: fit (measured on a copy of the block holding that line alone). A wrapper is left
+#: out when a block inside it is listed: the innermost block says most.
+FIND_OVERFLOWING_CODE = """() => new Promise(resolve => require([document.querySelector('link[href$="dist/reveal.css"]')
+        .getAttribute('href').replace(/\\.css$/, '.js')], Reveal => {
+    const firstWideLine = block => {
+        const pre = block.matches('pre') ? block : block.querySelector('pre');
+        if (!pre) return block.textContent.trim().slice(0, 100);
+        const lines = pre.textContent.split('\\n');
+        const probe = pre.cloneNode(false);
+        pre.parentNode.appendChild(probe);
+        try {
+            for (const line of lines) {
+                probe.textContent = line;
+                if (probe.scrollWidth > probe.clientWidth + 1) return line;
+            }
+        } finally { probe.remove(); }
+        return lines.reduce((a, b) => b.length > a.length ? b : a);
+    };
+    const found = [];
+    Reveal.getSlides().forEach((slide, index) => {
+        const {h, v} = Reveal.getIndices(slide);
+        Reveal.slide(h, v);
+        const edge = slide.getBoundingClientRect().right;
+        const here = [];
+        for (const block of slide.querySelectorAll('pre, pre > code, .jp-InputArea-editor, .jp-OutputArea-output')) {
+            if (!block.getClientRects().length) continue;  // not rendered, e.g. inside the speaker notes
+            const wider = block.scrollWidth - block.clientWidth;
+            const past = Math.round(block.getBoundingClientRect().right - edge);
+            if (wider > 1 || past > 1) here.push({block, wider, past});
+        }
+        for (const {block, wider, past} of here) {
+            if (here.some(other => other.block !== block && block.contains(other.block))) continue;
+            found.push({index, h, v, block: [block.tagName.toLowerCase(), ...block.classList].join('.'),
+                        wider, past, line: firstWideLine(block)});
+        }
+    });
+    resolve(found);
+}))"""
+
+
+@browser_test
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: f"{v[0]}x{v[1]}")
+@pytest.mark.parametrize("stem", STEMS)
+def test_reveal_code_fits_the_slide(open_page, stem, viewport):
+    """No code block or output runs off a slide or needs sideways scrolling: long lines
+    wrap (templates/reveal_offline/static/code_blocks.css)."""
+    page, problems = open_page(f"slides/{stem}.slides.html", viewport=viewport)
+    page.wait_for_selector(".reveal.ready", timeout=TIMEOUT_MS)
+    page.evaluate("() => document.fonts.ready")
+    found = page.evaluate(FIND_OVERFLOWING_CODE)
+    if found:
+        first = found[0]
+        how = [f"{first['wider']} px wider than its box"] if first["wider"] > 1 else []
+        how += [f"{first['past']} px past the slide's right edge"] if first["past"] > 1 else []
+        pytest.fail(
+            f"{stem} at {viewport[0]}x{viewport[1]}: {len(found)} code blocks do not fit their slide. First: "
+            f"slide {first['index'] + 1} (h={first['h']}, v={first['v']}), {first['block']}, "
+            f"{' and '.join(how)}; first line that does not fit: {first['line']!r}"
+        )
+    assert problems == []
+
+
+# ----------------------------------------------------------------------------- speaker notes
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_speaker_notes_cover_every_section(source):
+    """scripts/export/speaker_notes.md has notes for each "## " section of the notebook,
+    and none for a heading the notebook does not have (renamed or removed)."""
+    problems = speaker_notes_problems(source.stem, jupytext.read(source), speaker_notes())
+    assert problems == [], f"{source.name} against scripts/export/speaker_notes.md:\n" + "\n".join(problems)
+
+
+def test_speaker_notes_are_for_existing_notebooks():
+    stale = sorted(set(speaker_notes()) - {p.stem for p in SOURCES})
+    assert stale == [], f"scripts/export/speaker_notes.md has notes for notebooks that do not exist: {stale}"
+
+
+def test_speaker_notes_check_names_missing_and_stale_sections():
+    """The check above would see a section without notes and notes for a lost heading."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## Contents\n\n1. [One](#1.-One)"),
+        nbformat.v4.new_markdown_cell("## 1. One\n\nText."),
+        nbformat.v4.new_markdown_cell("```python\n## a comment, not a heading\n```\n\n## Summary"),
+    ])
+    notes = {"99_probe": {"1. One": "- a note", "2. Two": "- notes for a heading that went away"}}
+    assert speaker_notes_problems("99_probe", nb, notes) == [
+        "no speaker notes for section 'Summary'",
+        "speaker notes for '2. Two', which is not a section of the notebook",
+    ]
+
+
+#: Page JS: per slide, its "## " heading, its speaker notes (the notes' first list
+#: item) and whether any of the notes is rendered, on the slide shown as in a lecture.
+SLIDE_NOTES = """() => new Promise(resolve => require([document.querySelector('link[href$="dist/reveal.css"]')
+        .getAttribute('href').replace(/\\.css$/, '.js')], Reveal => resolve(Reveal.getSlides().map(slide => {
+    const {h, v} = Reveal.getIndices(slide);
+    Reveal.slide(h, v);
+    const notes = [...slide.querySelectorAll('aside.notes')];
+    const firstItem = notes.length && notes[0].querySelector('li');
+    return {
+        heading: [...slide.querySelectorAll('h2')].map(e => e.textContent.replace('¶', '').trim()),
+        notes: firstItem ? firstItem.textContent.replace(/\\s+/g, ' ').trim() : null,
+        notesRendered: notes.some(n => n.getClientRects().length > 0),
+        text: slide.innerText,
+    };
+}))))"""
+
+
+@browser_test
+@pytest.mark.parametrize("stem", STEMS)
+def test_reveal_speaker_notes(open_page, stem):
+    """Each section's slide carries its notes from speaker_notes.md as <aside class="notes">
+    (reveal.js's speaker view, key s), and the slide itself does not show them."""
+    page, problems = open_page(f"slides/{stem}.slides.html")
+    page.wait_for_selector(".reveal.ready", timeout=TIMEOUT_MS)
+    slides = page.evaluate(SLIDE_NOTES)
+    for _, heading in section_headings(notebook(stem)):
+        slide = next((s for s in slides if plain(heading) in s["heading"]), None)
+        assert slide is not None, f"{stem}: no slide with the heading {heading!r}"
+        assert slide["notes"] == plain(first_note(stem, heading)), f"{stem}: notes of {heading!r}: {slide['notes']!r}"
+        assert not slide["notesRendered"] and slide["notes"] not in slide["text"], f"{stem}: notes of {heading!r} show"
+    assert problems == []
+
+
 REMOTE_FETCH = re.compile(
     r"""(?:\b(?:src|srcset|poster|data)\s*=\s*["']?\s*|<link\b[^>]*\bhref\s*=\s*["']?\s*|url\(\s*["']?|"""
     r"""@import\s+["']?|\bimport\s*\(\s*["']|\bfrom\s+["']|\brequire\(\s*\[?\s*["'])(?:https?:)?//""",
@@ -331,6 +511,7 @@ REMOTE_FETCH = re.compile(
 )
 
 
+@browser_test
 def test_no_remote_reference_in_html(site):
     """Also what no page load triggers (speaker view, later slides): nothing that fetches remotely."""
     found = {}
@@ -343,6 +524,7 @@ def test_no_remote_reference_in_html(site):
     assert found == {}
 
 
+@browser_test
 def test_harness_catches_remote_requests_and_console_errors(open_page, site):
     """The checks above would see a CDN script and a console error."""
     probe = site / "probe_remote.html"
@@ -358,6 +540,7 @@ def test_harness_catches_remote_requests_and_console_errors(open_page, site):
     assert any("console error: boom" in p for p in problems), problems
 
 
+@browser_test
 def test_mathjax_typesets_offline(open_page, site):
     """The trimmed MathJax copy has every file its TeX configuration loads."""
     probe = site / "pages" / "probe_mathjax.html"

@@ -1,4 +1,4 @@
-"""make_predictions (notebook 05): prediction probabilities, one row per image."""
+"""make_predictions (notebook 06): prediction probabilities, one row per image."""
 from __future__ import annotations
 
 import pytest

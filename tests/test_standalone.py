@@ -1,11 +1,12 @@
-"""Notebooks 05-07 run on their own, as in a fresh Colab session.
+"""The notebooks that load saved models (04, 06-08) run on their own, as in a fresh Colab session.
 
 The course is copied into a temporary folder with an empty models/ folder, and
 strict nbval runs the notebooks there: where the trained models are missing they
 must be trained the course's way, and every output must still match the stored
-one. The order (06, 07, then 05) makes each notebook meet a different state:
-06 finds no models at all, 07 finds model_2 saved by 06, and 05 finds model_2
-but must train model_0 and model_1 itself.
+one. The order (04, 07, 08, then 06) makes each notebook meet a different state:
+04 finds no models at all and must train model_0 (it saves model_1 itself), 07
+finds Models 0 and 1 but must train model_2, 08 finds model_2 saved by 07, and
+06 finds all three.
 """
 from __future__ import annotations
 
@@ -21,7 +22,12 @@ from helper_functions import prepare_fashion_mnist
 
 pytestmark = pytest.mark.slow  # executes notebooks
 
-NOTEBOOKS = ["06_confusion_matrix.ipynb", "07_save_and_load.ipynb", "05_compare_and_predict.ipynb"]
+NOTEBOOKS = [
+    "04_model_1_non_linearity.ipynb",
+    "07_confusion_matrix.ipynb",
+    "08_save_and_load.ipynb",
+    "06_compare_and_predict.ipynb",
+]
 
 #: Training the three models takes minutes on a 2-core CPU (TinyVGG most of it; one
 #: notebook cell trains it); allow for a busy machine.
@@ -35,7 +41,7 @@ def fresh_course(tmp_path_factory) -> Path:
     return copy_course(tmp_path_factory.mktemp("fresh_course"))
 
 
-def test_notebooks_05_to_07_run_without_saved_models(fresh_course: Path):
+def test_notebooks_that_load_models_run_without_saved_models(fresh_course: Path):
     assert list((fresh_course / "models").iterdir()) == []
     result = subprocess.run(
         [

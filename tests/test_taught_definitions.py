@@ -16,16 +16,16 @@ NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
 #: notebook (stem) -> the helper_functions definitions it teaches.
 TAUGHT = {
     "02_model_0_baseline": ["FashionMNISTModelV0", "accuracy_fn", "print_train_time", "eval_model"],
-    "03_model_1_and_gpu": [
-        "FashionMNISTModelV1",
+    "03_training_functions_and_gpu": [
         "train_step",
         "test_step",
         "train",
         "dataset_to_tensors",
         "make_batch_loader",
     ],
-    "04_model_2_tinyvgg": ["FashionMNISTModelV2"],
-    "05_compare_and_predict": ["make_predictions"],
+    "04_model_1_non_linearity": ["FashionMNISTModelV1"],
+    "05_model_2_tinyvgg": ["FashionMNISTModelV2"],
+    "06_compare_and_predict": ["make_predictions"],
 }
 
 #: The main course's notebooks, where nothing taught may be defined a second time.

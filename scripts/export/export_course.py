@@ -19,10 +19,16 @@ with no internet, over file:// or from any static web server
 Slide boundaries come from the ``slideshow`` cell metadata written in the ``.py``
 files (``# %% [markdown] slideshow={"slide_type": "slide"}``): "slide" starts a new
 horizontal slide, "subslide" a new vertical one, "fragment" appears on the next
-key press, "notes" are speaker notes (press ``s`` in reveal.js; presenter notes in
-Marp) and "skip" cells are left out. The two generated header cells (Colab badge and
+key press and "skip" cells are left out. The two generated header cells (Colab badge and
 setup, see ``scripts/notebook_header.py``) are left out of slides and decks; the
 page keeps the badge, drawn locally instead of fetched from Colab.
+
+Speaker notes are not in the notebooks, which students read: they are in
+``scripts/export/speaker_notes.md``, per notebook and "## " section, and the export
+adds them to the slides (press ``s`` in reveal.js) and decks (Marp's presenter
+notes) only, warning about a section without notes. On the slides, code cells and
+text outputs wrap to the slide's width instead of running off it
+(``templates/reveal_offline/static/code_blocks.css``).
 
 Usage::
 
@@ -39,6 +45,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 from typing import Iterable
@@ -57,6 +64,7 @@ NODE_MODULES = EXPORT_DIR / "node_modules"  # `npm ci` in scripts/export (packag
 MARP_BIN = NODE_MODULES / ".bin" / "marp"
 MARP_CONFIG = EXPORT_DIR / "marp.config.json"
 MATHJAX_CONFIG = "TeX-AMS_CHTML-full,Safe"
+SPEAKER_NOTES = EXPORT_DIR / "speaker_notes.md"  # the instructor's notes, per notebook and section
 
 sys.path.insert(0, str(COURSE_ROOT / "scripts"))
 from notebook_header import BADGE_TAG, SETUP_TAG  # noqa: E402  (one place for the tags)
@@ -139,6 +147,87 @@ def notebook_title(nb: NotebookNode, fallback: str) -> str:
     return fallback
 
 
+# --------------------------------------------------------------------------- speaker notes
+#
+# Students read the notebooks, so the instructor's notes live apart from them, in
+# speaker_notes.md: "# NN_name" per notebook, "## heading" per section (the exact
+# text of the notebook's "## " heading) and the notes below it, in Markdown. The
+# export copies each section's notes into the slides and decks only, as a "notes"
+# cell right after the cell with the heading; the notebook files are not touched.
+
+SECTION_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+NOT_SECTIONS = {"Contents"}
+
+
+def section_headings(nb: NotebookNode) -> list[tuple[int, str]]:
+    """(cell index, text) of every section heading (``## ...``) of the markdown cells.
+
+    The table of contents is not a section; a ``##`` line inside a fenced code
+    block is a comment, not a heading.
+    """
+    found = []
+    for idx, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        in_code = False
+        for line in cell.source.splitlines():
+            if line.lstrip().startswith(("```", "~~~")):
+                in_code = not in_code
+            elif not in_code and (match := SECTION_HEADING.match(line)) and match.group(1) not in NOT_SECTIONS:
+                found.append((idx, match.group(1)))
+    return found
+
+
+def read_speaker_notes(path: Path = SPEAKER_NOTES) -> dict[str, dict[str, str]]:
+    """``{notebook stem: {section heading: notes}}`` from the notes file.
+
+    Text before the first ``# `` line is an introduction for the reader and is
+    ignored. A section named twice, or a section before any notebook, is an error
+    (with the line number), since its notes would otherwise be silently lost.
+    """
+    notes: dict[str, dict[str, list[str]]] = {}
+    stem = heading = None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("# "):
+            stem, heading = line[2:].strip(), None
+            if stem in notes:
+                raise ValueError(f"{path.name}:{number}: notebook {stem} appears twice")
+            notes[stem] = {}
+        elif line.startswith("## "):
+            heading = line[3:].strip()
+            if stem is None:
+                raise ValueError(f"{path.name}:{number}: section {heading!r} before any '# NN_name' line")
+            if heading in notes[stem]:
+                raise ValueError(f"{path.name}:{number}: section {heading!r} of {stem} appears twice")
+            notes[stem][heading] = []
+        elif heading is not None:
+            notes[stem][heading].append(line)
+    return {stem: {h: "\n".join(lines).strip() for h, lines in sections.items()} for stem, sections in notes.items()}
+
+
+def speaker_notes_problems(stem: str, nb: NotebookNode, notes: dict[str, dict[str, str]]) -> list[str]:
+    """What the notes file lacks for ``nb``'s sections, and what it has for sections ``nb`` lacks."""
+    headings = [heading for _, heading in section_headings(nb)]
+    mine = notes.get(stem, {})
+    missing = [f"no speaker notes for section {h!r}" for h in headings if not mine.get(h)]
+    stale = [f"speaker notes for {h!r}, which is not a section of the notebook" for h in mine if h not in headings]
+    return missing + stale
+
+
+def with_speaker_notes(nb: NotebookNode, notes: dict[str, str]) -> NotebookNode:
+    """A copy of ``nb`` with a "notes" cell after each section heading that has notes.
+
+    reveal.js shows such a cell in its speaker view (press ``s``), Marp as the
+    presenter note of the page; neither shows it on the slide.
+    """
+    nb = copy.deepcopy(nb)
+    for idx, heading in reversed(section_headings(nb)):  # from the end: indices stay valid
+        if notes.get(heading):
+            cell = nbformat.v4.new_markdown_cell(notes[heading], metadata={"slideshow": {"slide_type": "notes"}})
+            nb.cells.insert(idx + 1, cell)
+    return nb
+
+
 # --------------------------------------------------------------------------- assets
 
 
@@ -185,7 +274,12 @@ def _resources(nb_path: Path) -> dict:
 
 def export_slides(nb: NotebookNode, nb_path: Path, site: Path) -> Path:
     """Write ``site/slides/NAME.slides.html``; ``nb`` is already :func:`for_presentation`'d."""
-    exporter = SlidesExporter(config=nbconvert_config("../assets"), template_name="reveal_offline")
+    config = nbconvert_config("../assets")
+    # The In [n]: prompts would take 110 of the slide's 960 px from the code (see
+    # templates/reveal_offline/static/code_blocks.css); the page keeps them.
+    config.SlidesExporter.exclude_input_prompt = True
+    config.SlidesExporter.exclude_output_prompt = True
+    exporter = SlidesExporter(config=config, template_name="reveal_offline")
     body, _ = exporter.from_notebook_node(nb, resources=_resources(nb_path))
     out = site / "slides" / f"{nb_path.stem}.slides.html"
     out.write_text(body, encoding="utf-8")
@@ -219,6 +313,25 @@ style: |
   img {{ max-height: 440px; }}
 ---
 """
+
+
+#: Marp shrinks a code block until its longest line fits the page: 113 columns fit at
+#: the deck's 16 px. A printed line longer than this (an error message can run to
+#: 600 characters) would shrink the whole block to an unreadable size, so text
+#: outputs are wrapped instead, each continuation row behind a "↪".
+MARP_TEXT_COLUMNS = 110
+
+
+def _wrap_long_lines(text: str, width: int = MARP_TEXT_COLUMNS) -> str:
+    """``text`` with every line longer than ``width`` wrapped under its own indentation."""
+    lines = []
+    for line in text.expandtabs().splitlines():
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        if len(line) <= width:
+            lines.append(line)
+        else:  # break at spaces where possible; a run of non-spaces is cut where it must be
+            lines.extend(textwrap.wrap(line, width, subsequent_indent=indent + "↪ "))
+    return "\n".join(lines)
 
 
 def _fence(text: str, lang: str = "") -> str:
@@ -273,9 +386,9 @@ class _MarpWriter:
         for j, out in enumerate(cell.get("outputs", [])):
             kind = out.get("output_type")
             if kind == "stream":
-                blocks.append(_fence(ANSI.sub("", _text(out.get("text", ""))), "text"))
+                blocks.append(_fence(_wrap_long_lines(ANSI.sub("", _text(out.get("text", "")))), "text"))
             elif kind == "error":
-                blocks.append(_fence(ANSI.sub("", "\n".join(out.get("traceback", []))), "text"))
+                blocks.append(_fence(_wrap_long_lines(ANSI.sub("", "\n".join(out.get("traceback", [])))), "text"))
             elif kind in ("display_data", "execute_result"):
                 data = out.get("data", {})
                 if "image/png" in data or "image/jpeg" in data:
@@ -289,7 +402,7 @@ class _MarpWriter:
                 elif "text/markdown" in data:
                     blocks.append(_markdown_for_marp(_text(data["text/markdown"])))
                 elif "text/plain" in data:
-                    blocks.append(_fence(_text(data["text/plain"]), "text"))
+                    blocks.append(_fence(_wrap_long_lines(_text(data["text/plain"])), "text"))
         return blocks
 
     def cell_blocks(self, cell: NotebookNode, idx: int) -> list[str]:
@@ -417,11 +530,14 @@ def export(notebooks: list[Path], site: Path) -> list[tuple[str, str, int]]:
     for sub in ("slides", "pages", "marp"):
         (site / sub).mkdir(parents=True, exist_ok=True)
     copy_assets(site)
+    notes = read_speaker_notes()
     entries = []
     for nb_path in notebooks:
         nb = nbformat.read(nb_path, as_version=4)
         title = notebook_title(nb, nb_path.stem)
-        slides_nb = for_presentation(nb)
+        for problem in speaker_notes_problems(nb_path.stem, nb, notes):  # a warning: the slides still work
+            print(f"[export] {nb_path.stem}: {problem} ({SPEAKER_NOTES.relative_to(COURSE_ROOT)})")
+        slides_nb = with_speaker_notes(for_presentation(nb), notes.get(nb_path.stem, {}))
         export_slides(slides_nb, nb_path, site)
         export_page(for_presentation(nb, keep_badge=True), nb_path, site)
         write_marp_deck(slides_nb, nb_path, site, title)

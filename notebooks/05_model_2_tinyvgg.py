@@ -1,5 +1,5 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 04. Model 2: a convolutional neural network (TinyVGG)
+# # 05. Model 2: a convolutional neural network (TinyVGG)
 #
 # Models 0 and 1 flattened every image into 784 separate numbers, throwing away
 # which pixel sits next to which. A **convolutional neural network** (CNN) keeps
@@ -16,12 +16,12 @@
 # > those tiny differences.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.1.0/notebooks/04_model_2_tinyvgg.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.2.0/notebooks/05_model_2_tinyvgg.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.1.0"
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
 if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
     raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 
@@ -419,9 +419,9 @@ for memory_format in (torch.contiguous_format, torch.channels_last):
     print(f"{str(memory_format).removeprefix('torch.'):<20} 100 training steps took {step_seconds:.2f} s")
 
 # %% [markdown]
-# Same model, same batch, same number of steps: on this course's 2-core CPU the
-# channels-last layout took about two thirds of the time, or less. The exact
-# figures vary from run to run and from machine to machine, so time it on yours.
+# Same model, same batch, same number of steps: compare the two times above. How
+# much channels-last saves depends on the processor, and the figures vary from run
+# to run, so time it on yours.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Now the real training: the model seeded with 42 and stored channels-last, the
@@ -472,15 +472,15 @@ model_2_results
 
 # %% [markdown]
 # Model 2 beats both linear models after the same three epochs: 88.31% test
-# accuracy against about 83% for Models 0 and 1, because its convolutions look at
-# neighbouring pixels together instead of one long row of numbers.
+# accuracy against about 83% for Models 0 and 1 (notebooks 02 and 04), because its
+# convolutions look at neighbouring pixels together instead of one long row of
+# numbers.
 #
 # > **Note:** the original version of this course reports about 88% for the same
-# > recipe. Runs that differ only in floating-point details (memory layout, number
-# > of CPU threads, GPU or CPU) can end up to about a point apart: the exact figure
-# > is partly luck of the numerics, the gap of five points to the linear models is
-# > not. Try it: train again with `set_seeds(0)` instead of `set_seeds(42)`, or without
-# > `channels_last`, and compare.
+# > recipe. Runs that differ only in the seed or in floating-point details (memory
+# > layout, number of CPU threads, GPU or CPU) end a little apart: the exact figure
+# > is partly luck, the gap to the linear models is not. Try it: train again with
+# > `set_seeds(0)` instead of `set_seeds(42)`, or without `channels_last`, and compare.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Inside the trained TinyVGG
@@ -532,7 +532,7 @@ plt.show()
 
 # %% [markdown]
 # We save Model 2 and its results in `models/`, next to Models 0 and 1 from
-# notebook 03, so notebooks 05 to 07 can load it instead of training it again.
+# notebooks 03 and 04, so notebooks 06 to 08 can load it instead of training it again.
 # The record has the same fields that `train_course_model` returns.
 
 # %%
@@ -557,11 +557,12 @@ print(f"Saved model_2 to models/{saved_path.name}")
 #   the layers before it: for TinyVGG on 28x28 images, `hidden_units * 7 * 7`.
 # - Channels-last memory layout speeds up convolutions; `train_course_model` uses
 #   it for Model 2. `FashionMNISTModelV2` now lives in `helper_functions.py`.
-# - Model 2 and its results are saved in `models/`, ready for notebooks 05 to 07.
+# - Model 2 and its results are saved in `models/`, ready for notebooks 06 to 08.
 # - After 3 epochs Model 2 reaches about 88% test accuracy, well ahead of the
-#   linear models (about 83%), at the cost of a much longer training time.
+#   linear models (about 83% in notebooks 02 and 04), at the cost of a much longer
+#   training time.
 #
-# **Next:** notebook 05 compares the three models side by side and looks at their
+# **Next:** notebook 06 compares the three models side by side and looks at their
 # predictions.
 
 # %% [markdown]

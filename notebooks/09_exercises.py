@@ -1,29 +1,29 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 09. Exercise solutions
+# # 09. Exercises
 #
-# Worked answers to the fifteen exercises of notebook 08. Every solution is followed
-# by the same check cell as in notebook 08, which confirms it with ✅.
+# Time to practise. These seventeen exercises walk through the whole chapter: the data,
+# the baseline model and its training loop, TinyVGG, comparing models, convolution
+# shapes, and the questions every computer vision project meets: overfitting, GPUs,
+# confusion matrices and wrong predictions. Exercise 12 takes TinyVGG to a new dataset,
+# handwritten digits, and the last two have you build Model 1 and TinyVGG yourself.
 #
-# There is usually more than one right answer: if yours differs but its check passes,
-# it is right too. Read the notes after each solution for the *why*.
-#
-# > **Note:** The models trained here may reach slightly different accuracies on your
-# > computer: processors round long sums differently, and training compounds it.
+# Most exercises check themselves: run the check cell after your answer and it tells
+# you what is right or what is wrong. The answers are in notebook 10; try first!
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.1.0/notebooks/09_exercise_solutions.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.2.0/notebooks/09_exercises.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.1.0"
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
 if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
     raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
 #
-# 1. [How to use the solutions](#How-to-use-the-solutions)
+# 1. [How this notebook works](#How-this-notebook-works)
 # 2. [Setup](#Setup)
 # 3. [Exercise 1: Dataset sizes](#Exercise-1:-Dataset-sizes)
 # 4. [Exercise 2: Random samples](#Exercise-2:-Random-samples)
@@ -40,17 +40,32 @@ if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.
 # 15. [Exercise 13: CPU vs GPU timing](#Exercise-13:-CPU-vs-GPU-timing)
 # 16. [Exercise 14: A confusion matrix](#Exercise-14:-A-confusion-matrix)
 # 17. [Exercise 15: Wrong predictions: model error or data error?](#Exercise-15:-Wrong-predictions:-model-error-or-data-error?)
-# 18. [Summary](#Summary)
+# 18. [Exercise 16: From Model 0 to Model 1](#Exercise-16:-From-Model-0-to-Model-1)
+# 19. [Exercise 17: TinyVGG from its description](#Exercise-17:-TinyVGG-from-its-description)
+# 20. [Summary](#Summary)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## How to use the solutions
+# ## How this notebook works
 #
-# Try each exercise in notebook 08 first, and come here when you are stuck or done.
-# Every exercise appears as in notebook 08: the task, its setup cell, the `# TODO`
-# cell you started from and the check cell. Between the `# TODO` cell and the check,
-# a solution fills in the placeholders, so each check prints ✅ here; a note after
-# it explains the *why*. Written answers (Exercises 10, 11 and the end of 15) are
-# sample answers, not the only ones.
+# Each exercise has up to four parts:
+#
+# 1. **The task** (a markdown cell).
+# 2. **A setup cell**, if the exercise needs one. Run it: it makes every exercise
+#    independent of the others, so you can skip one you are stuck on.
+# 3. **Your answer**: a code cell with `# TODO` comments. Its placeholders (`None`, or a
+#    `raise NotImplementedError` line) let the notebook run from top to bottom before
+#    you have answered anything. Replace them with your code.
+# 4. **A check cell**. Run it after your answer. It prints one line:
+#    - ✅ the answer is right (and the cell shows `True`),
+#    - ❌ something is wrong: what, and a hint,
+#    - ⏳ not done yet: your answer cell still holds its placeholders.
+#
+# Run your answer cell before its check cell: the check reads the names your answer
+# defines. Exercises 10, 11 and the end of 15 ask for written answers; double-click
+# their markdown cells to write.
+#
+# > **Tip:** Several exercises train models. They use subsets of the data and few
+# > epochs, so each one trains in seconds on a laptop CPU.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Setup
@@ -81,9 +96,12 @@ from cv_course.exercise_checks import (
     check_loss_and_optimizer,
     check_loss_curve,
     check_mnist_model,
+    check_mnist_predictions,
     check_mnist_tensors,
     check_model_accuracy,
+    check_non_linear_model,
     check_random_samples,
+    check_tiny_vgg,
     check_training_loop,
     check_wrong_predictions,
 )
@@ -131,23 +149,8 @@ train_len = None  # TODO: how many samples are in train_data?
 test_len = None  # TODO: how many samples are in test_data?
 image_shape = None  # TODO: the shape of the first training image
 
-# %% tags=["solution", "ex-1"]
-train_len = len(train_data)
-test_len = len(test_data)
-image, label = train_data[0]
-image_shape = image.shape
-
-print(f"Training samples: {train_len:,}")
-print(f"Test samples:     {test_len:,}")
-print(f"One image:        {list(image_shape)} (colour channels, height, width)")
-
 # %% tags=["check", "ex-1"]
-check_dataset_sizes(globals().get("train_len"), globals().get("test_len"), globals().get("image_shape"))
-
-# %% [markdown] tags=["solution"]
-# > **Note:** `len()` works on any PyTorch `Dataset`, because a dataset has to say
-# > how many samples it holds. Six training images for every test image is a common
-# > split; what matters is that the model never trains on the test images.
+check_dataset_sizes(train_len, test_len, image_shape)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 2: Random samples
@@ -171,26 +174,9 @@ sample_images = None  # TODO: their images stacked into one tensor (torch.stack)
 sample_labels = None  # TODO: their labels as a tensor
 # TODO: plot the 16 images in a 4x4 grid, each titled with its class name
 
-# %% tags=["solution", "ex-2"]
-set_seeds(42)
-sample_idxs = torch.randperm(len(train_data))[:16]
-samples = [train_data[i] for i in sample_idxs.tolist()]
-sample_images = torch.stack([image for image, _ in samples])  # [16, 1, 28, 28]
-sample_labels = torch.tensor([label for _, label in samples])  # [16]
-
-fig, axes = plt.subplots(4, 4, figsize=(7, 7.5))
-for ax, image, label in zip(axes.flat, sample_images, sample_labels):
-    ax.imshow(image.squeeze(), cmap="gray")  # squeeze only for plotting: [1, 28, 28] -> [28, 28]
-    ax.set_title(class_names[label], fontsize=9)
-    ax.axis("off")
-plt.tight_layout()
-plt.show()
-
-print(f"Indices: {sample_idxs.tolist()}")
-
 # %% tags=["check", "ex-2"]
 check_random_samples(
-    globals().get("sample_idxs"), globals().get("sample_images"), globals().get("sample_labels"), train_data
+    sample_idxs, sample_images, sample_labels, train_data
 )
 
 
@@ -218,33 +204,8 @@ class BaselineModel(nn.Module):
 set_seeds(42)
 model_0 = None  # TODO: create a BaselineModel
 
-
-# %% tags=["solution", "ex-3"]
-class BaselineModel(nn.Module):
-    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
-        super().__init__()
-        self.layer_stack = nn.Sequential(
-            nn.Flatten(),  # [N, 1, 28, 28] -> [N, 784]
-            nn.Linear(in_features=input_shape, out_features=hidden_units),
-            nn.Linear(in_features=hidden_units, out_features=output_shape),
-        )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.layer_stack(x)
-
-
-set_seeds(42)
-model_0 = BaselineModel(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
-print(model_0)
-
 # %% tags=["check", "ex-3"]
-check_baseline_model(globals().get("model_0"))
-
-# %% [markdown] tags=["solution"]
-# > **Note:** 784 x 10 weights + 10 biases in the first layer and 10 x 10 + 10 in the
-# > second make 7,960 parameters. Without an activation function in between, two
-# > linear layers can compute nothing that one linear layer couldn't: Model 1 adds
-# > `nn.ReLU()` for that reason.
+check_baseline_model(model_0)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 4: Loss function and optimizer
@@ -267,21 +228,9 @@ baseline_model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_sh
 loss_fn = None  # TODO: the loss for multi-class classification
 optimizer = None  # TODO: SGD over baseline_model's parameters, lr=0.1
 
-# %% tags=["solution", "ex-4"]
-loss_fn = nn.CrossEntropyLoss()
-optimizer = torch.optim.SGD(params=baseline_model.parameters(), lr=0.1)
-
-print(f"Loss function: {loss_fn}")
-print(f"Optimizer:     {type(optimizer).__name__} with lr={optimizer.param_groups[0]['lr']}")
-
 # %% tags=["check", "ex-4"]
-check_loss_and_optimizer(globals().get("loss_fn"), globals().get("optimizer"), baseline_model)
+check_loss_and_optimizer(loss_fn, optimizer, baseline_model)
 
-
-# %% [markdown] tags=["solution"]
-# > **Note:** `nn.CrossEntropyLoss` takes the raw **logits** and applies softmax
-# > itself, so the model must not end in a softmax layer. And the optimizer only
-# > updates the tensors it was given: pass the parameters of the model you train.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 5: The training loop
@@ -310,28 +259,8 @@ def train_one_epoch(model, data_loader, loss_fn, optimizer, device):
     return total_loss / len(data_loader)
 
 
-# %% tags=["solution", "ex-5"]
-def train_one_epoch(model, data_loader, loss_fn, optimizer, device):
-    model.train()
-    total_loss = 0.0
-    for X, y in data_loader:
-        X, y = X.to(device), y.to(device)
-        y_logits = model(X)  # 1. forward pass
-        loss = loss_fn(y_logits, y)  # 2. loss
-        total_loss += loss.item()  # a float: keeps no computation graph alive
-        optimizer.zero_grad()  # 3. zero the gradients of the previous batch
-        loss.backward()  # 4. backward pass: a gradient for every parameter
-        optimizer.step()  # 5. update the parameters
-    return total_loss / len(data_loader)
-
-
 # %% tags=["check", "ex-5"]
-check_training_loop(globals().get("train_one_epoch"), device)
-
-# %% [markdown] tags=["solution"]
-# > **Note:** `optimizer.zero_grad()` can also come first in the loop; what matters
-# > is that it runs before `loss.backward()`. Without it, each backward pass *adds*
-# > its gradients to the old ones and the updates grow wrong.
+check_training_loop(train_one_epoch, device)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 6: A loss curve
@@ -361,37 +290,13 @@ loss_values = None  # TODO: start an empty list, then append one loss per epoch
 # TODO: train for `epochs` epochs, appending each epoch's loss
 # TODO: plot loss_values against the epoch numbers 1 to epochs
 
-# %% tags=["solution", "ex-6"]
-epochs = 5
-loss_values = []
-for epoch in range(epochs):
-    epoch_loss, epoch_acc = train_step(curve_model, curve_loader, curve_loss_fn, curve_optimizer, device=device)
-    loss_values.append(epoch_loss)  # train_step already returns a float
-    print(f"Epoch {epoch + 1}: loss {epoch_loss:.4f}, accuracy {epoch_acc:.2f}%")
-
-plt.figure(figsize=(6, 4))
-plt.plot(range(1, epochs + 1), loss_values, marker="o")
-plt.title("Training loss of Model 0")
-plt.xlabel("Epoch")
-plt.ylabel("Average loss")
-plt.xticks(range(1, epochs + 1))
-plt.grid(True)
-plt.show()
-
 # %% tags=["check", "ex-6"]
-check_loss_curve(globals().get("loss_values"), epochs=5, data=curve_data)
-
-# %% [markdown] tags=["solution"]
-# > **Note:** Append `loss.item()` (a float), never the `loss` tensor itself: a tensor
-# > that still needs gradients keeps its whole computation graph in memory. The
-# > curve above only shows the *training* loss; `plot_loss_curves` from
-# > `helper_functions` also draws the test loss, which is what reveals overfitting
-# > (Exercise 11).
+check_loss_curve(loss_values, epochs=5, data=curve_data)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 7: Train and evaluate the CNN
 #
-# TinyVGG (`FashionMNISTModelV2`, notebook 04) learns its own convolution kernels.
+# TinyVGG (`FashionMNISTModelV2`, notebook 05) learns its own convolution kernels.
 # Train one and turn its outputs into labels in three explicit steps:
 #
 # **logits** (raw outputs) → **probabilities** (`torch.softmax(logits, dim=1)`) → **labels** (`argmax(dim=1)`).
@@ -423,51 +328,11 @@ test_logits = None  # TODO: cnn_model's outputs for cnn_test_images[:32]
 test_pred_probs = None  # TODO: logits -> probabilities
 test_pred_labels = None  # TODO: probabilities -> labels
 
-# %% tags=["solution", "ex-7"]
-set_seeds(42)
-cnn_model = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=len(class_names)).to(device)
-cnn_loss_fn = nn.CrossEntropyLoss()
-cnn_optimizer = torch.optim.SGD(cnn_model.parameters(), lr=0.1)
-
-for epoch in range(2):
-    cnn_model.train()
-    epoch_loss, epoch_acc = 0.0, 0.0
-    for X, y in cnn_train_loader:
-        X, y = X.to(device), y.to(device)
-        y_logits = cnn_model(X)
-        loss = cnn_loss_fn(y_logits, y)  # the loss takes the raw logits
-        cnn_optimizer.zero_grad()
-        loss.backward()
-        cnn_optimizer.step()
-        y_pred = torch.softmax(y_logits, dim=1).argmax(dim=1)  # logits -> probabilities -> labels
-        epoch_loss += loss.item()
-        epoch_acc += accuracy_fn(y, y_pred)
-    n_batches = len(cnn_train_loader)
-    print(f"Epoch {epoch + 1}: train loss {epoch_loss / n_batches:.4f}, train accuracy {epoch_acc / n_batches:.2f}%")
-
-cnn_model.eval()
-with torch.inference_mode():
-    test_logits = cnn_model(cnn_test_images[:32].to(device))
-test_pred_probs = torch.softmax(test_logits, dim=1)
-test_pred_labels = test_pred_probs.argmax(dim=1)
-
-print(f"Logits {list(test_logits.shape)} -> probabilities {list(test_pred_probs.shape)} -> labels {list(test_pred_labels.shape)}")
-print(
-    f"First test image: {class_names[test_pred_labels[0]]} with probability {test_pred_probs[0].max():.3f} "
-    f"(truly {class_names[cnn_test_labels[0]]})"
-)
-
 # %% tags=["check", "ex-7"]
 check_logits_to_labels(
-    globals().get("test_logits"), globals().get("test_pred_probs"), globals().get("test_pred_labels")
+    test_logits, test_pred_probs, test_pred_labels
 )
-check_model_accuracy(globals().get("cnn_model"), cnn_test_images, cnn_test_labels, threshold=60, name="cnn_model")
-
-# %% [markdown] tags=["solution"]
-# > **Note:** softmax never changes which logit is largest, so `logits.argmax(dim=1)`
-# > gives the same labels; the probabilities are for *reading* the model's confidence.
-# > With only 4,000 images and 2 epochs TinyVGG is far from its best: trained on all
-# > 60,000 images for 3 epochs (notebook 04) it does much better.
+check_model_accuracy(cnn_model, cnn_test_images, cnn_test_labels, threshold=60, name="cnn_model")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 8: Compare accuracy and training time
@@ -497,50 +362,8 @@ compare_test_loader = make_batch_loader(TensorDataset(test_images[:1000], test_l
 compare_results = None  # TODO: a DataFrame with one row per model: model_name, model_loss, model_acc, train_time
 # TODO: bar charts of accuracy and training time
 
-# %% tags=["solution", "ex-8"]
-def train_and_time(model: nn.Module) -> dict:
-    # Train `model` for one epoch on compare_train_data; return eval_model's results plus train_time
-    loader = make_batch_loader(compare_train_data, batch_size=32, shuffle=True, seed=42)
-    loss_fn = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    start = timer()
-    train_step(model, loader, loss_fn, optimizer, device=device)
-    end = timer()
-    print(f"{type(model).__name__}: ", end="")
-    train_time = print_train_time(start, end, device)
-    return {**eval_model(model, compare_test_loader, loss_fn, device=device), "train_time": train_time}
-
-
-rows = []
-for model_class, input_shape in [(FashionMNISTModelV0, 784), (FashionMNISTModelV1, 784), (FashionMNISTModelV2, 1)]:
-    set_seeds(42)
-    model = model_class(input_shape=input_shape, hidden_units=10, output_shape=len(class_names)).to(device)
-    rows.append(train_and_time(model))
-
-compare_results = pd.DataFrame(rows)
-print()
-print(compare_results[["model_name", "model_loss", "model_acc"]].round(2).to_string(index=False))
-
-fig, (acc_ax, time_ax) = plt.subplots(1, 2, figsize=(11, 3))
-acc_ax.barh(compare_results["model_name"], compare_results["model_acc"])
-acc_ax.set(xlabel="Test accuracy (%)", title="Accuracy")
-time_ax.barh(compare_results["model_name"], compare_results["train_time"], color="tab:orange")
-time_ax.set(xlabel="Training time (s)", title="Training time")
-plt.tight_layout()
-plt.show()
-
 # %% tags=["check", "ex-8"]
-check_compare_results(globals().get("compare_results"))
-
-# %% [markdown] tags=["solution"]
-# > **Note:** Times are not printed in a table here because they change from run to
-# > run and from machine to machine; the chart shows them. On a CPU, TinyVGG takes
-# > many times longer per epoch than the two linear models: each image passes through
-# > four convolutions. On so small a budget (2,000 images, one epoch) it has also
-# > not yet overtaken the baseline. On the full data for 3 epochs it wins
-# > (notebook 05), so the choice depends on what you can afford: the baseline is the
-# > better deal when training time or a small device matters most, TinyVGG when every
-# > point of accuracy counts.
+check_compare_results(compare_results)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 9: Kernel size and stride
@@ -570,33 +393,8 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
     raise NotImplementedError("Exercise 9: write the formula here")
 
 
-# %% tags=["solution", "ex-9"]
-for kernel_size in (1, 3, 5, 7):
-    shapes = []
-    for stride in (1, 2, 3):
-        conv = nn.Conv2d(in_channels=1, out_channels=10, kernel_size=kernel_size, stride=stride)
-        shapes.append(f"stride {stride}: {list(conv(conv_input).shape)}")
-    print(f"kernel_size {kernel_size} | " + " | ".join(shapes))
-
-
-def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> int:
-    # The kernel's first position, plus one more for every `stride` pixels that still fit
-    return (size + 2 * padding - kernel_size) // stride + 1
-
-
-print()
-print(f"TinyVGG's convolutions (kernel 3, padding 1) keep 28 -> {conv_output_size(28, 3, padding=1)}")
-print(f"MaxPool2d(2) follows the same rule with stride 2: 28 -> {conv_output_size(28, 2, stride=2)}")
-
 # %% tags=["check", "ex-9"]
-check_conv_output_size(globals().get("conv_output_size"))
-
-# %% [markdown] tags=["solution"]
-# > **Note:** Without padding a `k` x `k` kernel trims `k - 1` pixels; a stride of `s`
-# > divides the size by about `s`. `kernel_size=3, padding=1` keeps the size, which is
-# > why TinyVGG uses it, and only its two `MaxPool2d(2)` layers shrink the image:
-# > 28 → 14 → 7, so its classifier sees `10 * 7 * 7 = 490` numbers. Pooling layers
-# > follow the same formula; their stride defaults to their kernel size.
+check_conv_output_size(conv_output_size)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 10: Computer vision in industry
@@ -612,23 +410,6 @@ check_conv_output_size(globals().get("conv_output_size"))
 # 2. ...
 # 3. ...
 
-# %% [markdown] tags=["solution", "ex-10"]
-# **Some answers** (there are many more):
-#
-# 1. **Farming: spraying only the weeds** (detection). A camera on a tractor's spray
-#    boom films the crop rows; the model finds each weed and the sprayer fires only
-#    at those spots, which saves most of the herbicide.
-# 2. **Post and parcel sorting: reading addresses** (classification). A camera photographs
-#    each letter; models read the printed or handwritten postal code digit by digit and
-#    route it to the right bin. Reading handwritten ZIP codes is what MNIST was
-#    collected for (Exercise 12).
-# 3. **Satellite images: mapping land use** (segmentation). Every pixel of a satellite
-#    photo is labelled forest, field, water or building, which lets agencies measure
-#    deforestation or flood damage over whole countries.
-#
-# Others: checkout-free shops (detection of the products a shopper picks up), insurance
-# (classifying car damage from photos), sports (tracking players and the ball).
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 11: Overfitting
 #
@@ -641,30 +422,6 @@ check_conv_output_size(globals().get("conv_output_size"))
 # - Overfitting is ...
 # - In the loss curves it shows as ...
 # - Three ways to fight it: ...
-
-# %% [markdown] tags=["solution", "ex-11"]
-# **Overfitting** means the model learns its training data too well, including its
-# noise and quirks, and does worse on data it has not seen. In the curves of
-# `plot_loss_curves`, the training loss keeps falling while the test loss stops
-# falling and starts to rise; the gap between training and test accuracy widens.
-#
-# Three ways to fight it:
-#
-# 1. **More data, or more varied data.** More real examples leave fewer quirks to
-#    memorise. When more can't be collected, **data augmentation** makes new variants
-#    of each image during training (flips, small shifts, rotations, crops with
-#    `torchvision.transforms`), so the model has to learn what stays the same.
-# 2. **A simpler or regularised model.** Fewer layers or hidden units can't memorise as
-#    much. **Weight decay** (`weight_decay=` in the optimizer) keeps the weights small,
-#    and **dropout** (`nn.Dropout`) switches off random units during training so no
-#    single unit can be relied on.
-# 3. **Early stopping.** Watch the loss on held-out data after every epoch and keep the
-#    weights from the epoch where it was lowest, instead of training on while the model
-#    memorises.
-#
-# Also good: **transfer learning** (start from a model pretrained on a large dataset)
-# and lowering the learning rate over time. Choose such settings on a separate
-# **validation** set: tuning them on the test set makes the test score optimistic.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 12: TinyVGG on MNIST
@@ -704,30 +461,12 @@ mnist_train_labels = None  # TODO: digits_train_y as int64 labels [4000]
 mnist_test_images = None  # TODO: the same for digits_test_X
 mnist_test_labels = None  # TODO: the same for digits_test_y
 
-
-# %% tags=["solution", "ex-12"]
-def digits_to_tensors(rows: np.ndarray, labels: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-    images = torch.from_numpy(rows).float().reshape(-1, 1, 28, 28) / 255  # [N, 784] 0-255 -> [N, 1, 28, 28] 0-1
-    return images, torch.from_numpy(labels).long()
-
-
-mnist_train_images, mnist_train_labels = digits_to_tensors(digits_train_X, digits_train_y)
-mnist_test_images, mnist_test_labels = digits_to_tensors(digits_test_X, digits_test_y)
-print(f"Training images {list(mnist_train_images.shape)} {mnist_train_images.dtype}, labels {mnist_train_labels.dtype}")
-
-fig, axes = plt.subplots(1, 8, figsize=(10, 1.8))
-for ax, image, label in zip(axes, mnist_train_images, mnist_train_labels):
-    ax.imshow(image.squeeze(), cmap="gray")
-    ax.set_title(int(label))
-    ax.axis("off")
-plt.show()
-
 # %% tags=["check", "ex-12"]
 check_mnist_tensors(
-    globals().get("mnist_train_images"), globals().get("mnist_train_labels"), digits_train_X, digits_train_y, "train"
+    mnist_train_images, mnist_train_labels, digits_train_X, digits_train_y, "train"
 )
 check_mnist_tensors(
-    globals().get("mnist_test_images"), globals().get("mnist_test_labels"), digits_test_X, digits_test_y, "test"
+    mnist_test_images, mnist_test_labels, digits_test_X, digits_test_y, "test"
 )
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -741,35 +480,21 @@ set_seeds(42)
 mnist_model = None  # TODO: a FashionMNISTModelV2 for 1 x 28 x 28 digits in 10 classes, on device
 # TODO: train it for 2 epochs on mnist_train_images and mnist_train_labels
 
-# %% tags=["solution", "ex-12"]
-set_seeds(42)
-mnist_model = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=10).to(device)
-mnist_train_loader = make_batch_loader(
-    TensorDataset(mnist_train_images, mnist_train_labels), batch_size=32, shuffle=True, seed=42
-)
-mnist_test_loader = make_batch_loader(TensorDataset(mnist_test_images, mnist_test_labels), batch_size=1000)
-mnist_results = train(
-    mnist_model,
-    mnist_train_loader,
-    mnist_test_loader,
-    loss_fn=nn.CrossEntropyLoss(),
-    optimizer=torch.optim.SGD(mnist_model.parameters(), lr=0.1),
-    epochs=2,
-    device=device,
-    progress=False,
-)
-for epoch, (train_acc, test_acc) in enumerate(zip(mnist_results["train_acc"], mnist_results["test_acc"]), start=1):
-    print(f"Epoch {epoch}: train accuracy {train_acc:.2f}%, test accuracy {test_acc:.2f}%")
+# %% tags=["check", "ex-12"]
+check_mnist_model(mnist_model, digits_test_X, digits_test_y, threshold=90)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Part C.** Which digits does `mnist_model` get wrong? Store its predicted labels
+# for the first 16 test digits (`mnist_test_images[:16]`) in `mnist_pred_labels`,
+# then plot those 16 digits in a grid, each titled with its predicted and its true
+# label. Colour a title red where they differ.
+
+# %% tags=["exercise", "ex-12"]
+mnist_pred_labels = None  # TODO: mnist_model's labels for the first 16 test digits
+# TODO: plot the 16 digits, each titled "pred: P / true: T", in red where P != T
 
 # %% tags=["check", "ex-12"]
-check_mnist_model(globals().get("mnist_model"), digits_test_X, digits_test_y, threshold=90)
-
-# %% [markdown] tags=["solution"]
-# > **Note:** The same architecture, unchanged, reads digits far better than it
-# > tells clothes apart from as little data: handwritten digits differ more from one
-# > another than a shirt from a T-shirt at 28x28 pixels. Try torchvision's full MNIST
-# > when you are online: with 15 times more training digits to learn from, it does
-# > better still.
+check_mnist_predictions(mnist_pred_labels, mnist_model, digits_test_X, digits_test_y)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 13: CPU vs GPU timing
@@ -806,42 +531,10 @@ def time_one_epoch(device) -> float:
 cpu_time = None  # TODO: time_one_epoch("cpu")
 gpu_time = None  # TODO: time_one_epoch("cuda"), only when timing_device is "cuda"
 
-# %% tags=["solution", "ex-13"]
-timing_device = "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def time_one_epoch(device) -> float:
-    set_seeds(42)
-    model = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=len(class_names)).to(device)
-    loader = make_batch_loader(timing_data, batch_size=32, shuffle=True, seed=42)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    start = timer()
-    train_step(model, loader, nn.CrossEntropyLoss(), optimizer, device=device)
-    if device == "cuda":
-        torch.cuda.synchronize()  # GPU work runs asynchronously: wait for it before stopping the clock
-    end = timer()
-    return print_train_time(start, end, device)
-
-
-cpu_time = time_one_epoch("cpu")
-gpu_time = None
-if timing_device == "cuda":
-    time_one_epoch("cuda")  # a warm-up run: the first CUDA calls pay one-off start-up costs
-    gpu_time = time_one_epoch("cuda")
-else:
-    print("No GPU here (torch.cuda.is_available() is False), so only the CPU was timed.")
-
 # %% tags=["check", "ex-13"]
 check_device_timing(
-    globals().get("timing_device"), globals().get("time_one_epoch"), globals().get("cpu_time"), globals().get("gpu_time")
+    timing_device, time_one_epoch, cpu_time, gpu_time
 )
-
-# %% [markdown] tags=["solution"]
-# > **Note:** Timing GPU code needs two precautions. GPU work is *asynchronous*:
-# > Python queues it and moves on, so call `torch.cuda.synchronize()` before reading
-# > the clock (here `loss.item()` in `train_step` already waits every batch). And the
-# > first CUDA calls load libraries and pick algorithms, so time a second run. The
-# > bigger the model and the batch, the more a GPU pulls ahead.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 14: A confusion matrix
@@ -856,7 +549,7 @@ check_device_timing(
 #    called as `confmat(predictions, targets)`.
 # 3. Plot it with `mlxtend.plotting.plot_confusion_matrix` and find the most common mistake.
 #
-# Compare it with TinyVGG's matrix in notebook 06.
+# Compare it with TinyVGG's matrix in notebook 07.
 
 # %% tags=["setup", "ex-14"]
 trained_model_0, trained_model_0_results = load_or_train_course_model("model_0", device=device)
@@ -869,35 +562,8 @@ from torchmetrics import ConfusionMatrix
 confmat_tensor = None  # TODO: the 10 x 10 confusion matrix of trained_model_0 on the test images
 # TODO: plot it with plot_confusion_matrix(conf_mat=confmat_tensor.numpy(), class_names=class_names)
 
-# %% tags=["solution", "ex-14"]
-from mlxtend.plotting import plot_confusion_matrix
-from torchmetrics import ConfusionMatrix
-
-trained_model_0.eval()
-with torch.inference_mode():
-    test_preds_0 = trained_model_0(test_images.to(device)).argmax(dim=1).cpu()  # Model 0 is small: all at once
-
-confmat = ConfusionMatrix(task="multiclass", num_classes=len(class_names))
-confmat_tensor = confmat(test_preds_0, test_labels)  # predictions first, then the truth
-
-fig, ax = plot_confusion_matrix(conf_mat=confmat_tensor.numpy(), class_names=class_names, figsize=(9, 7))
-ax.set_title("Model 0 on the 10,000 test images")
-plt.show()
-
-mistakes = confmat_tensor.clone().fill_diagonal_(0)  # keep only the wrong predictions
-true_class, pred_class = divmod(mistakes.argmax().item(), len(class_names))
-print(f"Most common mistake: {class_names[true_class]} predicted as {class_names[pred_class]} "
-      f"({mistakes.max().item()} times)")
-
 # %% tags=["check", "ex-14"]
-check_confusion_matrix(globals().get("confmat_tensor"), trained_model_0, test_images, test_labels)
-
-# %% [markdown] tags=["solution"]
-# > **Note:** Read the matrix row by row: each row is one true class, and its numbers
-# > say where that class's 1,000 test images ended up. Model 0's mistakes cluster in
-# > the block of upper-body garments (T-shirt/top, Pullover, Coat, Shirt), and Shirt
-# > is its weakest class. Trousers and bags are rarely confused with anything, and the
-# > three kinds of shoes mostly with each other.
+check_confusion_matrix(confmat_tensor, trained_model_0, test_images, test_labels)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 15: Wrong predictions: model error or data error?
@@ -921,68 +587,85 @@ with torch.inference_mode():
 wrong_idxs = None  # TODO: indices of the test images where model_0_preds differs from test_labels
 # TODO: plot 9 randomly picked wrong predictions, titled "Pred: ... | True: ..."
 
-# %% tags=["solution", "ex-15"]
-wrong_idxs = torch.where(model_0_preds != test_labels)[0]
-print(f"{len(wrong_idxs):,} wrong predictions out of {len(test_labels):,} test images")
-
-set_seeds(42)
-picks = wrong_idxs[torch.randperm(len(wrong_idxs))[:9]]
-fig, axes = plt.subplots(3, 3, figsize=(8, 8.5))
-for ax, idx in zip(axes.flat, picks.tolist()):
-    ax.imshow(test_images[idx].squeeze(), cmap="gray")
-    ax.set_title(f"Pred: {class_names[model_0_preds[idx]]}\nTrue: {class_names[test_labels[idx]]}", color="red")
-    ax.axis("off")
-plt.tight_layout()
-plt.show()
-
-for idx in picks.tolist():
-    print(f"Test image {idx:>4}: predicted {class_names[model_0_preds[idx]]:<12} true {class_names[test_labels[idx]]}")
-
 # %% tags=["check", "ex-15"]
-check_wrong_predictions(globals().get("wrong_idxs"), trained_model_0, test_images, test_labels)
+check_wrong_predictions(wrong_idxs, trained_model_0, test_images, test_labels)
 
 # %% [markdown] tags=["exercise", "ex-15"]
 # *Your verdict (double-click to edit): model error or data error, and why?*
 
-# %% [markdown] tags=["solution", "ex-15"]
-# **A verdict on the nine pictures above** (yours may differ: judging them is the point):
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 16: From Model 0 to Model 1
 #
-# - **Mostly data errors.** Seven of the nine are tops: pullovers, coats, shirts and
-#   T-shirts/tops. At 28x28 pixels in grayscale, what tells them apart (a zip, buttons,
-#   the cut) is often invisible; a person would hesitate over most of them too. The
-#   confusion matrix of Exercise 14 says the same: most mistakes sit in the
-#   T-shirt/Pullover/Coat/Shirt block.
-# - **Doubtful labels.** Test image 8919 is labelled *T-shirt/top* but has long sleeves,
-#   and test image 23 is labelled *Ankle boot* but looks like a low, strappy shoe with a
-#   heel. Test image 1988 is a high-top sneaker, which does reach the ankle. Here the
-#   data, not the model, is at fault.
-# - **Model errors.** Test image 5096 shows a collar and a line of buttons, plainly a
-#   shirt, yet Model 0 says *Coat*. A linear model weighs each pixel on its own and
-#   cannot pick out small local patterns like buttons; a CNN can, which is why
-#   TinyVGG makes fewer of these mistakes (notebook 06).
+# Model 0 is `Flatten → Linear → Linear`, and a stack of linear layers is still a
+# linear function of its input. Write `NonLinearModel`: a class with the same three
+# arguments as `FashionMNISTModelV0` (`input_shape`, `hidden_units`, `output_shape`)
+# and the same layers, plus one `nn.ReLU()` that makes it non-linear. Where does the
+# ReLU go, and where must it not go? Notebook 04 found out.
+
+# %% tags=["exercise", "ex-16"]
+# TODO: replace None with a class NonLinearModel(nn.Module): Model 0's layers plus an nn.ReLU()
+NonLinearModel = None
+
+# %% tags=["check", "ex-16"]
+check_non_linear_model(NonLinearModel)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Part B.** Train `non_linear_model = NonLinearModel(784, 10, len(class_names))`,
+# created right after `set_seeds(42)`, for **1 epoch** on `fast_train_loader` with
+# `train` (`nn.CrossEntropyLoss()`, SGD with `lr=0.1`). The check scores it on the
+# 10,000 test images: it should get more than 75% right.
+
+# %% tags=["setup", "ex-16"]
+fast_train_loader = make_batch_loader(TensorDataset(train_images, train_labels), batch_size=32, shuffle=True, seed=42)
+fast_test_loader = make_batch_loader(TensorDataset(test_images, test_labels), batch_size=1000)
+
+# %% tags=["exercise", "ex-16"]
+set_seeds(42)
+non_linear_model = None  # TODO: a NonLinearModel(784, 10, len(class_names)) on device
+# TODO: train it for 1 epoch on fast_train_loader with train(), nn.CrossEntropyLoss() and SGD (lr=0.1)
+
+# %% tags=["check", "ex-16"]
+check_model_accuracy(non_linear_model, test_images, test_labels, threshold=75, name="non_linear_model")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 17: TinyVGG from its description
 #
-# What to do about each: model errors call for a better model or more training; data
-# errors call for better data (relabelling doubtful images, higher resolution), or
-# accepting that some classes overlap.
+# Notebook 05 built TinyVGG; now write it yourself from a description, as you would
+# from a figure in a paper. The class `TinyVGG(nn.Module)` takes `input_shape`
+# (colour channels), `hidden_units` and `output_shape` (classes), and has three
+# parts, each an `nn.Sequential`:
+#
+# - `block_1`: a 3x3 convolution from `input_shape` to `hidden_units` channels, a
+#   ReLU, a 3x3 convolution from `hidden_units` to `hidden_units` channels, a ReLU,
+#   and a 2x2 max-pooling. Every convolution has stride 1 and padding 1.
+# - `block_2`: the same, from `hidden_units` to `hidden_units` channels.
+# - `classifier`: a flatten, then one linear layer giving `output_shape` logits. How
+#   many numbers does it receive from a 28x28 image? Work it out before you write it.
+#
+# `forward` runs the three parts in turn. The check gives your model the weights of
+# the course's `FashionMNISTModelV2` and compares their outputs.
+
+# %% tags=["exercise", "ex-17"]
+# TODO: replace None with the class TinyVGG(nn.Module) described above
+TinyVGG = None
+
+# %% tags=["check", "ex-17"]
+check_tiny_vgg(TinyVGG)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# - `len(dataset)` counts samples; FashionMNIST has 60,000 training and 10,000 test
-#   images of shape `[1, 28, 28]`. `torch.randperm` picks distinct random samples.
-# - Model 0 is `Flatten → Linear → Linear`; it trains with `nn.CrossEntropyLoss` and
-#   SGD, one batch at a time: forward, loss, zero grad, backward, step.
-# - Store `loss.item()` floats to plot a loss curve.
-# - A classifier outputs logits; `softmax(dim=1)` makes probabilities, `argmax(dim=1)` labels.
-# - TinyVGG is the most accurate of the course's models once trained on enough data,
-#   and by far the slowest on a CPU.
-# - A convolution's output size is `(size + 2 * padding - kernel_size) // stride + 1`.
-# - Fight overfitting with more or augmented data, simpler or regularised models, and
-#   early stopping.
-# - The same TinyVGG passes 90% on handwritten digits after 2 epochs on 4,000 of them.
-# - Device-agnostic code runs anywhere; time GPUs with `torch.cuda.synchronize()` and a warm-up.
-# - A confusion matrix shows *which* classes are confused; looking at the wrong
-#   predictions tells model errors from data errors.
+# You practised the whole path from images to evaluated models:
+#
+# - the data: sizes, shapes and random samples (1, 2),
+# - a model, its loss and optimizer, the five-step training loop and its loss curve (3-6),
+# - a CNN's outputs: logits → probabilities → labels, and the accuracy/speed trade-off (7, 8),
+# - how kernel size, stride and padding set a convolution's output size (9),
+# - computer vision in industry and overfitting (10, 11),
+# - a new dataset, device-agnostic timing, a confusion matrix and the model's mistakes (12-15),
+# - Model 1 and TinyVGG, written by you from their descriptions (16, 17).
+#
+# Compare your answers with notebook 10.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Extra-curriculum

@@ -1,15 +1,14 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 03. Model 1, reusable functions and the GPU
+# # 03. Training functions, faster training and the GPU
 #
-# Model 0 drew straight lines through 784-dimensional space. Model 1 adds
-# **non-linearity**, which should let it learn more complicated patterns. Should.
-# We will see that more capacity does not automatically mean better results, and
-# find out exactly why.
+# In notebook 02 we wrote the training and testing loop inline, for Model 0. Two
+# more models are coming, so before building them we turn that loop into
+# functions we can call for any model, and make the code run on a GPU when there
+# is one.
 #
-# Along the way we write code that runs on a GPU when there is one, turn the
-# training and testing loops into functions we can reuse for every model, and
-# find out where the training time really goes. Then we make training several
-# times faster, and check that Model 1 comes out with exactly the same weights.
+# Then we ask where the training time really goes, and make training several
+# times faster without changing a single weight of the trained model. Notebook 04
+# and every notebook after it train their models this way.
 #
 # > **Note:** On your computer the last digits of the losses, and the accuracies by a
 # > fraction of a point, may differ from the ones printed here: how a processor rounds
@@ -17,12 +16,12 @@
 # > compounds those tiny differences.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.1.0/notebooks/03_model_1_and_gpu.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.2.0/notebooks/03_training_functions_and_gpu.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.1.0"
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
 if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
     raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 
@@ -31,14 +30,12 @@ if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.
 #
 # 1. [Device-agnostic code](#1.-Device-agnostic-code)
 # 2. [The data](#2.-The-data)
-# 3. [Model 1: adding non-linearity](#3.-Model-1:-adding-non-linearity)
-# 4. [Turning the loops into functions](#4.-Turning-the-loops-into-functions)
-# 5. [Training Model 1](#5.-Training-Model-1)
-# 6. [Where does the training time go?](#6.-Where-does-the-training-time-go?)
-# 7. [A faster path to the same model](#7.-A-faster-path-to-the-same-model)
-# 8. [Model 1 against the baseline](#8.-Model-1-against-the-baseline)
-# 9. [CPU versus GPU](#9.-CPU-versus-GPU)
-# 10. [Summary](#Summary)
+# 3. [Turning the loops into functions](#3.-Turning-the-loops-into-functions)
+# 4. [Training Model 0 with `train`](#4.-Training-Model-0-with-train)
+# 5. [Where does the training time go?](#5.-Where-does-the-training-time-go?)
+# 6. [A faster path to the same model](#6.-A-faster-path-to-the-same-model)
+# 7. [CPU versus GPU](#7.-CPU-versus-GPU)
+# 8. [Summary](#Summary)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Device-agnostic code
@@ -59,6 +56,7 @@ from torchvision import datasets
 from torchvision.transforms import ToTensor
 
 from helper_functions import (
+    FashionMNISTModelV0,
     accuracy_fn,
     eval_model,
     plot_loss_curves,
@@ -71,9 +69,9 @@ device = "cuda" if torch.cuda.is_available() else "cpu"
 print(f"Using device: {device}")
 
 # %% [markdown]
-# > **Note:** if the line above says `cpu`, as in the outputs stored with this
-# > notebook, everything below runs on the CPU. Section 9 then shows GPU figures
-# > only where the course's benchmark really measured them on a GPU.
+# > **Note:** if the line above says `cpu`, everything below runs on the CPU.
+# > Section 7 then shows figures that were measured on other machines, GPUs
+# > included where one was really used.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. The data
@@ -95,63 +93,11 @@ test_dataloader = DataLoader(test_data, batch_size=BATCH_SIZE, shuffle=False)
 print(f"{len(train_dataloader)} training batches, {len(test_dataloader)} test batches of up to {BATCH_SIZE}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. Model 1: adding non-linearity
+# ## 3. Turning the loops into functions
 #
-# Model 0 stacked two linear layers. A stack of linear layers is still a linear
-# function of its input, however many you stack. A **non-linear activation** such
-# as ReLU (`max(0, x)`, applied to every number) between them breaks that, and lets
-# the model bend its decision boundaries.
-#
-# Model 1 is Model 0 with an `nn.ReLU()` after **each** linear layer, the last one
-# included. Hold on to that detail; section 8 comes back to it.
-
-# %%
-class FashionMNISTModelV1(nn.Module):
-    """Model 1: the baseline with a ReLU after each linear layer."""
-
-    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
-        super().__init__()
-        self.layer_stack = nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(in_features=input_shape, out_features=hidden_units),
-            nn.ReLU(),
-            nn.Linear(in_features=hidden_units, out_features=output_shape),
-            nn.ReLU(),
-        )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.layer_stack(x)
-
-
-# %% [markdown]
-# > **Note:** `FashionMNISTModelV1` now lives in `helper_functions.py`, exactly as
-# > written above. From here on we import it from there:
-
-# %%
-from helper_functions import FashionMNISTModelV1
-
-set_seeds(42)
-model_1 = FashionMNISTModelV1(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
-model_1
-
-# %% [markdown]
-# `model.to(device)` moves every parameter to the device. The data must be on the
-# same device as the model, so the training code moves each batch with
-# `X.to(device)`; a CPU tensor fed to a GPU model is an error.
-
-# %%
-print(f"Model 1's parameters are on: {next(model_1.parameters()).device}")
-
-# %%
-loss_fn = nn.CrossEntropyLoss()
-optimizer = torch.optim.SGD(params=model_1.parameters(), lr=0.1)
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. Turning the loops into functions
-#
-# We wrote the training and testing loop once, for Model 0, inline. Now we need it
-# for Model 1, and later for Model 2. Copying it each time invites mistakes, so we
-# turn it into three functions:
+# We wrote the training and testing loop once, for Model 0, inline. Models 1 and 2
+# need it too. Copying it each time invites mistakes, so we turn it into three
+# functions:
 #
 # - `train_step`: one epoch of training over a DataLoader; returns the epoch's mean
 #   loss and accuracy per sample.
@@ -267,16 +213,24 @@ def train(
 # %%
 from helper_functions import test_step, train, train_step
 
+
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Training Model 1
+# ## 4. Training Model 0 with `train`
 #
-# Three epochs, the same hyperparameters as Model 0, timed. The device name in the
-# time line tells you where it ran.
+# Let's put the functions to work on the model we already know. Model 0 with the
+# same seed, the same learning rate and the same batches as in notebook 02 should
+# come out of `train` exactly as it came out of the inline loop: the functions do
+# the same arithmetic in the same order.
 
 # %%
+set_seeds(42)
+model_0 = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
+loss_fn = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(params=model_0.parameters(), lr=0.1)
+
 train_time_start = timer()
-model_1_history = train(
-    model=model_1,
+model_0_history = train(
+    model=model_0,
     train_loader=train_dataloader,
     test_loader=test_dataloader,
     loss_fn=loss_fn,
@@ -286,30 +240,27 @@ model_1_history = train(
     device=device,
 )
 train_time_end = timer()
-total_train_time_model_1 = print_train_time(start=train_time_start, end=train_time_end, device=device)
+total_train_time_model_0 = print_train_time(start=train_time_start, end=train_time_end, device=device)
 
 # %%
-model_1_results = eval_model(model=model_1, data_loader=test_dataloader, loss_fn=loss_fn, device=device)
-model_1_results
+model_0_results = eval_model(model=model_0, data_loader=test_dataloader, loss_fn=loss_fn, device=device)
+model_0_results
 
 # %% [markdown]
-# Model 1 ends at about 83% test accuracy, level with Model 0. But look at
-# the epochs: after one and two epochs it was far behind (62.80% and 67.06%,
-# where Model 0 had 79.26% and 83.56% in notebook 02), and only the third epoch
-# brought it level. The curves show that jump:
+# The same three epochs as in notebook 02, ending at the same test accuracy,
+# 82.93%. From now on, training a model is one call to `train`, and its
+# history is ready for `plot_loss_curves`:
 
 # %%
-plot_loss_curves(model_1_history)
+plot_loss_curves(model_0_history)
 plt.show()
 
 # %% [markdown]
-# Model 0's curves rose and fell gently; Model 1's test accuracy climbs slowly for
-# two epochs, then leaps by about 16 points in the third, and its test loss drops
-# with it. Something held Model 1 back and then let go. Section 8 finds out what.
-# First, the time it took.
+# These are notebook 02's curves: the training loss falls in every epoch, while the
+# test accuracy peaks after the second epoch (83.56%) and slips back in the third.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Where does the training time go?
+# ## 5. Where does the training time go?
 #
 # Each epoch does two kinds of work: **preparing batches** (the DataLoader opens
 # each image, converts it with `ToTensor` and stacks 32 of them) and **computing**
@@ -327,12 +278,12 @@ loading_seconds = timer() - start
 print(f"Preparing {len(plain_batches)} batches with the ToTensor DataLoader took {loading_seconds:.2f} s")
 
 # %% [markdown]
-# Second, the same number of training steps with no loading: a copy of Model 1
+# Second, the same number of training steps with no loading: a copy of Model 0
 # trains on one batch that is already prepared, over and over.
 
 # %%
 set_seeds(42)
-timing_model = FashionMNISTModelV1(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
+timing_model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
 timing_optimizer = torch.optim.SGD(timing_model.parameters(), lr=0.1)
 X_ready, y_ready = plain_batches[0][0].to(device), plain_batches[0][1].to(device)
 
@@ -346,17 +297,22 @@ for _ in range(len(plain_batches)):
 computing_seconds = timer() - start
 print(f"{len(plain_batches)} training steps on a prepared batch took {computing_seconds:.2f} s")
 
+fig, ax = plt.subplots(figsize=(7, 1.8))
+ax.barh(["learning from them", "preparing the batches"], [computing_seconds, loading_seconds], color=["tab:blue", "tab:orange"])
+ax.set_xlabel(f"seconds for one epoch of {len(plain_batches):,} batches")
+plt.show()
+
 # %% [markdown]
-# For a model this small, preparing the batches costs several times more than
-# learning from them: converting 60,000 images one at a time, every epoch, is most
-# of the work. (Timings depend on your machine and on what else runs on it; on a
+# For a model this small, preparing the batches takes longer than learning from
+# them: converting 60,000 images one at a time, every epoch, is a large part of
+# the work. (Timings depend on your machine and on what else runs on it; on a
 # busy machine both numbers grow, and they can grow very unevenly.)
 #
 # Evaluation has the same problem: 10,000 test images are converted one by one
 # after every epoch, although the test set never changes.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7. A faster path to the same model
+# ## 6. A faster path to the same model
 #
 # Nothing about the model or the optimizer has to change. We remove work that
 # produces nothing new, one speed-up at a time.
@@ -489,7 +445,7 @@ test_loader_1000 = make_batch_loader(test_tensors, batch_size=1000)
 
 for eval_batch_size, loader in ((32, test_loader_32), (1000, test_loader_1000)):
     start = timer()
-    results = eval_model(model_1, loader, loss_fn, device=device)
+    results = eval_model(model_0, loader, loss_fn, device=device)
     eval_seconds = timer() - start
     print(f"Batches of {eval_batch_size:>4}: accuracy {results['model_acc']:.2f}%, evaluation took {eval_seconds:.2f} s")
 
@@ -508,195 +464,40 @@ for eval_batch_size, loader in ((32, test_loader_32), (1000, test_loader_1000)):
 #
 # It returns the model and a record: `eval_model`'s dictionary plus the training
 # time, device and number of epochs. If the batches and the starting weights are
-# the same, the trained model must be the same. Let's check with Model 1:
+# the same, the trained model must be the same. Let's check with Model 0:
 
 # %%
 from cv_course.recipe import train_course_model
 
-fast_model_1, fast_model_1_record = train_course_model("model_1", data_root, device=device, progress=True)
+fast_model_0, fast_model_0_record = train_course_model("model_0", data_root, device=device, progress=True)
 
 same_weights = all(
-    torch.equal(a, b) for a, b in zip(model_1.state_dict().values(), fast_model_1.state_dict().values())
+    torch.equal(a, b) for a, b in zip(model_0.state_dict().values(), fast_model_0.state_dict().values())
 )
-print(f"Same weights as model_1 trained in section 5: {same_weights}")
-print(f"Test accuracy: {fast_model_1_record['model_acc']:.2f}% (section 5: {model_1_results['model_acc']:.2f}%)")
-_ = print_train_time(0, total_train_time_model_1, device=f"{device}, section 5 (ToTensor DataLoader)")
-_ = print_train_time(0, fast_model_1_record["train_time"], device=f"{device}, train_course_model")
-print(f"The course's path is {total_train_time_model_1 / fast_model_1_record['train_time']:.1f}x faster")
+print(f"Same weights as model_0 trained in section 4: {same_weights}")
+print(f"Test accuracy: {fast_model_0_record['model_acc']:.2f}% (section 4: {model_0_results['model_acc']:.2f}%)")
+_ = print_train_time(0, total_train_time_model_0, device=f"{device}, section 4 (ToTensor DataLoader)")
+_ = print_train_time(0, fast_model_0_record["train_time"], device=f"{device}, train_course_model")
+print(f"The faster path is {total_train_time_model_0 / fast_model_0_record['train_time']:.1f}x faster")
 
 # %% [markdown]
-# And Model 0, trained in notebook 02 with the plain loop on the CPU:
-
-# %%
-model_0, model_0_record = train_course_model("model_0", data_root, device="cpu", progress=True)
-model_0_results = {key: model_0_record[key] for key in ("model_name", "model_loss", "model_acc")}
-model_0_results
-
-# %% [markdown]
-# These are exactly the numbers of notebook 02, epoch by epoch, ending at
-# 82.93%: the same starting weights and the same batches give the same model.
-# Only the time is different.
-
-# %% [markdown]
-# Notebooks 05 to 07 need these trained models. Instead of training them again
-# there, we save each one now, with its results, in the course's `models/`
-# folder. `save_course_model` writes `models/model_0.pth` (the weights) and
-# `models/model_0.json` (the results record); notebook 07 shows how saving and
+# The same starting weights and the same batches give the same model, weight for
+# weight; only the time is different.
+#
+# The notebooks after this one need a trained Model 0 to compare with. Instead of
+# training it again there, we save it now, with its results, in the course's
+# `models/` folder. `save_course_model` writes `models/model_0.pth` (the weights)
+# and `models/model_0.json` (the results record); notebook 08 shows how saving and
 # loading work.
 
 # %%
 from cv_course.recipe import save_course_model
 
-for name, trained_model, record in (("model_0", model_0, model_0_record), ("model_1", fast_model_1, fast_model_1_record)):
-    saved_path = save_course_model(name, trained_model, record)
-    print(f"Saved {name} to models/{saved_path.name}")
+saved_path = save_course_model("model_0", fast_model_0, fast_model_0_record)
+print(f"Saved model_0 to models/{saved_path.name}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 8. Model 1 against the baseline
-
-# %%
-for results in (model_0_results, model_1_results):
-    print(f"{results['model_name']}: test loss {results['model_loss']:.4f}, test accuracy {results['model_acc']:.2f}%")
-
-# %% [markdown]
-# A tie after three epochs. In the original version of this course, Model 1 did
-# clearly *worse* than the baseline (about 75% against about 83%), and its first
-# two epochs here were far behind too. A non-linearity should have helped, so
-# what is going on? There are two suspects: overfitting, and the ReLU after the
-# last layer.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Is Model 1 overfitting?
-#
-# **Overfitting** means a model learns its training data well but does not carry
-# what it learned over to new data: high training accuracy, clearly lower test
-# accuracy. It is the usual suspect when a bigger model does worse on the test set.
-# The way to find out is to measure both, with the final weights:
-
-# %%
-train_loader_1000 = make_batch_loader(train_tensors, batch_size=1000)
-for name, model in (("Model 0", model_0.to(device)), ("Model 1", model_1)):
-    on_train = eval_model(model, train_loader_1000, loss_fn, device=device)
-    on_test = eval_model(model, test_loader_1000, loss_fn, device=device)
-    print(f"{name}: train accuracy {on_train['model_acc']:.2f}%, test accuracy {on_test['model_acc']:.2f}%, "
-          f"gap {on_train['model_acc'] - on_test['model_acc']:.2f} points")
-
-# %% [markdown]
-# No sign of overfitting: both models score about as well on new images as
-# on the images they trained on, with gaps under 2 points, and Model 1's gap is
-# not larger than Model 0's. With 10 hidden units and 3 epochs, the model is too
-# small and trained too briefly to memorise 60,000 images.
-#
-# Overfitting is a real danger with bigger models and longer training (the usual
-# remedies: more data, a smaller or different model, regularisation), and it is
-# the first thing to check when a model does worse on the test set. Here it is
-# not the culprit.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The ReLU after the last layer
-#
-# The last layer produces the **logits**: one score per class, where the largest
-# wins and cross-entropy turns the scores into probabilities. Logits need to be
-# able to go negative, to say "certainly not this class". Model 1 passes them
-# through a ReLU, which turns every negative score into exactly 0. Two things follow:
-#
-# 1. A score clipped to 0 gets **no gradient** through the ReLU, so for that image
-#    training cannot push it up, even when it belongs to the right class.
-# 2. If a class's score is clipped for almost every image, the model stops
-#    predicting that class at all, and nothing in training brings it back.
-#
-# How much of Model 1's output is clipped?
-
-# %%
-test_images, test_labels = test_tensors.tensors
-model_1.eval()
-with torch.inference_mode():
-    test_logits = model_1(test_images.to(device)).cpu()
-
-clipped = test_logits == 0
-true_class_clipped = clipped[torch.arange(len(test_labels)), test_labels]
-print(f"Test logits that are exactly 0:          {clipped.float().mean().item() * 100:.1f}%")
-print(f"Test images whose true class scores 0:   {true_class_clipped.sum().item()} of {len(test_labels)}")
-
-# %% [markdown]
-# Almost half of all the scores are clipped to 0, and for some test images the
-# score of the right class is stuck at 0. Our Model 1 recovered during its
-# third epoch; whether a model recovers depends on how training happens to go.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The experiment: with and without the last ReLU
-#
-# To test the explanation we change one thing at a time. The function below seeds
-# and builds Model 1, optionally removes the last layer of its `layer_stack` (the
-# final ReLU has no weights, so the starting weights stay identical), and trains it
-# with the course's recipe. Only the **shuffle seed** of the training batches
-# varies, so we see how much the result depends on the order of the batches. It
-# returns the test accuracy and the classes the model never predicts.
-
-# %%
-def classes_never_predicted(model: nn.Module) -> list[str]:
-    """The classes that ``model`` predicts for none of the 10,000 test images."""
-    model.eval()
-    with torch.inference_mode():
-        predicted = model(test_images.to(device)).argmax(dim=1).cpu()
-    return [name for index, name in enumerate(class_names) if not (predicted == index).any()]
-
-
-def train_model_1_variant(shuffle_seed: int, final_relu: bool) -> tuple[float, list[str]]:
-    """Train Model 1 (optionally without its final ReLU) for 3 epochs on batches
-    shuffled with ``shuffle_seed``; return its test accuracy and the classes it never predicts."""
-    set_seeds(42)
-    model = FashionMNISTModelV1(input_shape=784, hidden_units=10, output_shape=len(class_names))
-    if not final_relu:
-        model.layer_stack = model.layer_stack[:-1]  # drop the final nn.ReLU()
-    model.to(device)
-    train_loader = make_batch_loader(train_tensors, batch_size=BATCH_SIZE, shuffle=True, seed=shuffle_seed)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    train(model, train_loader, test_loader_1000, loss_fn, optimizer, epochs=3, device=device, progress=False)
-    return eval_model(model, test_loader_1000, loss_fn, device=device)["model_acc"], classes_never_predicted(model)
-
-
-# %%
-print(f"{'shuffle seed':<13} {'with the final ReLU':<42} {'without it':<12}")
-for shuffle_seed in (42, 0, 1, 2):
-    if shuffle_seed == 42:  # that one is model_1, trained in section 5
-        with_relu = (model_1_results["model_acc"], classes_never_predicted(model_1))
-    else:
-        with_relu = train_model_1_variant(shuffle_seed, final_relu=True)
-    without_relu = train_model_1_variant(shuffle_seed, final_relu=False)
-    cells = []
-    for accuracy, never_predicted in (with_relu, without_relu):
-        missing = f" (never predicts {', '.join(never_predicted)})" if never_predicted else ""
-        cells.append(f"{accuracy:.2f}%{missing}")
-    print(f"{shuffle_seed:<13} {cells[0]:<42} {cells[1]:<12}")
-
-# %% [markdown]
-# The pattern is clear. **With** the final ReLU, the result depends on the
-# order of the batches: with our seed 42, Model 1 happened to recover and tie the
-# baseline, but with the other orders it ended at 65.78%, 75.62% and 65.57%, and
-# each of those models never predicts Dress, or Dress and Ankle boot, at all. A
-# tenth of the test images belongs to each class, so a class the model never
-# predicts costs about 10 points. That is the trap described above: once a
-# class's score is clipped to 0 for nearly every image, it gets no gradient and
-# stays dead. **Without** the final ReLU, the same model ends between 81.71% and
-# 83.80% with every order: every class is predicted, and the result lands within
-# about a point of the baseline's 82.93%, below it for some orders and above it for
-# others. The
-# roughly 75% that Model 1 scored in the original version of this course looks
-# like one of the unlucky runs.
-#
-# > **Lesson:** don't put an activation after the last layer of a classifier.
-# > `nn.CrossEntropyLoss` expects raw logits, positive and negative. We keep
-# > `FashionMNISTModelV1` as it is: it is the model the course compares in
-# > notebook 05, mistake included.
-#
-# Why doesn't the non-linearity help more? With only 10 hidden units and 3
-# epochs, the linear baseline already gets most of what there is to get from 784
-# separate pixel values. Notebook 04 changes what the model sees, not just how
-# it bends.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## 9. CPU versus GPU
+# ## 7. CPU versus GPU
 #
 # A GPU has thousands of simple cores and is built to run the same operation on a
 # lot of data at once. Whether that makes training faster depends on how much work
@@ -704,9 +505,9 @@ for shuffle_seed in (42, 0, 1, 2):
 
 # %%
 if torch.cuda.is_available():
-    print(f"GPU found: {torch.cuda.get_device_name(0)}. Training Model 1 on the CPU and on the GPU:")
+    print(f"GPU found: {torch.cuda.get_device_name(0)}. Training Model 0 on the CPU and on the GPU:")
     for run_device in ("cpu", "cuda"):
-        _, record = train_course_model("model_1", data_root, device=run_device)
+        _, record = train_course_model("model_0", data_root, device=run_device)
         _ = print_train_time(0, record["train_time"], device=f"{run_device}, train_course_model")
 else:
     print("No GPU was found on this machine: nothing in this notebook ran on a GPU.")
@@ -747,15 +548,21 @@ for machine, run in recorded.items():
 # convolutions themselves, and channels-last is what speeds those up. That is also
 # why Model 2's two accuracies differ: channels-last adds up the same products in
 # another order, the last bits of the sums round differently, and over thousands of
-# training steps that becomes a different model (notebook 04 says how much such
+# training steps that becomes a different model (notebook 05 says how much such
 # details move the result).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why a small model with batches of 32 may not train faster on a GPU
 #
-# Model 1 has fewer than 8,000 parameters. One training step on a batch of 32
-# images is a few tiny matrix multiplications: far too little work to keep a GPU
-# busy. What costs time is everything around the arithmetic:
+# How much arithmetic does one training step of Model 0 need? Count its parameters:
+
+# %%
+print(f"Model 0 has {sum(p.numel() for p in model_0.parameters()):,} parameters")
+
+# %% [markdown]
+# One training step on a batch of 32 images is two tiny matrix multiplications
+# forward and a few more backward: far too little work to keep a GPU busy. What
+# costs time is everything around the arithmetic:
 #
 # - **Launching work.** Each step launches dozens of small GPU kernels, and each
 #   launch costs a few microseconds, whatever the amount of work inside.
@@ -771,14 +578,14 @@ for machine, run in recorded.items():
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What makes the GPU pay off
 #
-# - **A fast input pipeline.** Section 6 showed that preparing batches per image
+# - **A fast input pipeline.** Section 5 showed that preparing batches per image
 #   can take longer than the training itself. Prepare the tensors once.
 # - **Data kept on the device.** FashionMNIST as tensors is about 190 MB: it fits in
 #   GPU memory whole. Moved there once, no batch has to cross from the CPU again.
 # - **Bigger batches.** More images per step means more work per kernel launch.
 #   (For training this changes the optimisation, so the learning rate may need
 #   retuning; for evaluation it changes nothing but the speed.)
-# - **Bigger models.** Convolutional networks like Model 2 in notebook 04 do far
+# - **Bigger models.** Convolutional networks like Model 2 in notebook 05 do far
 #   more arithmetic per image: that is where a GPU shines.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -786,28 +593,27 @@ for machine, run in recorded.items():
 #
 # - **Device-agnostic code:** `device = "cuda" if torch.cuda.is_available() else "cpu"`,
 #   then `model.to(device)` and `X.to(device), y.to(device)` for every batch.
-# - **Model 1** adds ReLU activations. With a ReLU after its last layer, its result is a
-#   lottery: with our batch order it ties the baseline (82.94% against 82.93%);
-#   with other orders it never predicts some classes and ends near 66% or 75%.
-#   It is not overfitting. Without that last ReLU it lands within about a point of the
-#   baseline with every order we tried.
-# - **Functions:** `train_step`, `test_step` and `train` (and `FashionMNISTModelV1`)
-#   now live in `helper_functions.py`.
-# - **Speed:** per-image conversion dominated the training time. Converting the
-#   data to tensors once (`dataset_to_tensors`), fetching each batch with one
-#   indexing operation (`make_batch_loader`), `loss.item()`, `inference_mode` and
-#   evaluation batches of 1000 train **the same model** (the same weights, for Models 0
-#   and 1) several times faster.
-#   `train_course_model` is that recipe in one function.
-#   Models 0 and 1 are saved in `models/` (`save_course_model`) for notebooks 05 to 07.
+# - **Functions:** `train_step`, `test_step` and `train` do what notebook 02's loop
+#   did, for any model, on any device; they now live in `helper_functions.py`.
+#   `train` returns the history that `plot_loss_curves` draws.
+# - **Where the time goes:** for a small model, preparing the batches image by
+#   image costs more than learning from them.
+# - **Speed:** converting the data to tensors once (`dataset_to_tensors`),
+#   fetching each batch with one indexing operation (`make_batch_loader`),
+#   `loss.item()`, `inference_mode` and evaluation batches of 1000 train **the same
+#   model**, weight for weight, several times faster. `train_course_model` is that
+#   recipe in one function; Model 0 is saved in `models/` for the notebooks after this one.
 # - **GPUs** pay off when each step has enough work and the data does not have to
 #   be rebuilt and copied for every batch.
+#
+# **Next:** notebook 04 builds Model 1, which adds non-linearity to Model 0, and
+# trains it the fast way.
 
 # %% [markdown]
 # ### Extra-curriculum
 #
 # - On a machine with a GPU (for example Colab), run this notebook and compare the
-#   times of section 5 with those of section 7.
+#   times of section 4 with those of section 6.
 # - Try `BATCH_SIZE = 128` for the training DataLoader. What happens to the time
 #   per epoch, and to the accuracy after 3 epochs?
 # - Read the PyTorch documentation of

@@ -1,5 +1,5 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 06. A confusion matrix
+# # 07. A confusion matrix
 #
 # Accuracy tells us *how often* a model is wrong. It does not tell us *how* it is
 # wrong. Does our best model confuse sandals with sneakers, or shirts with
@@ -7,7 +7,7 @@
 # often the model predicted each class.
 #
 # In this notebook we predict the whole test set with the best model from
-# notebook 05, build a confusion matrix with `torchmetrics`, plot it with
+# notebook 06, build a confusion matrix with `torchmetrics`, plot it with
 # `mlxtend`, and let code find the classes the model mixes up most.
 #
 # > **Note:** A model trained on another computer ends up slightly different (processors
@@ -15,12 +15,12 @@
 # > little from the ones printed here.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.1.0/notebooks/06_confusion_matrix.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.2.0/notebooks/07_confusion_matrix.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.1.0"
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
 if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
     raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 
@@ -39,7 +39,7 @@ if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The best model and the test data
 #
-# Notebook 05 found that `model_2`, the TinyVGG convolutional network, is the
+# Notebook 06 found that `model_2`, the TinyVGG convolutional network, is the
 # most accurate of the three. `load_or_train_course_model` loads it from `models/`,
 # or trains it the course's way if it is not there (for example in a fresh Colab
 # session), so this notebook runs on its own.
@@ -227,7 +227,7 @@ for count, position in zip(counts[:3].tolist(), positions[:3].tolist()):
 #
 # This points to where to improve: more capacity or more training helps the model
 # tell similar shapes apart, and checking a sample of the confused images (as in
-# notebook 05) shows how many of the "mistakes" are really ambiguous pictures or
+# notebook 06) shows how many of the "mistakes" are really ambiguous pictures or
 # debatable labels.
 #
 # > **Question:** The per-class accuracy is the diagonal divided by each row's sum.

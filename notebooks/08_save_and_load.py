@@ -1,5 +1,5 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 07. Saving and loading the best model
+# # 08. Saving and loading the best model
 #
 # Training TinyVGG took minutes. We do not want to repeat that every time we need
 # the model: to make predictions tomorrow, to put it in an app, or to share it with
@@ -16,12 +16,12 @@
 # > differ a little from the ones printed here; the comparisons hold all the same.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.1.0/notebooks/07_save_and_load.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.2.0/notebooks/08_save_and_load.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.1.0"
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
 if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
     raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 
@@ -40,8 +40,8 @@ if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The model to save
 #
-# Notebook 05 showed that `model_2` (TinyVGG) is the most accurate of our three
-# models. As in notebook 06, `load_or_train_course_model` gives it to us whether or
+# Notebook 06 showed that `model_2` (TinyVGG) is the most accurate of our three
+# models. As in notebook 07, `load_or_train_course_model` gives it to us whether or
 # not the earlier notebooks ran in this session.
 
 # %%

@@ -1,7 +1,7 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 05. Comparing the models and making predictions
+# # 06. Comparing the models and making predictions
 #
-# Notebooks 02 to 04 trained three models on FashionMNIST: a linear baseline,
+# Notebooks 02 to 05 trained three models on FashionMNIST: a linear baseline,
 # the same network with non-linear activations, and a small convolutional network
 # (TinyVGG). Each one left us a dictionary of results.
 #
@@ -14,12 +14,12 @@
 # > few of the predictions, may differ a little from the ones printed here.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.1.0/notebooks/05_compare_and_predict.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.2.0/notebooks/06_compare_and_predict.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.1.0"
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
 if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
     raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 
@@ -40,20 +40,20 @@ if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.
 # ## 1. Getting the three trained models
 #
 # This notebook should work on its own, for example in a fresh Colab session where
-# notebooks 02 to 04 never ran. `load_or_train_course_model` from the course's
+# notebooks 02 to 05 never ran. `load_or_train_course_model` from the course's
 # `cv_course.recipe` module takes care of that:
 #
 # - if `models/` already holds a trained copy of the model and its results (notebooks
 #   03 and 04 save them there), it loads them;
 # - otherwise it trains the model with the course's recipe (`train_course_model`:
-#   same data, batch size, optimizer, seed and number of epochs as notebooks 02-04)
+#   same data, batch size, optimizer, seed and number of epochs as notebooks 02-05)
 #   and saves it in `models/` for next time.
 #
 # Both ways give the same weights and the same results, and the function prints
 # nothing, so the outputs below look the same whichever happened.
 #
 # > **Note:** Training all three models from scratch takes a few minutes on a
-# > laptop CPU (TinyVGG takes most of it) and much less on a GPU. Notebook 07
+# > laptop CPU (TinyVGG takes most of it) and much less on a GPU. Notebook 08
 # > explains how saving and loading works.
 
 # %%

