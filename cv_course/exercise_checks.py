@@ -86,6 +86,25 @@ def _predict_labels(model: nn.Module, images: torch.Tensor, batch_size: int = 10
     return torch.cat(batches)
 
 
+def _error_text(error: Exception) -> str:
+    """An exception as the student needs it: its type and its message's first line."""
+    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+
+
+def _call(model: nn.Module, batch: torch.Tensor, class_name: str) -> tuple[torch.Tensor | None, str | None]:
+    """``model(batch)`` without gradients, or None and why it failed."""
+    try:
+        with torch.no_grad():
+            return model(batch), None
+    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
+        return None, f"calling {class_name} on a batch of shape {_shape_text(batch.shape)} failed ({_error_text(error)})."
+
+
+def _digit_images(rows) -> torch.Tensor:
+    """MNIST rows of 784 pixels (0-255) as float images [N, 1, 28, 28] in [0, 1]."""
+    return torch.as_tensor(rows, dtype=torch.float32).reshape(-1, 1, 28, 28) / 255
+
+
 def check_dataset_sizes(train_len, test_len, image_shape) -> bool:
     """Exercise 1: the number of training and test samples and one image's shape."""
     if _missing(train_len, test_len, image_shape):
@@ -195,15 +214,9 @@ def check_baseline_model(model, input_shape: int = 784, hidden_units: int = 10, 
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
     if len(linears) != 2:
         return _check_wrong(f"model_0 has {len(linears)} nn.Linear layers, expected 2.")
-    batch = torch.zeros(2, 1, 28, 28, device=_model_device(model))
-    try:
-        with torch.no_grad():
-            output = model(batch)
-    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
-        return _check_wrong(
-            f"calling model_0 on a batch of shape [2, 1, 28, 28] failed ({type(error).__name__}: "
-            f"{str(error).splitlines()[0] if str(error) else ''}). Is input_shape {input_shape} (28 * 28)?"
-        )
+    output, problem = _call(model, torch.zeros(2, 1, 28, 28, device=_model_device(model)), "model_0")
+    if problem:
+        return _check_wrong(problem + f" Is input_shape {input_shape} (28 * 28)?")
     if tuple(output.shape) != (2, output_shape):
         return _check_wrong(
             f"model_0 turns a batch of 2 images into shape {_shape_text(output.shape)}, expected [2, {output_shape}]: "
@@ -292,9 +305,7 @@ def check_training_loop(train_one_epoch, device: torch.device | str = "cpu") -> 
     except NotImplementedError:
         return _check_todo(TODO_HINT)
     except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
-        return _check_wrong(
-            f"train_one_epoch raised {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-        )
+        return _check_wrong(f"train_one_epoch raised {_error_text(error)}")
     unchanged = all(torch.equal(p, q) for p, q in zip(model.parameters(), start_model.parameters()))
     if unchanged:
         return _check_wrong(
@@ -431,8 +442,7 @@ def check_model_accuracy(model, images, labels, threshold: float, name: str = "t
         preds = _predict_labels(model, images)
     except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
         return _check_wrong(
-            f"calling {name} on images of shape {_shape_text(images.shape)} failed ({type(error).__name__}: "
-            f"{str(error).splitlines()[0] if str(error) else ''})."
+            f"calling {name} on images of shape {_shape_text(images.shape)} failed ({_error_text(error)})."
         )
     if preds.shape != labels.shape:
         return _check_wrong(
@@ -564,7 +574,7 @@ def check_mnist_tensors(images, labels, source_X, source_y, split: str = "train"
             f"pixel values run from {images.min().item():g} to {images.max().item():g}: divide by 255 to get 0-1, "
             "like ToTensor() does for FashionMNIST."
         )
-    expected = torch.as_tensor(source_X, dtype=torch.float32).reshape(-1, 1, 28, 28) / 255
+    expected = _digit_images(source_X)
     if not torch.allclose(images.cpu(), expected, atol=1e-5):
         return _check_wrong(
             f"{images_name} doesn't hold the digits of the {split} rows in order: reshape each row of "
@@ -582,7 +592,7 @@ def check_mnist_tensors(images, labels, source_X, source_y, split: str = "train"
 def check_mnist_model(model, test_X, test_y, threshold: float = 90) -> bool:
     """Exercise 12: a model trained on the MNIST digits beats ``threshold`` (%) on
     the held-out rows ``test_X`` (784 pixels each, 0-255) and labels ``test_y``."""
-    images = torch.as_tensor(test_X, dtype=torch.float32).reshape(-1, 1, 28, 28) / 255
+    images = _digit_images(test_X)
     labels = torch.as_tensor(test_y, dtype=torch.int64)
     return check_model_accuracy(model, images, labels, threshold, name="mnist_model")
 
@@ -599,7 +609,7 @@ def check_mnist_predictions(pred_labels, model, test_X, test_y, n: int = 16) -> 
         return _check_wrong(problem + " Take argmax(dim=1) of the logits.")
     if tuple(labels.shape) != (n,):
         return _check_wrong(f"mnist_pred_labels has shape {_shape_text(labels.shape)}, expected [{n}]: one label per digit.")
-    images = torch.as_tensor(test_X[:n], dtype=torch.float32).reshape(-1, 1, 28, 28) / 255
+    images = _digit_images(test_X[:n])
     targets = torch.as_tensor(test_y[:n], dtype=torch.int64)
     expected = _predict_labels(model, images)
     if torch.equal(labels, expected):
@@ -623,22 +633,7 @@ def _create(model_class, class_name: str, **kwargs) -> tuple[nn.Module | None, s
         with torch.random.fork_rng(devices=[]):
             return model_class(**kwargs), None
     except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
-        return None, (
-            f"{class_name}({arguments}) failed ({type(error).__name__}: "
-            f"{str(error).splitlines()[0] if str(error) else ''}): keep those three arguments."
-        )
-
-
-def _call(model: nn.Module, batch: torch.Tensor, class_name: str) -> tuple[torch.Tensor | None, str | None]:
-    """``model(batch)`` without gradients, or None and why it failed."""
-    try:
-        with torch.no_grad():
-            return model(batch), None
-    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
-        return None, (
-            f"calling {class_name} on a batch of shape {_shape_text(batch.shape)} failed "
-            f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''})."
-        )
+        return None, f"{class_name}({arguments}) failed ({_error_text(error)}): keep those three arguments."
 
 
 def check_non_linear_model(model_class, input_shape: int = 784, hidden_units: int = 10, output_shape: int = 10) -> bool:

@@ -330,10 +330,13 @@ def honest_timer(device) -> float:
         weights = torch.tanh(weights @ weights)
     return timer() - start
 class NonLinearModel(nn.Module):
-    """Exercise 16's answer, with one of the usual mistakes switched on."""
+    """Exercise 16's answer, with one of the usual mistakes switched on (``mistake``)."""
 
-    def __init__(self, input_shape: int, hidden_units: int, output_shape: int, mistake: str | None = None):
+    mistake: str | None = None
+
+    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
         super().__init__()
+        mistake = self.mistake
         layers = [nn.Flatten(), nn.Linear(input_shape, hidden_units), nn.ReLU(), nn.Linear(hidden_units, output_shape)]
         if mistake == "relu-first":  # the ReLU before the first linear layer bends nothing: pixels are >= 0
             layers = [nn.Flatten(), nn.ReLU(), nn.Linear(input_shape, hidden_units), nn.Linear(hidden_units, output_shape)]
@@ -351,7 +354,7 @@ class NonLinearModel(nn.Module):
 
 
 def non_linear(mistake: str | None = None) -> type:
-    return type("NonLinearModel", (NonLinearModel,), {"__init__": functools.partialmethod(NonLinearModel.__init__, mistake=mistake)})
+    return type("NonLinearModel", (NonLinearModel,), {"mistake": mistake})
 
 
 def tiny_vgg(mistake: str) -> type:
