@@ -4,7 +4,9 @@ kernels that nbval starts compute bit for bit what the stored outputs show.
 
 Where the profile cannot hold, one line at the start says so, every notebook still
 runs (any error fails), and the cells listed in tests/float_dependent_cells.json
-are executed without comparing their outputs.
+are executed without comparing their outputs; unless COURSE_REQUIRE_PROFILE=1 (the
+course's CI), which stops the run with the reason instead. In either case the run reads
+none of the user's matplotlib and IPython settings (numerics_profile.isolate_config).
 """
 from __future__ import annotations
 
@@ -15,7 +17,14 @@ import pytest
 from cv_course import numerics_profile
 
 MODE = numerics_profile.apply()  # before PyTorch is imported anywhere in this process
+numerics_profile.reset_local_matplotlibrc()  # a ./matplotlibrc wins over $MATPLOTLIBRC
 STATUS = numerics_profile.check(MODE)
+
+
+def pytest_configure(config) -> None:
+    failure = numerics_profile.requirement_failure(STATUS)
+    if failure:  # CI must compare every output: a fallback there would hide changed results
+        raise pytest.UsageError(failure)
 
 
 def pytest_report_header(config) -> str:

@@ -2,8 +2,8 @@
 
 Several of these a notebook teaches by writing them out, exactly as they are
 here, and imports them from this file afterwards: FashionMNISTModelV0,
-accuracy_fn, print_train_time and eval_model (notebook 02); train_step,
-test_step, train, dataset_to_tensors and make_batch_loader (notebook 03);
+accuracy_fn and print_train_time (notebook 02); train_step,
+test_step, train, eval_model, dataset_to_tensors and make_batch_loader (notebook 03);
 FashionMNISTModelV1 (notebook 04); FashionMNISTModelV2 (notebook 05);
 make_predictions (notebook 06). The others are tools the notebooks use along
 the way.
@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import os
 import random
-import tempfile
-import zipfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -29,6 +27,7 @@ import torch
 from torch import nn
 
 from cv_course.data import DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_MIRRORS, download_to, fetch_fashion_mnist
+from cv_course.files import atomic_write, check_device, checkpoint_load_problem, same_file_contents, temporary, unpack_zip, write_error
 
 # ---------------------------------------------------------------------------
 # Where things live, and the data
@@ -66,7 +65,9 @@ def prepare_fashion_mnist(
 
     Each file is checked against its published MD5; a missing or corrupt one is
     taken from Debian's ``dataset-fashion-mnist`` package if installed, else
-    downloaded. Raises ``RuntimeError`` naming both ways if neither works.
+    downloaded. Raises ``RuntimeError`` naming both ways if neither works, and
+    ``cv_course.files.WriteError`` (a ``RuntimeError`` and an ``OSError``) naming
+    the file if the disk refuses it (no space left on device, a read-only folder).
     """
     root = Path(root) if root is not None else course_data_dir()
     fetch_fashion_mnist(root / "FashionMNIST" / "raw", debian_dir, mirrors)
@@ -83,6 +84,20 @@ def set_seeds(seed: int = 42) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds every CUDA device
+
+
+def use_available_cpus() -> int:
+    """Fit PyTorch's CPU threads to the CPUs this process may use (its CPU affinity and any
+    cgroup CPU quota, as on a shared server); returns the thread count in use. Prints one line
+    only when it lowers the count; does nothing where OMP_NUM_THREADS is set (as the tests do)."""
+    from cv_course.cpus import available_cpus
+
+    threads = torch.get_num_threads()
+    if os.environ.get("OMP_NUM_THREADS") or (usable := available_cpus()) >= threads:
+        return threads
+    torch.set_num_threads(usable)
+    print(f"PyTorch: {usable} CPU thread(s), not {threads}: this process may use only {usable} CPU(s) here.")
+    return usable
 
 
 def accuracy_fn(y_true: torch.Tensor, y_pred: torch.Tensor) -> float:
@@ -112,6 +127,8 @@ def accuracy_fn(y_true: torch.Tensor, y_pred: torch.Tensor) -> float:
 
 def print_train_time(start: float, end: float, device: torch.device | str | None = None) -> float:
     """Print and return the seconds between ``start`` and ``end`` (from ``timeit.default_timer``)."""
+    if end < start:
+        raise ValueError(f"end ({end:.3f}) is before start ({start:.3f}): call print_train_time(start, end).")
     total_time = end - start
     print(f"Train time on {device}: {total_time:.3f} seconds")
     return total_time
@@ -131,18 +148,17 @@ def plot_loss_curves(results: dict[str, list[float]]) -> plt.Figure:
     missing = {"train_loss", "train_acc", "test_loss", "test_acc"} - results.keys()
     if missing:
         raise ValueError(f"results is missing {sorted(missing)}; expected one list per metric.")
-    epochs = range(1, len(results["train_loss"]) + 1)
+    epochs = range(1, len(results["train_loss"]) + 1)  # numbered as train() prints them
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(12, 4))
-    loss_ax.plot(epochs, results["train_loss"], label="train_loss")
-    loss_ax.plot(epochs, results["test_loss"], label="test_loss")
-    loss_ax.set(title="Loss", xlabel="Epochs")
-    loss_ax.legend()
-    acc_ax.plot(epochs, results["train_acc"], label="train_accuracy")
-    acc_ax.plot(epochs, results["test_acc"], label="test_accuracy")
-    acc_ax.set(title="Accuracy", xlabel="Epochs")
-    acc_ax.legend()
+    loss_ax.plot(epochs, results["train_loss"], "o-", label="train (running average over the epoch)")
+    loss_ax.plot(epochs, results["test_loss"], "s--", label="test (weights at the end of the epoch)")
+    loss_ax.set(title="Loss", xlabel="Epoch", ylabel="mean cross-entropy loss per image")
+    acc_ax.plot(epochs, results["train_acc"], "o-", label="train (running average over the epoch)")
+    acc_ax.plot(epochs, results["test_acc"], "s--", label="test (weights at the end of the epoch)")
+    acc_ax.set(title="Accuracy", xlabel="Epoch", ylabel="accuracy (%)")
     for ax in (loss_ax, acc_ax):
         ax.set_xticks(list(epochs))  # whole epochs only
+        ax.legend(fontsize=8)
     return fig
 
 
@@ -156,44 +172,57 @@ def download_data(
     destination: str,
     remove_source: bool = True,
     data_dir: str | Path | None = None,
+    max_unpacked_mb: float = 200,
 ) -> Path:
     """Download the zip file at ``source`` and unpack it into ``data/destination``
     (``data_dir`` picks another folder than the course's ``data/``). Keeps the zip
     next to that folder unless ``remove_source``. Skips it all if the folder has files.
 
-    Raises ``RuntimeError`` for a failed download, a file that is not a zip, or a
-    zip with members that would land outside the folder; then no folder is left behind.
+    Raises ``RuntimeError`` saying what was wrong, leaving the data folder as it
+    was: a failed download; a file that is not a zip, or a damaged or empty zip;
+    members that would land outside the folder; more than ``max_unpacked_mb``
+    megabytes once unpacked (pass a larger value if you expect that much); a kept
+    zip that would replace another file of the same name; or a disk that refuses
+    the files (``cv_course.files.WriteError``, a ``RuntimeError``).
     """
     data_dir = Path(data_dir) if data_dir is not None else course_data_dir()
-    target = data_dir / destination
+    target, parts = data_dir / destination, Path(destination).parts
+    if not parts or Path(destination).is_absolute() or ".." in parts:
+        raise RuntimeError(f"destination={destination!r} must name a folder inside {data_dir}, such as 'pizza_steak_sushi'.")
     if target.is_dir() and any(target.iterdir()):
         print(f"[download_data] {target} already exists, skipping download.")
         return target
-    data_dir.mkdir(parents=True, exist_ok=True)
-    # Work in a hidden temporary folder next to the target; move things into
-    # place only when everything succeeded.
-    with tempfile.TemporaryDirectory(dir=data_dir, prefix=f".{destination}.") as tmp:
-        archive = Path(tmp) / "download.zip"
+    if target.exists() and not target.is_dir():
+        raise RuntimeError(f"{target} is a file, not a folder: pass another destination, or move that file away.")
+    zip_name = Path(source.split("?")[0]).name
+    kept_zip = None if remove_source else data_dir / (zip_name if zip_name not in ("", parts[0]) else f"{parts[0]}.zip")
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise write_error(error, data_dir) from error
+    # Work in a hidden folder beside the target, removed whatever happens; move
+    # things into place only when everything succeeded.
+    with temporary(data_dir / target.name, folder=True) as work:
+        archive, unpacked = work / "download.zip", work / "unpacked"
         try:
             download_to(source, archive)
         except requests.HTTPError as error:
             raise RuntimeError(f"Downloading {source} failed with HTTP status {error.response.status_code}.") from error
         except requests.RequestException as error:
             raise RuntimeError(f"Downloading {source} failed: {error}") from error
-        if not zipfile.is_zipfile(archive):
-            raise RuntimeError(f"{source} did not return a zip file; check the address.")
-        unpacked = Path(tmp) / "unpacked"
-        with zipfile.ZipFile(archive) as zf:
-            for member in zf.namelist():
-                if not (unpacked / member).resolve().is_relative_to(unpacked.resolve()):
-                    raise RuntimeError(f"{source} holds '{member}', which would land outside {target}; not unpacking it.")
-            zf.extractall(unpacked)
-        if target.exists():
-            target.rmdir()  # an empty leftover folder
-        os.replace(unpacked, target)
-        if not remove_source:
-            zip_name = Path(source.split("?")[0]).name or f"{destination}.zip"
-            os.replace(archive, data_dir / zip_name)
+        unpack_zip(archive, unpacked, source, max_unpacked_mb, target)
+        if kept_zip is not None and kept_zip.exists() and not (kept_zip.is_file() and same_file_contents(kept_zip, archive)):
+            raise RuntimeError(f"{kept_zip} already exists and is not the zip just downloaded from {source}: not "
+                               "replacing it. Move or rename it, or pass remove_source=True.")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                target.rmdir()  # an empty leftover folder
+            os.replace(unpacked, target)
+            if kept_zip is not None:
+                os.replace(archive, kept_zip)
+        except OSError as error:
+            raise write_error(error, target) from error
     print(f"[download_data] Unpacked {source} into {target}")
     return target
 
@@ -250,9 +279,11 @@ def train_step(
     loss_fn: nn.Module,
     optimizer: torch.optim.Optimizer,
     accuracy_fn=accuracy_fn,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
 ) -> tuple[float, float]:
-    """Train ``model`` for one epoch; return its mean loss and accuracy (%) per sample."""
+    """Train ``model`` for one epoch; return its mean loss and accuracy (%) per sample.
+    ``device`` defaults to where the model's parameters are."""
+    device = device or next(model.parameters()).device  # the data must go where the model is
     model.train()
     total_loss, total_acc, n_samples = 0.0, 0.0, 0
     for X, y in data_loader:
@@ -266,6 +297,8 @@ def train_step(
         total_loss += loss.item() * len(y)
         total_acc += accuracy_fn(y, y_logits.argmax(dim=1)) * len(y)
         n_samples += len(y)
+    if n_samples == 0:
+        raise ValueError("data_loader gave no batches: its dataset is empty.")
     return total_loss / n_samples, total_acc / n_samples
 
 
@@ -274,9 +307,11 @@ def test_step(
     data_loader: torch.utils.data.DataLoader,
     loss_fn: nn.Module,
     accuracy_fn=accuracy_fn,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
 ) -> tuple[float, float]:
-    """Evaluate ``model`` on every batch; return its mean loss and accuracy (%) per sample."""
+    """Evaluate ``model`` on every batch; return its mean loss and accuracy (%) per sample.
+    ``device`` defaults to where the model's parameters are."""
+    device = device or next(model.parameters()).device
     model.eval()
     total_loss, total_acc, n_samples = 0.0, 0.0, 0
     with torch.inference_mode():
@@ -286,10 +321,12 @@ def test_step(
             total_loss += loss_fn(y_logits, y).item() * len(y)
             total_acc += accuracy_fn(y, y_logits.argmax(dim=1)) * len(y)
             n_samples += len(y)
+    if n_samples == 0:
+        raise ValueError("data_loader gave no batches: its dataset is empty.")
     return total_loss / n_samples, total_acc / n_samples
 
 
-# Tell pytest that test_step is not a test, although its name starts with "test".
+# Its name starts with "test", so tell test runners such as pytest that it is not a test.
 test_step.__test__ = False
 
 
@@ -301,22 +338,22 @@ def train(
     optimizer: torch.optim.Optimizer,
     accuracy_fn=accuracy_fn,
     epochs: int = 3,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
     progress: bool = True,
 ) -> dict[str, list[float]]:
     """Run ``train_step`` and ``test_step`` for ``epochs`` epochs, showing a
     progress bar and one line per epoch unless ``progress`` is False. Returns
     the per-epoch ``train_loss``, ``train_acc``, ``test_loss`` and ``test_acc``
-    (the input of ``plot_loss_curves``)."""
-    from tqdm import tqdm
+    (the input of ``plot_loss_curves``). ``device`` defaults to the model's."""
+    from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text in a terminal
 
     results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
-    for epoch in tqdm(range(epochs), desc="Epochs", disable=not progress):
+    for epoch in tqdm(range(1, epochs + 1), desc="Epochs", disable=not progress):
         train_loss, train_acc = train_step(model, train_loader, loss_fn, optimizer, accuracy_fn, device)
         test_loss, test_acc = test_step(model, test_loader, loss_fn, accuracy_fn, device)
         if progress:
             print(
-                f"Epoch {epoch} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
+                f"Epoch {epoch}/{epochs} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
                 f"| test loss: {test_loss:.5f}, test acc: {test_acc:.2f}%"
             )
         for key, value in zip(results, (train_loss, train_acc, test_loss, test_acc)):
@@ -329,24 +366,16 @@ def eval_model(
     data_loader: torch.utils.data.DataLoader,
     loss_fn: nn.Module,
     accuracy_fn=accuracy_fn,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
 ) -> dict[str, str | float]:
     """Evaluate ``model`` on every batch of ``data_loader``: its class name,
-    mean loss and accuracy (%) per sample."""
-    model.eval()
-    total_loss, total_acc, n_samples = 0.0, 0.0, 0
-    with torch.inference_mode():
-        for X, y in data_loader:
-            X, y = X.to(device), y.to(device)
-            y_logits = model(X)
-            # Weight each batch by its size: the last batch may be smaller.
-            total_loss += loss_fn(y_logits, y).item() * len(y)
-            total_acc += accuracy_fn(y, y_logits.argmax(dim=1)) * len(y)
-            n_samples += len(y)
+    mean loss and accuracy (%) per sample, in one dictionary. ``device``
+    defaults to the model's."""
+    loss, acc = test_step(model, data_loader, loss_fn, accuracy_fn, device)
     return {
         "model_name": model.__class__.__name__,  # the class the model was built from
-        "model_loss": total_loss / n_samples,
-        "model_acc": total_acc / n_samples,
+        "model_loss": loss,
+        "model_acc": acc,
     }
 
 
@@ -424,14 +453,21 @@ class FashionMNISTModelV2(nn.Module):
 def make_predictions(
     model: nn.Module,
     data: Iterable[torch.Tensor],
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
 ) -> torch.Tensor:
-    """Prediction probabilities of ``model`` (already on ``device``) for each
-    image in ``data``, a list of C x H x W tensors: one row per image, one
-    column per class, each row summing to 1. Returned on the CPU."""
+    """Prediction probabilities of ``model`` for each image in ``data``, a list
+    of [C, H, W] float tensors (or one [N, C, H, W] batch): one row per image,
+    one column per class, each row summing to 1. Returned on the CPU.
+    ``device`` defaults to where the model's parameters are."""
     images = list(data)
     if not images:
         raise ValueError("data is empty: pass a list of at least one image tensor.")
+    if not all(isinstance(image, torch.Tensor) and image.ndim == 3 for image in images):
+        raise ValueError("data must hold images of shape [C, H, W], in a list or as one [N, C, H, W] "
+                         "batch; for a single image, pass [image].")
+    if not images[0].is_floating_point():
+        raise ValueError(f"images must be floats in 0-1, as ToTensor makes them, not {images[0].dtype}.")
+    device = device or next(model.parameters()).device
     batch = torch.stack(images).to(device)  # [N, C, H, W]: all the images in one batch
     model.eval()
     with torch.inference_mode():
@@ -444,29 +480,11 @@ class CheckpointError(RuntimeError):
     """A checkpoint file exists but cannot be loaded into the given model."""
 
 
-def atomic_write(path: str | Path, write) -> Path:
-    """Call ``write(file)`` on a temporary file next to ``path``, then move it
-    to ``path`` in one step. If anything fails, ``path`` keeps its old contents
-    (or stays absent) and the temporary file is removed."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())  # the bytes are on disk before the file gets its real name
-        os.chmod(tmp, 0o644)  # mkstemp creates files only their owner can read
-        os.replace(tmp, path)  # atomic: readers see the old file or the new one, never half of one
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
 def save_model(model: nn.Module, path: str | Path) -> Path:
     """Save ``model.state_dict()`` to ``path`` atomically: an interrupted save
-    leaves whatever was at ``path`` before, never a truncated file."""
+    leaves whatever was at ``path`` before, never a truncated file. Raises
+    ``cv_course.files.WriteError`` (an ``OSError``) naming ``path`` if the disk
+    refuses it (no space left on device, a read-only folder)."""
     return atomic_write(path, lambda f: torch.save(model.state_dict(), f))
 
 
@@ -480,21 +498,22 @@ def load_model(model: nn.Module, path: str | Path, device: torch.device | str = 
     loads on a CPU) and ``weights_only=True`` refuses anything but tensors and
     plain containers, so a file cannot run code while loading.
 
-    Raises ``FileNotFoundError`` if there is no file at ``path`` and
-    ``CheckpointError`` (a ``RuntimeError``) naming the file if it is corrupt,
-    is not a state_dict, or was saved from a different architecture.
+    Raises ``FileNotFoundError`` if there is no file at ``path``, ``RuntimeError``
+    if ``device`` is a GPU this machine lacks, ``PermissionError`` if the file
+    cannot be read, and ``CheckpointError`` (a ``RuntimeError``) naming the file and the
+    cause if it is corrupt, holds a whole pickled model or other objects instead
+    of a state_dict, or was saved from a different architecture.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No checkpoint at {path}: save one first with save_model(model, path).")
+    check_device(device)
     try:
         state_dict = torch.load(path, weights_only=True, map_location=device)
+    except PermissionError:
+        raise  # the file is fine, but not readable for this user: its message names it
     except Exception as error:  # a truncated zip, random bytes and pickled objects all fail differently
-        raise CheckpointError(
-            f"Could not load {path} as a weights-only PyTorch checkpoint: it is truncated or corrupt, "
-            f"not a PyTorch file, or holds objects other than tensors "
-            f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no details'})."
-        ) from error
+        raise CheckpointError(checkpoint_load_problem(path, error)) from error
     if not isinstance(state_dict, dict) or not all(isinstance(key, str) for key in state_dict):
         raise CheckpointError(
             f"{path} holds a {type(state_dict).__name__}, not a state_dict (a dict of parameter names "

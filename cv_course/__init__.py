@@ -1,6 +1,7 @@
 """The course's machinery, beside the student's toolbox ``helper_functions.py``.
 
 - ``data``: getting the FashionMNIST files and checking them against their checksums;
+- ``files``: writing files so that nothing half-written is ever left at a final path;
 - ``recipe``: the course's three models trained the notebooks' way, saved and loaded back;
 - ``exercise_checks``: the self-checks of the exercises;
 - ``benchmark``: the training times the course's benchmark recorded;

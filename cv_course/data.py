@@ -3,19 +3,19 @@
 ``helper_functions.prepare_fashion_mnist`` calls ``fetch_fashion_mnist``; the
 details live here because a student never needs them: where the files come from,
 their published checksums, and how a download is moved into place only once it
-checks out.
+checks out (with ``cv_course.files``: atomically, never deleting a file first).
 """
 from __future__ import annotations
 
 import gzip
 import hashlib
-import os
-import shutil
-import tempfile
+import zlib
 from pathlib import Path
 from typing import Sequence
 
 import requests
+
+from cv_course.files import WriteError, atomic_write, remove_stale_partials, temporary, write_error
 
 #: MD5 checksums of the four uncompressed FashionMNIST files, as published
 #: with the dataset. A file that does not match is never trained on.
@@ -42,31 +42,49 @@ def md5(path: Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+class _NotThePublishedFile(Exception):
+    """A decompressed file whose checksum is not the published one."""
+
+
 def gunzip_verified(gz_path: Path, target: Path, expected_md5: str) -> bool:
-    """Decompress ``gz_path`` next to ``target``; move it into place only if its
-    checksum matches. Returns whether ``target`` now holds the right file."""
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    tmp = Path(tmp_name)
+    """Decompress ``gz_path`` into a partial file beside ``target``; move it into
+    place only if its checksum matches. ``target`` is replaced in one step
+    (``os.replace``) and never deleted first. Returns whether ``target`` now
+    holds the right file: False for a damaged ``.gz`` or one that decompresses to
+    another file. Raises ``WriteError`` (an ``OSError``) naming ``target`` if the
+    disk refuses the write (no space left, a read-only folder)."""
+
+    def decompress(out) -> None:
+        with gzip.open(gz_path, "rb") as src:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                out.write(chunk)
+
+    def verify(partial: Path) -> None:
+        if md5(partial) != expected_md5:
+            raise _NotThePublishedFile
+
     try:
-        with os.fdopen(fd, "wb") as out, gzip.open(gz_path, "rb") as src:
-            shutil.copyfileobj(src, out)
-        if md5(tmp) != expected_md5:
-            return False
-        os.replace(tmp, target)  # atomic: the final path never holds half a file
-        return True
-    except (OSError, EOFError, gzip.BadGzipFile):
+        atomic_write(target, decompress, check=verify)
+    except WriteError:
+        raise  # the disk, not the data: say so
+    except (_NotThePublishedFile, OSError, EOFError, zlib.error):  # gzip.BadGzipFile is an OSError
         return False
-    finally:
-        tmp.unlink(missing_ok=True)
+    return True
 
 
 def download_to(url: str, target: Path, timeout: float = 30.0) -> None:
-    """Stream ``url`` into ``target``, raising for any HTTP error status."""
+    """Stream ``url`` into ``target``, moved into place only once complete.
+    Raises ``requests.HTTPError`` for an HTTP error status, another
+    ``requests.RequestException`` if the server cannot be reached, and
+    ``WriteError`` (an ``OSError``) naming ``target`` if the disk refuses it."""
     with requests.get(url, stream=True, timeout=timeout) as response:
         response.raise_for_status()
-        with open(target, "wb") as out:
+
+        def copy(out) -> None:
             for chunk in response.iter_content(chunk_size=1 << 20):
                 out.write(chunk)
+
+        atomic_write(target, copy)
 
 
 def fetch_fashion_mnist(
@@ -78,19 +96,31 @@ def fetch_fashion_mnist(
 
     Each file is checked against its published MD5; a missing or corrupt one is
     taken from Debian's ``dataset-fashion-mnist`` package if installed, else
-    downloaded. Raises ``RuntimeError`` naming both ways if neither works.
+    downloaded. Raises ``RuntimeError`` naming both ways if neither works, and
+    ``WriteError`` (an ``OSError`` and a ``RuntimeError``) naming the path if the
+    disk refuses a file (no space left on device, a read-only folder).
+
+    Safe to run in several processes at once on the same folder: a file found
+    corrupt is never deleted, only replaced in one step by a checked copy, so no
+    process can lose a good file another one just moved into place.
     """
-    raw.mkdir(parents=True, exist_ok=True)
+    try:
+        raw.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise write_error(error, raw) from error
+    for name in FASHION_MNIST_MD5:
+        remove_stale_partials(raw / name)  # left by a process killed while writing it
 
     def is_intact(name: str) -> bool:
-        path = raw / name
-        return path.is_file() and md5(path) == FASHION_MNIST_MD5[name]
+        try:
+            return md5(raw / name) == FASHION_MNIST_MD5[name]
+        except (FileNotFoundError, IsADirectoryError):
+            return False
 
     needed = [name for name in FASHION_MNIST_MD5 if not is_intact(name)]
     for name in needed:
         if (raw / name).exists():
             print(f"[data] {raw / name} is corrupt or truncated (checksum mismatch): replacing it.")
-            (raw / name).unlink()
 
     problems: list[str] = []
     for name in needed:
@@ -101,10 +131,12 @@ def fetch_fashion_mnist(
                 continue
             problems.append(f"{local_gz} does not decompress to the published file")
         for mirror in mirrors:
-            with tempfile.TemporaryDirectory(dir=raw, prefix=".download-") as tmp:
-                gz = Path(tmp) / f"{name}.gz"
+            with temporary(raw / name, folder=True) as tmp:
+                gz = tmp / f"{name}.gz"
                 try:
                     download_to(f"{mirror}{name}.gz", gz)
+                except WriteError:
+                    raise
                 except (requests.RequestException, OSError) as error:
                     problems.append(f"download from {mirror} failed: {error}")
                     continue

@@ -260,38 +260,131 @@ def check_loss_and_optimizer(loss_fn, optimizer, model, lr: float = 0.1) -> bool
     return _check_ok(f"nn.CrossEntropyLoss() and SGD with lr={lr} over all {len(wanted)} parameter tensors of the model.")
 
 
-def _reference_train_one_epoch(model, data_loader, loss_fn, optimizer, device) -> float:
+def _reference_batches(model, data_loader, loss_fn, optimizer, device) -> list[tuple[float, float, int]]:
+    """The reference loop (helper_functions.train_step's steps): one epoch, and per batch
+    its loss, its accuracy (%) and its number of samples, for telling mistakes apart."""
     model.train()
-    total_loss = 0.0
+    batches = []
     for X, y in data_loader:
         X, y = X.to(device), y.to(device)
-        loss = loss_fn(model(X), y)
-        total_loss += loss.item()
+        y_logits = model(X)
+        loss = loss_fn(y_logits, y)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    return total_loss / len(data_loader)
+        batches.append((loss.item(), accuracy_fn(y, y_logits.argmax(dim=1)), len(y)))
+    return batches
+
+
+def _epoch_summaries(batches: list[tuple[float, float, int]]) -> dict[str, tuple[float, float]]:
+    """(loss, accuracy) of an epoch, summed up the right way ("per sample": each batch
+    weighted by its size) and in the usual wrong ways."""
+    n_samples = sum(size for _, _, size in batches)
+    losses, accs = [loss for loss, _, _ in batches], [acc for _, acc, _ in batches]
+    return {
+        "per sample": (sum(loss * size for loss, _, size in batches) / n_samples,
+                       sum(acc * size for _, acc, size in batches) / n_samples),
+        "mean of batches": (sum(losses) / len(batches), sum(accs) / len(batches)),
+        "sum of batches": (sum(losses), sum(accs)),
+        "weighted sum": (sum(loss * size for loss, _, size in batches), sum(acc * size for _, acc, size in batches)),
+    }
+
+
+def _training_loop_problem(device) -> tuple[nn.Module, torch.utils.data.DataLoader]:
+    """Exercise 5's made-up problem: 100 random images in batches of 32, so the last
+    batch holds 4 and a mean over batches differs from a mean over samples."""
+    with torch.random.fork_rng(devices=[]):  # leave the student's random state alone
+        torch.manual_seed(0)
+        X = torch.rand(100, 1, 28, 28)
+        y = torch.randint(0, 10, (100,))
+        start_model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=10).to(device)
+    return start_model, make_batch_loader(torch.utils.data.TensorDataset(X, y), batch_size=32)
+
+
+def _weights_problem(model, start_model, reference_model) -> str | None:
+    """What is wrong with the weights after the student's epoch, or None."""
+    if all(torch.equal(p, q) for p, q in zip(model.parameters(), start_model.parameters())):
+        return "the weights did not change: every batch needs loss.backward() and then optimizer.step()."
+    if not all(torch.allclose(p, q, atol=1e-6) for p, q in zip(model.parameters(), reference_model.parameters())):
+        return ("the weights changed, but not as a standard training loop changes them: per batch, do the "
+                "forward pass, the loss, optimizer.zero_grad() (or gradients pile up), loss.backward(), optimizer.step().")
+    return None
+
+
+def _close(value, expected: float, tolerance: float) -> bool:
+    return _is_number(value) and abs(value - expected) <= tolerance
+
+
+def _result_problem(result, summaries: dict[str, tuple[float, float]]) -> str | None:
+    """What is wrong with the (loss, accuracy) the student's epoch returned, or None."""
+    if result is None:
+        return "train_one_epoch returned None: return (total_loss / n_samples, total_acc / n_samples)."
+    values = result if isinstance(result, (tuple, list)) else (result,)
+    if any(isinstance(value, torch.Tensor) for value in values):
+        return ("train_one_epoch returned a tensor: add up loss.item() (a Python float), not the loss tensor, "
+                "so no batch's computation graph is kept alive.")
+    if len(values) != 2 or not all(_is_number(value) for value in values):
+        return (f"train_one_epoch returned {result!r}: return a tuple of two numbers, (loss, accuracy), "
+                "as train_step does.")
+    loss, acc = values
+    right_loss, right_acc = summaries["per sample"]
+    if _close(loss, right_acc, 1e-3) and _close(acc, right_loss, 1e-4):
+        return "train_one_epoch returned (accuracy, loss): return the loss first, (loss, accuracy)."
+    for way, (wrong_loss, wrong_acc) in summaries.items():
+        # A value counts as this mistake only where the mistake gives another value than the right way.
+        wrong_way_loss = _close(loss, wrong_loss, 1e-4) and not _close(loss, right_loss, 1e-4)
+        wrong_way_acc = _close(acc, wrong_acc, 1e-3) and not _close(acc, right_acc, 1e-3)
+        if way != "per sample" and (wrong_way_loss or wrong_way_acc):
+            return _SUMMARY_MISTAKES[way]
+    if _close(acc, right_acc / 100, 1e-5):
+        return ("train_one_epoch returned the accuracy as a fraction between 0 and 1: return it in percent "
+                "(0-100), as accuracy_fn gives it.")
+    if not _close(loss, right_loss, 1e-4):
+        return (f"train_one_epoch returned a loss of {loss:.4f}, but the epoch's mean loss per sample was "
+                f"{right_loss:.4f}: add up loss.item() * len(y) per batch and divide by the number of samples.")
+    if not _close(acc, right_acc, 1e-3):
+        return (f"train_one_epoch returned an accuracy of {acc:.2f}%, but the epoch's accuracy per sample was "
+                f"{right_acc:.2f}%: add up accuracy_fn(y, y_logits.argmax(dim=1)) * len(y) per batch, using the "
+                "logits of the forward pass, and divide by the number of samples.")
+    return None
+
+
+_SUMMARY_MISTAKES = {
+    "mean of batches": (
+        "train_one_epoch returned the mean of the per-batch values, so the small last batch counts as much as a "
+        "full one: weight each batch by its size, total_loss += loss.item() * len(y) (the same for the accuracy), "
+        "then divide by the number of samples."
+    ),
+    "sum of batches": (
+        "train_one_epoch returned the sum of the per-batch values: weight each batch by its size, "
+        "total_loss += loss.item() * len(y), then divide by the number of samples."
+    ),
+    "weighted sum": (
+        "train_one_epoch returned the sum over the samples: divide it by the number of samples "
+        "(len(data_loader.dataset), or count len(y) per batch)."
+    ),
+}
+
+TRAINING_LOOP_TODO = (
+    "write train_one_epoch(model, data_loader, loss_fn, optimizer, device): the five steps per batch, "
+    "returning the epoch's (loss, accuracy) per sample."
+)
 
 
 def check_training_loop(train_one_epoch, device: torch.device | str = "cpu") -> bool:
     """Exercise 5: ``train_one_epoch(model, data_loader, loss_fn, optimizer, device)`` runs
-    one epoch of the five training steps and returns the mean batch loss (a float).
+    one epoch of the five training steps and returns ``(loss, accuracy)``: the epoch's mean
+    loss and accuracy (%) per sample, each batch weighted by its size, as ``train_step`` does.
 
     It is run on a small made-up problem next to a reference loop, from the same
-    starting weights; both must end with the same weights."""
+    starting weights; both must end with the same weights and the same results."""
     import copy
 
-    TODO_HINT = "write train_one_epoch(model, data_loader, loss_fn, optimizer, device): the five steps per batch."
     if _missing(train_one_epoch):
-        return _check_todo(TODO_HINT)
+        return _check_todo(TRAINING_LOOP_TODO)
     if not callable(train_one_epoch):
         return _check_wrong(f"train_one_epoch should be a function, got {type(train_one_epoch).__name__}.")
-    with torch.random.fork_rng(devices=[]):  # leave the student's random state alone
-        torch.manual_seed(0)
-        X = torch.rand(96, 1, 28, 28)
-        y = torch.randint(0, 10, (96,))
-        start_model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=10).to(device)
-    loader = make_batch_loader(torch.utils.data.TensorDataset(X, y), batch_size=32)
+    start_model, loader = _training_loop_problem(device)
 
     def run(fn):
         model = copy.deepcopy(start_model)
@@ -300,41 +393,20 @@ def check_training_loop(train_one_epoch, device: torch.device | str = "cpu") -> 
 
     try:
         with torch.random.fork_rng(devices=[]):  # iterating a DataLoader draws from the random state
-            reference_model, reference_loss = run(_reference_train_one_epoch)
+            reference_model, batches = run(_reference_batches)
             model, result = run(train_one_epoch)
     except NotImplementedError:
-        return _check_todo(TODO_HINT)
+        return _check_todo(TRAINING_LOOP_TODO)
     except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
         return _check_wrong(f"train_one_epoch raised {_error_text(error)}")
-    unchanged = all(torch.equal(p, q) for p, q in zip(model.parameters(), start_model.parameters()))
-    if unchanged:
-        return _check_wrong(
-            "the weights did not change: every batch needs loss.backward() and then optimizer.step()."
-        )
-    same_weights = all(
-        torch.allclose(p, q, atol=1e-6) for p, q in zip(model.parameters(), reference_model.parameters())
+    problem = _weights_problem(model, start_model, reference_model) or _result_problem(result, _epoch_summaries(batches))
+    if problem:
+        return _check_wrong(problem)
+    loss, acc = result
+    return _check_ok(
+        f"train_one_epoch updates the weights exactly like a standard loop and returns the epoch's loss ({loss:.4f}) "
+        f"and accuracy ({acc:.2f}%) per sample, each batch weighted by its size."
     )
-    if not same_weights:
-        return _check_wrong(
-            "the weights changed, but not as a standard training loop changes them: per batch, do the "
-            "forward pass, the loss, optimizer.zero_grad() (or gradients pile up), loss.backward(), optimizer.step()."
-        )
-    if result is None:
-        return _check_wrong("train_one_epoch returned None: return the mean loss, total_loss / len(data_loader).")
-    if isinstance(result, torch.Tensor):
-        return _check_wrong(
-            "train_one_epoch returned a tensor: add up loss.item() (a Python float), not the loss tensor."
-        )
-    if not _is_number(result):
-        return _check_wrong(f"train_one_epoch returned a {type(result).__name__}; return the mean loss as a float.")
-    if abs(result - reference_loss * len(loader)) < 1e-4:
-        return _check_wrong("train_one_epoch returned the sum of the batch losses: divide it by len(data_loader).")
-    if abs(result - reference_loss) > 1e-4:
-        return _check_wrong(
-            f"train_one_epoch returned {result:.4f}, but the mean batch loss was {reference_loss:.4f}: add up "
-            "each batch's loss.item() and divide by len(data_loader)."
-        )
-    return _check_ok("train_one_epoch updates the weights exactly like a standard loop and returns the mean batch loss.")
 
 
 def _curve_losses(data, epochs: int) -> list[float]:
@@ -639,7 +711,7 @@ def _create(model_class, class_name: str, **kwargs) -> tuple[nn.Module | None, s
 def check_non_linear_model(model_class, input_shape: int = 784, hidden_units: int = 10, output_shape: int = 10) -> bool:
     """Exercise 16: Model 0 with a ReLU between its linear layers, and raw logits out."""
     if _missing(model_class):
-        return _check_todo("write the NonLinearModel class: Model 0's layers with a ReLU between the two linear layers.")
+        return _check_todo("write the NonLinearModel class: Model 0's layers plus one nn.ReLU(); where it goes is the exercise.")
     model, problem = _create(
         model_class, "NonLinearModel", input_shape=input_shape, hidden_units=hidden_units, output_shape=output_shape
     )
@@ -759,34 +831,51 @@ def _time_the_timer(time_one_epoch) -> tuple[float, float]:
         np.random.set_state(numpy_state)
 
 
+def _accelerator() -> str:
+    """The device type that device-agnostic code picks on this machine: the accelerator
+    PyTorch finds ("cuda" for an NVIDIA GPU, "mps" for Apple's), else "cpu"."""
+    accelerator = getattr(torch, "accelerator", None)  # PyTorch 2.6 and later
+    if accelerator is not None and accelerator.is_available():
+        return accelerator.current_accelerator().type
+    return "cpu"
+
+
+def _device_problem(device_type: str, device, expected: str) -> str | None:
+    """Why ``device`` is not the device that device-agnostic code picks here, or None."""
+    if device_type == expected:
+        return None
+    agnostic = 'torch.accelerator.current_accelerator() if torch.accelerator.is_available() else "cpu"'
+    if expected == "cpu":
+        return (f"timing_device is {device_type!r}, but this machine has no {device_type!r} accelerator: "
+                f'write device-agnostic code, "cuda" if torch.cuda.is_available() else "cpu" (or {agnostic}).')
+    return (f"this machine's accelerator is {expected!r}, but timing_device is {device!r}: "
+            f"pick it device-agnostically ({agnostic}).")
+
+
 def check_device_timing(device, time_one_epoch, cpu_time, gpu_time=None) -> bool:
     """Exercise 13: device-agnostic code, a ``time_one_epoch(device)`` that returns the
     seconds its training took (the check calls it on the CPU), and training timed on
-    the CPU (and on the GPU only when there is one)."""
+    the CPU (and on the accelerator, "cuda" or "mps", only when there is one)."""
     if _missing(device, cpu_time):
         return _check_todo("set timing_device device-agnostically and time one epoch on the CPU (cpu_time).")
     try:
         device_type = torch.device(device).type
     except (TypeError, RuntimeError):
-        return _check_wrong(f"timing_device should be 'cuda' or 'cpu', got {device!r}.")
-    has_gpu = torch.cuda.is_available()
-    expected = "cuda" if has_gpu else "cpu"
-    if device_type != expected:
-        if device_type == "cuda":
-            return _check_wrong(
-                "timing_device is 'cuda', but this machine has no GPU: write device-agnostic code, "
-                '"cuda" if torch.cuda.is_available() else "cpu".'
-            )
-        if has_gpu:
-            return _check_wrong("a GPU is available but timing_device is not 'cuda': use torch.cuda.is_available().")
-        return _check_wrong(f"timing_device is {device!r}, expected {expected!r}.")
+        return _check_wrong(f"timing_device should be 'cuda', 'mps' or 'cpu', got {device!r}.")
+    expected = _accelerator()
+    has_accelerator = expected != "cpu"
+    problem = _device_problem(device_type, device, expected)
+    if problem:
+        return _check_wrong(problem)
     if not _is_number(cpu_time) or not cpu_time > 0:
         return _check_wrong(
             f"cpu_time should be a positive number of seconds (what print_train_time returns), got {cpu_time!r}."
         )
-    if has_gpu and (not _is_number(gpu_time) or not gpu_time > 0):
-        return _check_wrong("there is a GPU: time the same training on it too and store the seconds in gpu_time.")
-    if not has_gpu and gpu_time is not None:
+    if has_accelerator and (not _is_number(gpu_time) or not gpu_time > 0):
+        return _check_wrong(
+            f"there is a {expected!r} accelerator: time the same training on it too and store the seconds in gpu_time."
+        )
+    if not has_accelerator and gpu_time is not None:
         return _check_wrong("there is no GPU here, so gpu_time should stay None.")
     if not callable(time_one_epoch):
         return _check_wrong("time_one_epoch should be a function: def time_one_epoch(device) -> float.")
@@ -803,8 +892,8 @@ def check_device_timing(device, time_one_epoch, cpu_time, gpu_time=None) -> bool
             f"time_one_epoch('cpu') returned {seconds:.3f} s, but the call took {elapsed:.3f} s: start the timer "
             "just before training, stop it right after, and return end - start."
         )
-    if has_gpu:
-        return _check_ok("device-agnostic code, with the training timed on the CPU and on the GPU.")
+    if has_accelerator:
+        return _check_ok(f"device-agnostic code, with the training timed on the CPU and on {expected!r}.")
     return _check_ok("device-agnostic code; there is no GPU here, so only the CPU was timed.")
 
 

@@ -14,10 +14,11 @@
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
-import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
-if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
-    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0", "1.2.0"
+if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
+from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -25,13 +26,15 @@ if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.
 # 1. [What is computer vision](#1.-What-is-computer-vision)
 # 2. [Computer vision libraries in PyTorch](#2.-Computer-vision-libraries-in-PyTorch)
 # 3. [Getting a dataset: FashionMNIST](#3.-Getting-a-dataset:-FashionMNIST)
-# 4. [Input shapes: CHW, NCHW and channels-last](#4.-Input-shapes:-CHW,-NCHW-and-channels-last)
+# 4. [Input shapes: CHW and NCHW](#4.-Input-shapes:-CHW-and-NCHW)
 # 5. [How much data, and which classes](#5.-How-much-data,-and-which-classes)
 # 6. [Visualising the data](#6.-Visualising-the-data)
 # 7. [Images as tensors: a colour photo](#7.-Images-as-tensors:-a-colour-photo)
 # 8. [Convolution kernels on a photo](#8.-Convolution-kernels-on-a-photo)
-# 9. [Random filters of an `nn.Conv2d` layer](#9.-Random-filters-of-an-nn.Conv2d-layer)
-# 10. [Summary](#Summary)
+# 9. [Summary](#Summary)
+#
+# **Going deeper (optional):** [memory layout and channels-last](#Going-deeper-(optional):-memory-layout-and-channels-last)
+# · [the random filters of an `nn.Conv2d` layer](#Going-deeper-(optional):-the-random-filters-of-an-nn.Conv2d-layer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. What is computer vision
@@ -127,11 +130,9 @@ print(f"matplotlib version:  {short_version(matplotlib.__version__)}")
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # > **Note:** `prepare_fashion_mnist()` from `helper_functions.py` makes sure the
 # > four data files are in the course's `data/` folder *before* torchvision looks
-# > for them, and checks each against its published checksum. **Offline**, it copies
-# > them from Debian's `dataset-fashion-mnist` package if that is installed.
-# > **Online** (for example in Colab), it downloads them. Either way
-# > `download=True` then finds the files in place and needs no network. It prints
-# > nothing when the data is already there.
+# > for them, downloaded if need be and checked against their published checksums,
+# > so `download=True` then finds them in place. It prints nothing when the data is
+# > already there.
 
 # %%
 data_root = prepare_fashion_mnist()
@@ -164,15 +165,15 @@ print(f"Pixel range: {image.min().item():.1f} to {image.max().item():.1f}")
 print(f"Label:       {label} ({train_data.classes[label]})")
 
 # %% [markdown]
-# `ToTensor()` did two things: it turned the picture into a `float32` tensor and it
-# divided every pixel (originally an integer 0-255) by 255, so the values lie
-# between 0 and 1. Here is a 6x6 patch near the bottom of the boot, rounded to two digits:
+# `ToTensor()` did three things: it turned the picture into a `float32` tensor, put
+# the colour channel first (`[1, 28, 28]`, see section 4), and divided every pixel
+# (originally an integer 0-255) by 255, so the values lie between 0 and 1. Here is a 6x6 patch near the bottom of the boot, rounded to two digits:
 
 # %%
 print(image[0, 20:26, 8:14].round(decimals=2))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. Input shapes: CHW, NCHW and channels-last
+# ## 4. Input shapes: CHW and NCHW
 #
 # The image has shape `[1, 28, 28]`:
 #
@@ -192,66 +193,6 @@ print(image[0, 20:26, 8:14].round(decimals=2))
 batch_of_one = image.unsqueeze(0)
 print(f"Single image (CHW): {image.shape}")
 print(f"Batch of one (NCHW): {batch_of_one.shape}")
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Shape versus memory layout
-#
-# The *shape* says how we index a tensor; the *memory format* says in which order
-# the numbers sit in memory. `.stride()` tells how many elements to skip in memory
-# to move one step along each dimension.
-#
-# PyTorch can keep an NCHW-shaped tensor in **channels-last** (NHWC) memory order.
-# The shape stays `[N, C, H, W]` and all your code keeps working; only the strides
-# change. To see the difference we need more than one channel, so take a tiny
-# "RGB image" of 2x2 pixels whose values are numbered 0-11: red is 0-3, green 4-7
-# and blue 8-11.
-
-# %%
-tiny_rgb = torch.arange(12).reshape(3, 2, 2)  # CHW: 3 channels of 2x2 pixels
-nchw = tiny_rgb.unsqueeze(0)  # [N=1, C=3, H=2, W=2], default memory format
-nhwc = tiny_rgb.unsqueeze(0).to(memory_format=torch.channels_last)
-
-print(f"Default:       shape {tuple(nchw.shape)}, stride {nchw.stride()}")
-print(f"Channels-last: shape {tuple(nhwc.shape)}, stride {nhwc.stride()}")
-print(f"Same values? {torch.equal(nchw, nhwc)}")
-
-# %% [markdown]
-# Same shape, same values, different strides. In the default layout, one step
-# along C skips a whole 2x2 plane (4 elements); in channels-last it skips just 1.
-# `as_strided` with a stride of 1 reads the numbers in the order they are stored:
-
-# %%
-for name, tensor in [("NCHW (default)", nchw), ("NHWC (channels-last)", nhwc)]:
-    memory_order = tensor.as_strided((tensor.numel(),), (1,))
-    print(f"{name:21} memory: {memory_order.tolist()}")
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# In NCHW, memory holds the whole red plane, then the whole green plane, then blue.
-# In channels-last, the red, green and blue values of each pixel sit next to each
-# other: `0, 4, 8` is pixel (0, 0).
-#
-# Why care? A convolution combines *all* channels of a small neighbourhood of
-# pixels. When those channels are adjacent in memory they can be loaded in one go
-# and multiplied with vector instructions. The convolution kernels behind NVIDIA's
-# Tensor Cores (cuDNN) and behind PyTorch on CPUs (oneDNN) work best with this
-# layout, so convolutional networks, especially in mixed precision on a GPU, often
-# run faster in channels-last. You'd convert both the model and the inputs:
-# `model.to(memory_format=torch.channels_last)` and
-# `images.to(memory_format=torch.channels_last)`.
-#
-# With a single channel, as in FashionMNIST, there is nothing to interleave: the
-# pixels are stored in the same order either way, and PyTorch counts the tensor
-# as contiguous in *both* formats:
-
-# %%
-print(f"Contiguous in NCHW?          {batch_of_one.is_contiguous()}")
-print(f"Contiguous in channels-last? {batch_of_one.is_contiguous(memory_format=torch.channels_last)}")
-
-# %% [markdown]
-# > **Note:** Tensors keep PyTorch's default NCHW layout throughout the course, and
-# > the linear models never see anything else. The convolutional network of notebook
-# > 04 stores its weights channels-last, and its convolutions then run faster on a
-# > CPU; the shapes you read and write stay NCHW either way.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. How much data, and which classes
@@ -406,6 +347,10 @@ plt.show()
 # convolution slides it over the image; at every position it multiplies the kernel
 # with the pixels underneath and adds up the products. The sum becomes one pixel
 # of the output. Different numbers in the kernel pick out different things.
+# (Strictly, what PyTorch computes is a *cross-correlation*: the kernel is laid
+# on the image as it is, not flipped as in the mathematical convolution. For a
+# learned kernel that makes no difference; for a hand-made one such as Sobel
+# below, it decides which side of an edge comes out positive.)
 #
 # To keep things simple we work on one channel. We convert the photo to grayscale
 # with the usual weighted sum (green looks brightest to the eye, so it weighs
@@ -465,7 +410,7 @@ print(kernels["Sobel x (vertical edges)"])
 #
 # Without padding the kernel only visits positions where it fits completely inside
 # the image, so the output shrinks: a `k x k` kernel removes `k - 1` rows and
-# columns. Padding adds a border of zeros; `padding = k // 2` keeps the size.
+# columns. Padding adds a border of zeros; for an odd `k`, `padding = k // 2` keeps the size.
 # In general, with stride 1: `output = input + 2 * padding - kernel_size + 1`.
 
 # %%
@@ -521,7 +466,93 @@ plt.show()
 # > responds to edges in every direction at once. What happens if you blur first?
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 9. Random filters of an `nn.Conv2d` layer
+# ## Summary
+#
+# - Computer vision covers **classification** (binary and multi-class),
+#   **detection** and **segmentation**; we tackle multi-class classification.
+# - `torchvision` provides `datasets`, `models` and `transforms`;
+#   `torch.utils.data` provides `Dataset` and `DataLoader`.
+# - FashionMNIST: 60,000 training and 10,000 test images, 28x28 grayscale, 10
+#   balanced classes. `ToTensor()` gives `float32` images of shape `[1, 28, 28]` in 0-1.
+# - PyTorch uses **CHW** per image and **NCHW** per batch; NumPy, PIL and matplotlib
+#   use **HWC**, so `permute(1, 2, 0)` or `squeeze()` before plotting.
+# - A photo decodes to `uint8` values 0-255; divide by 255 for floats in 0-1.
+# - A **convolution** slides a small kernel over the image. Hand-made kernels blur,
+#   sharpen or find edges; without padding the output shrinks by `kernel_size - 1`.
+# - In a CNN, an `nn.Conv2d` layer holds a stack of such kernels as parameters,
+#   initialised randomly and learned during training (notebook 05).
+#
+# **Next:** notebook 01 turns the datasets into mini-batches with a `DataLoader`.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Extra-curriculum
+#
+# - The [torchvision documentation](https://pytorch.org/vision/stable/index.html): browse the datasets and transforms.
+# - [(Beta) Channels Last Memory Format in PyTorch](https://pytorch.org/tutorials/intermediate/memory_format_tutorial.html): the official tutorial on NHWC.
+# - [Image Kernels explained visually](https://setosa.io/ev/image-kernels/): try kernels on a picture in your browser.
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going deeper (optional): memory layout and channels-last
+#
+# This section is about speed, not about vision: skip it on a first reading.
+#
+# The *shape* says how we index a tensor; the *memory format* says in which order
+# the numbers sit in memory. `.stride()` tells how many elements to skip in memory
+# to move one step along each dimension.
+#
+# PyTorch can keep an NCHW-shaped tensor in **channels-last** (NHWC) memory order.
+# The shape stays `[N, C, H, W]` and all your code keeps working; only the strides
+# change. To see the difference we need more than one channel, so take a tiny
+# "RGB image" of 2x2 pixels whose values are numbered 0-11: red is 0-3, green 4-7
+# and blue 8-11.
+
+# %%
+tiny_rgb = torch.arange(12).reshape(3, 2, 2)  # CHW: 3 channels of 2x2 pixels
+nchw = tiny_rgb.unsqueeze(0)  # [N=1, C=3, H=2, W=2], default memory format
+nhwc = tiny_rgb.unsqueeze(0).to(memory_format=torch.channels_last)
+
+print(f"Default:       shape {tuple(nchw.shape)}, stride {nchw.stride()}")
+print(f"Channels-last: shape {tuple(nhwc.shape)}, stride {nhwc.stride()}")
+print(f"Same values? {torch.equal(nchw, nhwc)}")
+
+# %% [markdown]
+# Same shape, same values, different strides. In the default layout, one step
+# along C skips a whole 2x2 plane (4 elements); in channels-last it skips just 1.
+# `as_strided` with a stride of 1 reads the numbers in the order they are stored:
+
+# %%
+for name, tensor in [("NCHW (default)", nchw), ("NHWC (channels-last)", nhwc)]:
+    memory_order = tensor.as_strided((tensor.numel(),), (1,))
+    print(f"{name:21} memory: {memory_order.tolist()}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# In NCHW, memory holds the whole red plane, then the whole green plane, then blue.
+# In channels-last, the red, green and blue values of each pixel sit next to each
+# other: `0, 4, 8` is pixel (0, 0).
+#
+# Why care? A convolution combines *all* channels of a small neighbourhood of
+# pixels. When those channels are adjacent in memory they can be loaded in one go
+# and multiplied with vector instructions. The convolution kernels behind NVIDIA's
+# Tensor Cores (cuDNN) and behind PyTorch on CPUs (oneDNN) work best with this
+# layout, so convolutional networks, especially in mixed precision on a GPU, often
+# run faster in channels-last. You'd convert both the model and the inputs:
+# `model.to(memory_format=torch.channels_last)` and
+# `images.to(memory_format=torch.channels_last)`.
+#
+# With a single channel, as in FashionMNIST, there is nothing to interleave: the
+# pixels are stored in the same order either way, and PyTorch counts the tensor
+# as contiguous in *both* formats:
+
+# %%
+print(f"Contiguous in NCHW?          {batch_of_one.is_contiguous()}")
+print(f"Contiguous in channels-last? {batch_of_one.is_contiguous(memory_format=torch.channels_last)}")
+
+# %% [markdown]
+# > **Note:** The course keeps PyTorch's default layout throughout. Channels-last is
+# > a speed-up to try on a convolutional network once it works; the shapes you read
+# > and write stay NCHW either way.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going deeper (optional): the random filters of an `nn.Conv2d` layer
 #
 # In a convolutional neural network nobody chooses the kernels by hand. An
 # `nn.Conv2d` layer holds `out_channels` kernels as **learnable parameters**,
@@ -582,30 +613,3 @@ plt.show()
 # > feature map by keeping, for example, the largest value of every 2x2 block. We
 # > meet `nn.MaxPool2d` when we build our CNN in notebook 05.
 
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Summary
-#
-# - Computer vision covers **classification** (binary and multi-class),
-#   **detection** and **segmentation**; we tackle multi-class classification.
-# - `torchvision` provides `datasets`, `models` and `transforms`;
-#   `torch.utils.data` provides `Dataset` and `DataLoader`.
-# - FashionMNIST: 60,000 training and 10,000 test images, 28x28 grayscale, 10
-#   balanced classes. `ToTensor()` gives `float32` images of shape `[1, 28, 28]` in 0-1.
-# - PyTorch uses **CHW** per image and **NCHW** per batch; NumPy, PIL and matplotlib
-#   use **HWC**, so `permute(1, 2, 0)` or `squeeze()` before plotting.
-#   **Channels-last** changes the memory order, not the shape, and can speed up
-#   convolutions on GPUs and CPUs.
-# - A photo decodes to `uint8` values 0-255; divide by 255 for floats in 0-1.
-# - A **convolution** slides a small kernel over the image. Hand-made kernels blur,
-#   sharpen or find edges; without padding the output shrinks by `kernel_size - 1`.
-# - `nn.Conv2d` holds a stack of such kernels as parameters, initialised randomly
-#   and learned during training.
-#
-# **Next:** notebook 01 turns the datasets into mini-batches with a `DataLoader`.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Extra-curriculum
-#
-# - The [torchvision documentation](https://pytorch.org/vision/stable/index.html): browse the datasets and transforms.
-# - [(Beta) Channels Last Memory Format in PyTorch](https://pytorch.org/tutorials/intermediate/memory_format_tutorial.html): the official tutorial on NHWC.
-# - [Image Kernels explained visually](https://setosa.io/ev/image-kernels/): try kernels on a picture in your browser.

@@ -1,14 +1,10 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 03. Training functions, faster training and the GPU
+# # 03. Training functions and the GPU
 #
 # In notebook 02 we wrote the training and testing loop inline, for Model 0. Two
 # more models are coming, so before building them we turn that loop into
-# functions we can call for any model, and make the code run on a GPU when there
-# is one.
-#
-# Then we ask where the training time really goes, and make training several
-# times faster without changing a single weight of the trained model. Notebook 04
-# and every notebook after it train their models this way.
+# functions we can call for any model, and make the code run on a GPU (or another
+# accelerator) when there is one. Then we measure when a GPU actually helps.
 #
 # > **Note:** On your computer the last digits of the losses, and the accuracies by a
 # > fraction of a point, may differ from the ones printed here: how a processor rounds
@@ -20,10 +16,11 @@
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
-import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
-if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
-    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0", "1.2.0"
+if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
+from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -32,18 +29,25 @@ if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.
 # 2. [The data](#2.-The-data)
 # 3. [Turning the loops into functions](#3.-Turning-the-loops-into-functions)
 # 4. [Training Model 0 with `train`](#4.-Training-Model-0-with-train)
-# 5. [Where does the training time go?](#5.-Where-does-the-training-time-go?)
-# 6. [A faster path to the same model](#6.-A-faster-path-to-the-same-model)
-# 7. [CPU versus GPU](#7.-CPU-versus-GPU)
-# 8. [Summary](#Summary)
+# 5. [CPU versus GPU](#5.-CPU-versus-GPU)
+# 6. [Summary](#Summary)
+#
+# **Going deeper (optional):** [where the training time goes](#Going-deeper-(optional):-where-the-training-time-goes)
+# · [a faster path to the same model](#Going-deeper-(optional):-a-faster-path-to-the-same-model)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Device-agnostic code
 #
-# PyTorch runs the same code on a CPU or on an NVIDIA GPU (through CUDA). We pick
+# PyTorch runs the same code on a CPU or on an **accelerator**: an NVIDIA GPU
+# (through CUDA), the GPU of an Apple silicon Mac (through MPS), and others. We pick
 # the device once, at the top, and send models and data to it with `.to(device)`.
 # The notebook then works unchanged on a laptop, on a GPU server, or in Google
 # Colab with a GPU runtime (*Runtime > Change runtime type > GPU*).
+#
+# `torch.accelerator` (PyTorch 2.6 or newer) asks PyTorch which accelerator this
+# machine has, whatever its kind. You will also meet the older, NVIDIA-only form,
+# `"cuda" if torch.cuda.is_available() else "cpu"`; on a Mac the same check is
+# `torch.backends.mps.is_available()`.
 
 # %%
 from timeit import default_timer as timer
@@ -55,23 +59,10 @@ from torch.utils.data import DataLoader
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
-from helper_functions import (
-    FashionMNISTModelV0,
-    accuracy_fn,
-    eval_model,
-    plot_loss_curves,
-    prepare_fashion_mnist,
-    print_train_time,
-    set_seeds,
-)
+from helper_functions import FashionMNISTModelV0, accuracy_fn, prepare_fashion_mnist, print_train_time, set_seeds
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 print(f"Using device: {device}")
-
-# %% [markdown]
-# > **Note:** if the line above says `cpu`, everything below runs on the CPU.
-# > Section 7 then shows figures that were measured on other machines, GPUs
-# > included where one was really used.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. The data
@@ -96,8 +87,7 @@ print(f"{len(train_dataloader)} training batches, {len(test_dataloader)} test ba
 # ## 3. Turning the loops into functions
 #
 # We wrote the training and testing loop once, for Model 0, inline. Models 1 and 2
-# need it too. Copying it each time invites mistakes, so we turn it into three
-# functions:
+# need it too. Copying it each time invites mistakes, so we turn it into functions:
 #
 # - `train_step`: one epoch of training over a DataLoader; returns the epoch's mean
 #   loss and accuracy per sample.
@@ -105,8 +95,14 @@ print(f"{len(train_dataloader)} training batches, {len(test_dataloader)} test ba
 #   returns the same two numbers.
 # - `train`: calls both for a number of epochs, prints one line per epoch, and
 #   returns every epoch's numbers in a dictionary.
+# - `eval_model`: `test_step` with the model's name, in a dictionary, to compare
+#   models side by side.
 #
-# The bodies are the loop from notebook 02, plus `X.to(device), y.to(device)`.
+# The bodies are the loop from notebook 02, plus `X.to(device), y.to(device)`:
+# the data must be on the same device as the model. Left out, `device` is the
+# device of the model's parameters, so a model moved to the GPU trains there
+# without a mismatch. An empty DataLoader gets an error that says so, instead of
+# a division by zero.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### `train_step`
@@ -118,9 +114,11 @@ def train_step(
     loss_fn: nn.Module,
     optimizer: torch.optim.Optimizer,
     accuracy_fn=accuracy_fn,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
 ) -> tuple[float, float]:
-    """Train ``model`` for one epoch; return its mean loss and accuracy (%) per sample."""
+    """Train ``model`` for one epoch; return its mean loss and accuracy (%) per sample.
+    ``device`` defaults to where the model's parameters are."""
+    device = device or next(model.parameters()).device  # the data must go where the model is
     model.train()
     total_loss, total_acc, n_samples = 0.0, 0.0, 0
     for X, y in data_loader:
@@ -134,6 +132,8 @@ def train_step(
         total_loss += loss.item() * len(y)
         total_acc += accuracy_fn(y, y_logits.argmax(dim=1)) * len(y)
         n_samples += len(y)
+    if n_samples == 0:
+        raise ValueError("data_loader gave no batches: its dataset is empty.")
     return total_loss / n_samples, total_acc / n_samples
 
 
@@ -151,9 +151,11 @@ def test_step(
     data_loader: torch.utils.data.DataLoader,
     loss_fn: nn.Module,
     accuracy_fn=accuracy_fn,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
 ) -> tuple[float, float]:
-    """Evaluate ``model`` on every batch; return its mean loss and accuracy (%) per sample."""
+    """Evaluate ``model`` on every batch; return its mean loss and accuracy (%) per sample.
+    ``device`` defaults to where the model's parameters are."""
+    device = device or next(model.parameters()).device
     model.eval()
     total_loss, total_acc, n_samples = 0.0, 0.0, 0
     with torch.inference_mode():
@@ -163,16 +165,20 @@ def test_step(
             total_loss += loss_fn(y_logits, y).item() * len(y)
             total_acc += accuracy_fn(y, y_logits.argmax(dim=1)) * len(y)
             n_samples += len(y)
+    if n_samples == 0:
+        raise ValueError("data_loader gave no batches: its dataset is empty.")
     return total_loss / n_samples, total_acc / n_samples
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### `train`
+# ### `train` and `eval_model`
 #
-# `train` ties them together. It takes the DataLoaders, loss function and
-# optimizer as arguments, so the same function trains any model. `progress=False`
-# turns off the progress bar and the per-epoch lines, for when another function
-# trains a model quietly.
+# `train` ties the steps together. It takes the DataLoaders, loss function and
+# optimizer as arguments, so the same function trains any model. It numbers the
+# epochs from 1, as the plots do, and shows a progress bar from `tqdm.auto`, which
+# draws a graphical bar in Jupyter and Colab and a text bar in a terminal.
+# `progress=False` turns off the bar and the per-epoch lines, for when another
+# function trains a model quietly.
 
 # %%
 def train(
@@ -183,22 +189,22 @@ def train(
     optimizer: torch.optim.Optimizer,
     accuracy_fn=accuracy_fn,
     epochs: int = 3,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
     progress: bool = True,
 ) -> dict[str, list[float]]:
     """Run ``train_step`` and ``test_step`` for ``epochs`` epochs, showing a
     progress bar and one line per epoch unless ``progress`` is False. Returns
     the per-epoch ``train_loss``, ``train_acc``, ``test_loss`` and ``test_acc``
-    (the input of ``plot_loss_curves``)."""
-    from tqdm import tqdm
+    (the input of ``plot_loss_curves``). ``device`` defaults to the model's."""
+    from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text in a terminal
 
     results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
-    for epoch in tqdm(range(epochs), desc="Epochs", disable=not progress):
+    for epoch in tqdm(range(1, epochs + 1), desc="Epochs", disable=not progress):
         train_loss, train_acc = train_step(model, train_loader, loss_fn, optimizer, accuracy_fn, device)
         test_loss, test_acc = test_step(model, test_loader, loss_fn, accuracy_fn, device)
         if progress:
             print(
-                f"Epoch {epoch} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
+                f"Epoch {epoch}/{epochs} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
                 f"| test loss: {test_loss:.5f}, test acc: {test_acc:.2f}%"
             )
         for key, value in zip(results, (train_loss, train_acc, test_loss, test_acc)):
@@ -206,13 +212,32 @@ def train(
     return results
 
 
+# %%
+def eval_model(
+    model: nn.Module,
+    data_loader: torch.utils.data.DataLoader,
+    loss_fn: nn.Module,
+    accuracy_fn=accuracy_fn,
+    device: torch.device | str | None = None,
+) -> dict[str, str | float]:
+    """Evaluate ``model`` on every batch of ``data_loader``: its class name,
+    mean loss and accuracy (%) per sample, in one dictionary. ``device``
+    defaults to the model's."""
+    loss, acc = test_step(model, data_loader, loss_fn, accuracy_fn, device)
+    return {
+        "model_name": model.__class__.__name__,  # the class the model was built from
+        "model_loss": loss,
+        "model_acc": acc,
+    }
+
+
 # %% [markdown]
-# > **Note:** `train_step`, `test_step` and `train` now live in `helper_functions.py`,
-# > exactly as written above. From here on the course imports them from there:
+# > **Note:** `train_step`, `test_step`, `train` and `eval_model` now live in
+# > `helper_functions.py`, exactly as written above. From here on the course
+# > imports them from there:
 
 # %%
-from helper_functions import test_step, train, train_step
-
+from helper_functions import eval_model, test_step, train, train_step
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Training Model 0 with `train`
@@ -247,27 +272,155 @@ model_0_results = eval_model(model=model_0, data_loader=test_dataloader, loss_fn
 model_0_results
 
 # %% [markdown]
-# The same three epochs as in notebook 02, ending at the same test accuracy,
-# 82.93%. From now on, training a model is one call to `train`, and its
-# history is ready for `plot_loss_curves`:
+# The same three epochs as in notebook 02, line for line, ending at the same test
+# accuracy, 82.93%. From now on, training a model is one call to `train`, and the
+# history it returns is ready for `plot_loss_curves`.
+#
+# The notebooks after this one compare other models with Model 0. Instead of
+# training it again there, we save it now, with its results, in the course's
+# `models/` folder: `save_course_model` writes `models/model_0.pth` (the weights)
+# and `models/model_0.json` (the results record). Notebook 08 shows how saving and
+# loading work.
 
 # %%
-plot_loss_curves(model_0_history)
+from cv_course.recipe import save_course_model
+
+model_0_record = {**model_0_results, "train_time": total_train_time_model_0, "device": str(device), "epochs": 3}
+saved_path = save_course_model("model_0", model_0, model_0_record)
+print(f"Saved model_0 to models/{saved_path.name}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. CPU versus GPU
+#
+# A GPU has thousands of simple cores and is built to run the same operation on a
+# lot of data at once. Whether that makes training faster depends on how much work
+# each step gives it. Let's measure the time of one training step of Model 0 on
+# one batch of real training images, for a small and a large batch, on every
+# device this machine has.
+#
+# Two details make such a measurement honest:
+#
+# - **Warm-up.** The first steps on a device allocate memory and choose kernels;
+#   we run a few before starting the clock.
+# - **Synchronising.** An accelerator works *asynchronously*: PyTorch queues the
+#   work and returns at once. `torch.accelerator.synchronize()` waits until the
+#   queued work is done, so the clock measures the work, not the queueing.
+
+# %%
+def seconds_per_step(model: nn.Module, batch_size: int, device: str, steps: int = 50) -> float:
+    """Mean seconds of one training step of ``model`` on one batch of
+    ``batch_size`` training images, kept on ``device``, after a warm-up."""
+    images = train_data.data[:batch_size].unsqueeze(dim=1).float().div(255).to(device)
+    labels = train_data.targets[:batch_size].to(device)
+    model = model.to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+
+    def step() -> None:
+        loss = loss_fn(model(images), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    for _ in range(5):  # warm-up
+        step()
+    if device != "cpu":
+        torch.accelerator.synchronize()
+    start = timer()
+    for _ in range(steps):
+        step()
+    if device != "cpu":
+        torch.accelerator.synchronize()  # wait for the queued work before stopping the clock
+    return (timer() - start) / steps
+
+
+devices = ["cpu"] + ([device] if device != "cpu" else [])
+per_image = {}  # (device, batch size) -> microseconds per image
+for run_device in devices:
+    for batch_size in (32, 1024):
+        set_seeds(42)
+        timing_model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=len(class_names))
+        seconds = seconds_per_step(timing_model, batch_size, run_device)
+        per_image[run_device, batch_size] = seconds / batch_size * 1e6
+        print(f"{run_device:>4}, batches of {batch_size:>4}: {seconds * 1e3:.3f} ms per step, "
+              f"{seconds / batch_size * 1e6:.2f} µs per image")
+if device == "cpu":
+    print("No accelerator on this machine: only the CPU was measured.")
+
+fig, ax = plt.subplots(figsize=(7, 0.6 + 0.5 * len(per_image)))
+ax.barh([f"{d}, batches of {b}" for d, b in per_image], list(per_image.values()), color="tab:blue")
+ax.invert_yaxis()
+ax.set_xlabel("microseconds of training per image (shorter is faster)")
 plt.show()
 
 # %% [markdown]
-# These are notebook 02's curves: the training loss falls in every epoch, while the
-# test accuracy peaks after the second epoch (83.56%) and slips back in the third.
+# Compare the bars: on the CPU, a batch of 1024 images costs far less **per image**
+# than a batch of 32. Every step has a fixed cost (calling each layer, allocating its outputs)
+# that a bigger batch shares among more images.
+#
+# On a GPU that fixed cost is larger. Each step launches dozens of small kernels,
+# each launch costs microseconds whatever the work inside, and Model 0 on 32 images
+# is two tiny matrix multiplications. So with Model 0 and batches of 32, expect a
+# GPU to be hardly faster than the CPU, and sometimes slower, above all when every
+# batch is built on the CPU and copied over, as a `DataLoader` does. With batches of
+# 1024, and with a convolutional network like notebook 05's, each kernel has real
+# work to do, and a GPU finishes it many times faster than a CPU.
+#
+# If the line above says `cuda` or `mps`, compare the rows yourself: this is
+# measured live, on your machine.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What makes a GPU pay off
+#
+# - **Enough work per step:** bigger models (convolutions) and bigger batches. For
+#   training, a bigger batch also changes the optimisation, so the learning rate
+#   may need retuning; for evaluation it changes nothing but the speed.
+# - **Data that keeps up:** `DataLoader(..., num_workers=4, pin_memory=True)`
+#   prepares batches in 4 background processes while the GPU computes, and pins
+#   them in memory that copies to the GPU faster.
+# - **No needless waiting:** `loss.item()` copies a number back to the CPU, so the
+#   CPU waits for the GPU to finish that step. Once per step is fine for our small
+#   models; in a tight loop, add up `loss.detach()` on the device and call
+#   `.item()` once per epoch.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Where does the training time go?
+# ## Summary
+#
+# - **Device-agnostic code:** `device = torch.accelerator.current_accelerator().type
+#   if torch.accelerator.is_available() else "cpu"` (CUDA, MPS or others), then
+#   `model.to(device)` and `X.to(device), y.to(device)` for every batch.
+# - **Functions:** `train_step`, `test_step`, `train` and `eval_model` do what
+#   notebook 02's loop did, for any model, on any device; they now live in
+#   `helper_functions.py`. `train` returns the history that `plot_loss_curves` draws.
+# - **Timing an accelerator:** warm up first, and call
+#   `torch.accelerator.synchronize()` before reading the clock.
+# - **GPUs** pay off when each step has enough work: big batches, convolutions,
+#   and data that does not have to be rebuilt and copied for every batch.
+# - Model 0 is saved in `models/` for the notebooks after this one.
+#
+# **Next:** notebook 04 builds Model 1, which adds non-linearity to Model 0.
+
+# %% [markdown]
+# ### Extra-curriculum
+#
+# - On a machine with a GPU (for example Colab), run this notebook and compare the
+#   rows of section 5.
+# - Try `BATCH_SIZE = 128` for the training DataLoader. What happens to the time
+#   per epoch, and to the accuracy after 3 epochs?
+# - Read the PyTorch documentation of
+#   [`torch.accelerator`](https://pytorch.org/docs/stable/accelerator.html) and
+#   [`torch.inference_mode`](https://pytorch.org/docs/stable/generated/torch.inference_mode.html).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going deeper (optional): where the training time goes
+#
+# This section and the next are about speed, not about vision: skip them on a
+# first reading. Notebook 04 uses their result to train seven small models quickly.
 #
 # Each epoch does two kinds of work: **preparing batches** (the DataLoader opens
 # each image, converts it with `ToTensor` and stacks 32 of them) and **computing**
-# (forward pass, backward pass, optimizer step). Let's time them apart.
-#
-# First, one pass over a fresh copy of the training DataLoader with no model at
-# all. We keep the batches, to compare them with another loader in a moment.
+# (forward pass, backward pass, optimizer step). Let's time them apart. First, one
+# pass over a fresh copy of the training DataLoader with no model at all. We keep
+# the batches, to compare them with another loader in a moment.
 
 # %%
 plain_loader = DataLoader(train_data, batch_size=BATCH_SIZE, shuffle=True, generator=torch.Generator().manual_seed(42))
@@ -303,28 +456,33 @@ ax.set_xlabel(f"seconds for one epoch of {len(plain_batches):,} batches")
 plt.show()
 
 # %% [markdown]
-# For a model this small, preparing the batches takes longer than learning from
-# them: converting 60,000 images one at a time, every epoch, is a large part of
-# the work. (Timings depend on your machine and on what else runs on it; on a
-# busy machine both numbers grow, and they can grow very unevenly.)
-#
-# Evaluation has the same problem: 10,000 test images are converted one by one
-# after every epoch, although the test set never changes.
+# Compare the two bars: for a model this small, preparing the batches is a large
+# part of the work, and it is repeated every epoch for the same 60,000 images.
+# (Timings depend on your machine and on what else runs on it.) Evaluation has the
+# same problem: 10,000 test images are converted one by one after every epoch,
+# although the test set never changes.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. A faster path to the same model
+# ## Going deeper (optional): a faster path to the same model
 #
 # Nothing about the model or the optimizer has to change. We remove work that
-# produces nothing new, one speed-up at a time.
+# produces nothing new.
+#
+# > **When this does not apply:** the trick below keeps the whole dataset in memory
+# > as one tensor and converts it once. That suits FashionMNIST (about 188 MB as
+# > floats). It does not suit data that does not fit in memory, nor random
+# > augmentation that must change the images every epoch. There, keep the
+# > `DataLoader` and give it `num_workers`: that many background processes prepare
+# > the next batches while the model trains on the current one. (`make_batch_loader`
+# > needs no workers: its batches are cut from tensors already in memory.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Speed-up 1: convert the images to tensors once
 #
-# FashionMNIST is small: all 60,000 training images as `float32` take
-# 60,000 x 784 x 4 bytes, about 188 MB. The dataset object already holds every
-# image as one `uint8` tensor, `train_data.data`, of shape `[60000, 28, 28]`. One
-# vectorised operation does for all of them what `ToTensor` does for one image:
-# add the colour-channel dimension, convert to `float32`, divide by 255.
+# The dataset object already holds every image as one `uint8` tensor,
+# `train_data.data`, of shape `[60000, 28, 28]`. One vectorised operation does for
+# all of them what `ToTensor` does for one image: add the colour-channel
+# dimension, convert to `float32`, divide by 255.
 
 # %%
 def dataset_to_tensors(dataset) -> torch.utils.data.TensorDataset:
@@ -419,25 +577,12 @@ del plain_batches, fast_batches  # about 400 MB we no longer need
 from helper_functions import dataset_to_tensors, make_batch_loader
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Speed-up 3: `loss.item()` and `torch.inference_mode()`
-#
-# Our loops have used both since notebook 02; here is what they save.
-#
-# - Many first versions of this loop add up the loss tensor itself:
-#   `train_loss += loss`. That result is part of the autograd graph, so every
-#   addition records another operation, and the graph of all 1,875 batches stays
-#   alive until the end of the epoch. `loss.item()` copies out the one number and
-#   lets each batch's graph be freed straight away.
-# - `torch.inference_mode()` tells PyTorch that nothing computed inside will ever
-#   need a gradient, so it records no graph at all while testing.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Speed-up 4: bigger batches for evaluation
+# ### Speed-up 3: bigger batches for evaluation
 #
 # The batch size of 32 is a **training** hyperparameter: it decides how many
 # images each weight update sees. Evaluation updates nothing, so its batch size
 # changes only how many images are processed per call, not the result. Larger
-# batches mean fewer calls and less overhead per image.
+# batches mean fewer calls and less overhead per image, as section 5 measured.
 
 # %%
 test_loader_32 = make_batch_loader(test_tensors, batch_size=32)
@@ -453,18 +598,18 @@ for eval_batch_size, loader in ((32, test_loader_32), (1000, test_loader_1000)):
 # ### All together: `train_course_model`
 #
 # `train_course_model(name)` in `cv_course.recipe` is the course's training
-# recipe in one function, used from here on whenever a notebook needs a trained
-# course model. It does exactly what we did by hand, with the speed-ups:
+# recipe in one function, used whenever a later notebook needs a trained course
+# model it cannot find in `models/`. It does exactly what section 4 did, with the
+# speed-ups:
 #
 # 1. `dataset_to_tensors` for both splits and `make_batch_loader` with batches of
 #    32, shuffled with seed 42; evaluation batches of 1000
-# 2. `set_seeds(42)`, then the model from `COURSE_MODELS`
+# 2. `set_seeds(42)`, then the model
 # 3. `nn.CrossEntropyLoss()`, SGD with lr 0.1, `train` for 3 epochs
 # 4. `eval_model` on the test set
 #
-# It returns the model and a record: `eval_model`'s dictionary plus the training
-# time, device and number of epochs. If the batches and the starting weights are
-# the same, the trained model must be the same. Let's check with Model 0:
+# If the batches and the starting weights are the same, the trained model must be
+# the same. Let's check with Model 0:
 
 # %%
 from cv_course.recipe import train_course_model
@@ -483,138 +628,3 @@ print(f"The faster path is {total_train_time_model_0 / fast_model_0_record['trai
 # %% [markdown]
 # The same starting weights and the same batches give the same model, weight for
 # weight; only the time is different.
-#
-# The notebooks after this one need a trained Model 0 to compare with. Instead of
-# training it again there, we save it now, with its results, in the course's
-# `models/` folder. `save_course_model` writes `models/model_0.pth` (the weights)
-# and `models/model_0.json` (the results record); notebook 08 shows how saving and
-# loading work.
-
-# %%
-from cv_course.recipe import save_course_model
-
-saved_path = save_course_model("model_0", fast_model_0, fast_model_0_record)
-print(f"Saved model_0 to models/{saved_path.name}")
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7. CPU versus GPU
-#
-# A GPU has thousands of simple cores and is built to run the same operation on a
-# lot of data at once. Whether that makes training faster depends on how much work
-# each step gives it.
-
-# %%
-if torch.cuda.is_available():
-    print(f"GPU found: {torch.cuda.get_device_name(0)}. Training Model 0 on the CPU and on the GPU:")
-    for run_device in ("cpu", "cuda"):
-        _, record = train_course_model("model_0", data_root, device=run_device)
-        _ = print_train_time(0, record["train_time"], device=f"{run_device}, train_course_model")
-else:
-    print("No GPU was found on this machine: nothing in this notebook ran on a GPU.")
-    print("Below are figures measured on other machines.")
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Recorded figures
-#
-# Here all three course models were trained and evaluated twice, one after the
-# other on the same machine: with the loop as first taught (the `ToTensor`
-# DataLoader, the loss added up as a tensor, testing in batches of 32), the
-# "reference" rows, and with `train_course_model`, the "course" rows. Only machines
-# that were really measured appear below, each named by its processor.
-
-# %%
-from cv_course.benchmark import recorded_runs
-
-recorded = recorded_runs()
-
-print(f"{'':<10} {'Model 0':>16} {'Model 1':>16} {'Model 2':>16} {'all three':>16}")
-for machine, run in recorded.items():
-    print(machine)
-    for path in ("reference", "course"):
-        times = [run["models"][name][path]["train_time"] for name in ("model_0", "model_1", "model_2")]
-        accs = [run["models"][name][path]["model_acc"] for name in ("model_0", "model_1", "model_2")]
-        cells = [f"{t:6.1f} s {a:5.1f}%" for t, a in zip(times, accs)]
-        print(f"{path:<10} {cells[0]:>16} {cells[1]:>16} {cells[2]:>16} {sum(times):>14.1f} s")
-    print(f"{'ratio':<10} {'':>16} {'':>16} {'':>16} {run['totals']['ratio']:>16.2f}")
-print()
-for machine, run in recorded.items():
-    print(f"{machine}: measured on {run['date']} with torch {run['torch_version']} on {run['threads']} threads")
-
-# %% [markdown]
-# Each cell shows the seconds for 3 epochs with evaluation and the final test
-# accuracy. "ratio" is the course path's total time divided by the reference's.
-# The linear models gain the most: their time went into preparing batches, which
-# the course's path no longer repeats. Model 2 gains less: most of its time is the
-# convolutions themselves, and channels-last is what speeds those up. That is also
-# why Model 2's two accuracies differ: channels-last adds up the same products in
-# another order, the last bits of the sums round differently, and over thousands of
-# training steps that becomes a different model (notebook 05 says how much such
-# details move the result).
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Why a small model with batches of 32 may not train faster on a GPU
-#
-# How much arithmetic does one training step of Model 0 need? Count its parameters:
-
-# %%
-print(f"Model 0 has {sum(p.numel() for p in model_0.parameters()):,} parameters")
-
-# %% [markdown]
-# One training step on a batch of 32 images is two tiny matrix multiplications
-# forward and a few more backward: far too little work to keep a GPU busy. What
-# costs time is everything around the arithmetic:
-#
-# - **Launching work.** Each step launches dozens of small GPU kernels, and each
-#   launch costs a few microseconds, whatever the amount of work inside.
-# - **Moving data.** With the `ToTensor` DataLoader, every batch is built on the CPU
-#   one image at a time, then copied to the GPU (`X.to(device)`). The GPU waits
-#   for the CPU.
-# - **Waiting for results.** `loss.item()` copies a number back to the CPU, so the
-#   CPU must wait for the GPU to finish each step before it can continue.
-#
-# With so little arithmetic per step, the GPU is idle most of the time, and the
-# training can even be slower than on the CPU.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### What makes the GPU pay off
-#
-# - **A fast input pipeline.** Section 5 showed that preparing batches per image
-#   can take longer than the training itself. Prepare the tensors once.
-# - **Data kept on the device.** FashionMNIST as tensors is about 190 MB: it fits in
-#   GPU memory whole. Moved there once, no batch has to cross from the CPU again.
-# - **Bigger batches.** More images per step means more work per kernel launch.
-#   (For training this changes the optimisation, so the learning rate may need
-#   retuning; for evaluation it changes nothing but the speed.)
-# - **Bigger models.** Convolutional networks like Model 2 in notebook 05 do far
-#   more arithmetic per image: that is where a GPU shines.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Summary
-#
-# - **Device-agnostic code:** `device = "cuda" if torch.cuda.is_available() else "cpu"`,
-#   then `model.to(device)` and `X.to(device), y.to(device)` for every batch.
-# - **Functions:** `train_step`, `test_step` and `train` do what notebook 02's loop
-#   did, for any model, on any device; they now live in `helper_functions.py`.
-#   `train` returns the history that `plot_loss_curves` draws.
-# - **Where the time goes:** for a small model, preparing the batches image by
-#   image costs more than learning from them.
-# - **Speed:** converting the data to tensors once (`dataset_to_tensors`),
-#   fetching each batch with one indexing operation (`make_batch_loader`),
-#   `loss.item()`, `inference_mode` and evaluation batches of 1000 train **the same
-#   model**, weight for weight, several times faster. `train_course_model` is that
-#   recipe in one function; Model 0 is saved in `models/` for the notebooks after this one.
-# - **GPUs** pay off when each step has enough work and the data does not have to
-#   be rebuilt and copied for every batch.
-#
-# **Next:** notebook 04 builds Model 1, which adds non-linearity to Model 0, and
-# trains it the fast way.
-
-# %% [markdown]
-# ### Extra-curriculum
-#
-# - On a machine with a GPU (for example Colab), run this notebook and compare the
-#   times of section 4 with those of section 6.
-# - Try `BATCH_SIZE = 128` for the training DataLoader. What happens to the time
-#   per epoch, and to the accuracy after 3 epochs?
-# - Read the PyTorch documentation of
-#   [`torch.inference_mode`](https://pytorch.org/docs/stable/generated/torch.inference_mode.html).

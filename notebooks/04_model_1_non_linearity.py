@@ -3,11 +3,11 @@
 #
 # Model 0 drew straight lines through 784-dimensional space. Model 1 adds
 # **non-linearity**, which should let it learn more complicated patterns. Should.
-# We will see that more capacity does not automatically mean better results, and
-# find out exactly why.
+# We will see that more flexibility does not automatically mean better results, and
+# what a single misplaced layer can do.
 #
-# We train it with the functions and the fast data path of notebook 03, compare
-# it with Model 0, and then run an experiment that pins down what held it back.
+# We train it with the training functions of notebook 03, compare
+# it with Model 0, and then run an experiment on the ReLU after its last layer.
 #
 # > **Note:** On your computer the last digits of the losses, and the accuracies by a
 # > fraction of a point, may differ from the ones printed here: how a processor rounds
@@ -19,10 +19,11 @@
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
-import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
-if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
-    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0", "1.2.0"
+if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
+from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -39,11 +40,9 @@ if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Device and data
 #
-# Device-agnostic code, as in notebook 03: the GPU if there is one, else the CPU.
-# The data takes notebook 03's fast path: every image converted to a tensor once
-# with `dataset_to_tensors`, batches of 32 fetched by `make_batch_loader` and
-# shuffled with seed 42 (exactly the batches of notebook 02's `DataLoader`), and
-# evaluation in batches of 1000.
+# Device-agnostic code, as in notebook 03: an accelerator if there is one, else
+# the CPU. The data and DataLoaders are notebook 02's: batches of 32, the training
+# batches shuffled by their own generator seeded with 42.
 
 # %%
 from timeit import default_timer as timer
@@ -51,13 +50,13 @@ from timeit import default_timer as timer
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
+from torch.utils.data import DataLoader
 from torchvision import datasets
+from torchvision.transforms import ToTensor
 
 from helper_functions import (
     accuracy_fn,
-    dataset_to_tensors,
     eval_model,
-    make_batch_loader,
     plot_loss_curves,
     prepare_fashion_mnist,
     print_train_time,
@@ -65,20 +64,18 @@ from helper_functions import (
     train,
 )
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 print(f"Using device: {device}")
 
 data_root = prepare_fashion_mnist()
-train_data = datasets.FashionMNIST(root=data_root, train=True, download=True)
-test_data = datasets.FashionMNIST(root=data_root, train=False, download=True)
+train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
+test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
 class_names = train_data.classes
 
-train_tensors = dataset_to_tensors(train_data)
-test_tensors = dataset_to_tensors(test_data)
 BATCH_SIZE = 32
-train_loader = make_batch_loader(train_tensors, batch_size=BATCH_SIZE, shuffle=True, seed=42)
-test_loader = make_batch_loader(test_tensors, batch_size=1000)
-print(f"{len(train_loader)} training batches of {BATCH_SIZE}, {len(test_loader)} test batches of 1000")
+train_loader = DataLoader(train_data, batch_size=BATCH_SIZE, shuffle=True, generator=torch.Generator().manual_seed(42))
+test_loader = DataLoader(test_data, batch_size=BATCH_SIZE, shuffle=False)
+print(f"{len(train_loader)} training batches, {len(test_loader)} test batches of up to {BATCH_SIZE}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Model 1: adding non-linearity
@@ -157,9 +154,11 @@ model_1_results = eval_model(model=model_1, data_loader=test_loader, loss_fn=los
 model_1_results
 
 # %% [markdown]
-# Model 1 ends at about 83% test accuracy. But look at the epochs: after one and
-# two epochs its test accuracy was only 62.80% and 67.06%, and the third epoch
-# alone added about 16 points. The curves show that jump:
+# Model 1 ends at about 83% test accuracy. But look at the epochs: after epochs 1
+# and 2 its test accuracy was only 62.80% and 67.06%, and epoch 3 alone added
+# about 16 points. The training accuracy of epoch 3, 74.98%, is far below the test
+# accuracy because it is a running average over the epoch (notebook 02, section
+# 8): most of its batches were scored before the jump. The curves show it:
 
 # %%
 plot_loss_curves(model_1_history)
@@ -167,14 +166,14 @@ plt.show()
 
 # %% [markdown]
 # Model 0's curves in notebook 02 rose and fell gently; Model 1's test accuracy
-# climbs slowly for two epochs, then leaps in the third, and its test loss drops
+# climbs slowly for two epochs, then leaps in epoch 3, and its test loss drops
 # with it. Something held Model 1 back and then let go. The rest of this notebook
 # finds out what.
 #
 # First we save Model 1 and its results in `models/`, as notebook 03 did for
 # Model 0, so that later notebooks can load it instead of training it again. The
-# record has the same fields that `train_course_model` returns, and this is
-# exactly its recipe, so the model is the same either way.
+# record has the same fields that the course's training recipe returns, and this
+# is exactly its recipe, so the model is the same either way.
 
 # %%
 from cv_course.recipe import save_course_model
@@ -188,7 +187,7 @@ print(f"Saved model_1 to models/{saved_path.name}")
 #
 # Notebook 03 saved the trained Model 0 in `models/`. `load_or_train_course_model`
 # loads it from there, or, if this notebook runs on its own and there is no saved
-# copy, trains it with `train_course_model` first. Either way we get the same model.
+# copy, says so and trains it the course's way first. Either way we get the same model.
 
 # %%
 from cv_course.recipe import load_or_train_course_model
@@ -209,14 +208,17 @@ for results in (model_0_results, model_1_results):
 #
 # **Overfitting** means a model learns its training data well but does not carry
 # what it learned over to new data: high training accuracy, clearly lower test
-# accuracy. It is the usual suspect when a bigger model does worse on the test set.
-# The way to find out is to measure both, with the final weights:
+# accuracy. It is the usual suspect when a more flexible model does worse on the test set.
+# The way to find out is to measure both with the final weights (notebook 02
+# showed why the running training average will not do). Evaluation updates no
+# weights, so we can use batches of 1000 images here: fewer, bigger steps.
 
 # %%
-train_loader_1000 = make_batch_loader(train_tensors, batch_size=1000)
+train_loader_1000 = DataLoader(train_data, batch_size=1000)
+test_loader_1000 = DataLoader(test_data, batch_size=1000)
 for name, model in (("Model 0", model_0.to(device)), ("Model 1", model_1)):
     on_train = eval_model(model, train_loader_1000, loss_fn, device=device)
-    on_test = eval_model(model, test_loader, loss_fn, device=device)
+    on_test = eval_model(model, test_loader_1000, loss_fn, device=device)
     print(f"{name}: train accuracy {on_train['model_acc']:.2f}%, test accuracy {on_test['model_acc']:.2f}%, "
           f"gap {on_train['model_acc'] - on_test['model_acc']:.2f} points")
 
@@ -242,12 +244,14 @@ for name, model in (("Model 0", model_0.to(device)), ("Model 1", model_1)):
 # 1. A score clipped to 0 gets **no gradient** through the ReLU, so for that image
 #    training cannot push it up, even when it belongs to the right class.
 # 2. If a class's score is clipped for almost every image, the model stops
-#    predicting that class at all, and nothing in training brings it back.
+#    predicting that class at all. Its last layer then learns nothing for that
+#    class; only a change in the hidden layer can revive it, and often none does.
 #
 # How much of Model 1's output is clipped?
 
 # %%
-test_images, test_labels = test_tensors.tensors
+test_images = test_data.data.unsqueeze(dim=1).float() / 255  # all 10,000, as ToTensor scales them
+test_labels = test_data.targets
 model_1.eval()
 with torch.inference_mode():
     test_logits = model_1(test_images.to(device)).cpu()
@@ -272,8 +276,19 @@ print(f"Test images whose true class scores 0:   {true_class_clipped.sum().item(
 # batches varies, so we see how much the result depends on the order of the
 # batches. For each trained model we print its test accuracy and the classes it
 # never predicts.
+#
+# > **Note:** seven models train here. To keep the wait short they get their
+# > batches from `make_batch_loader` in `helper_functions.py`: exactly the batches
+# > of a `DataLoader` shuffled with the same seed, cut from the images converted to
+# > one tensor in advance (notebook 03's optional section shows how).
 
 # %%
+from helper_functions import dataset_to_tensors, make_batch_loader
+
+train_tensors = dataset_to_tensors(train_data)
+fast_test_loader = make_batch_loader(dataset_to_tensors(test_data), batch_size=1000)
+
+
 def predictions_per_class(model: nn.Module) -> torch.Tensor:
     """How many of the 10,000 test images ``model`` predicts as each class."""
     model.eval()
@@ -297,7 +312,7 @@ def train_model_1_variant(shuffle_seed: int, final_relu: bool) -> nn.Module:
     model.to(device)
     shuffled_loader = make_batch_loader(train_tensors, batch_size=BATCH_SIZE, shuffle=True, seed=shuffle_seed)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    train(model, shuffled_loader, test_loader, loss_fn, optimizer, epochs=3, device=device, progress=False)
+    train(model, shuffled_loader, fast_test_loader, loss_fn, optimizer, epochs=3, device=device, progress=False)
     return model
 
 
@@ -312,7 +327,7 @@ for shuffle_seed in (42, 0, 1, 2):
         else:
             model = train_model_1_variant(shuffle_seed, final_relu)
         variants[shuffle_seed, final_relu] = model
-        accuracy = eval_model(model, test_loader, loss_fn, device=device)["model_acc"]
+        accuracy = eval_model(model, fast_test_loader, loss_fn, device=device)["model_acc"]
         never_predicted = classes_never_predicted(model)
         missing = f" (never predicts {', '.join(never_predicted)})" if never_predicted else ""
         cells.append(f"{accuracy:.2f}%{missing}")
@@ -325,13 +340,13 @@ for shuffle_seed in (42, 0, 1, 2):
 # each of those models never predicts Dress, or Dress and Ankle boot, at all. A
 # tenth of the test images belongs to each class, so a class the model never
 # predicts costs about 10 points. That is the trap described above: once a
-# class's score is clipped to 0 for nearly every image, it gets no gradient and
-# stays dead. **Without** the final ReLU, the same model ends between 81.71% and
-# 83.80% with every order: every class is predicted, and the result lands within
-# about a point of the baseline's 82.93%, below it for some orders and above it for
-# others. The
-# roughly 75% that Model 1 scored in the original version of this course looks
-# like one of the unlucky runs.
+# class's score is clipped to 0 for nearly every image, it gets almost no gradient,
+# and in these runs it stayed dead. **Without** the final ReLU, the same model ends between 81.71% and
+# 83.80% with every order: every class is predicted, and the result lands around
+# the baseline's 82.93%, below it for some orders and above it for others. So the
+# final ReLU explains the collapses, not the tie: with seed 42 the model without
+# it scores 82.18%, less than Model 1's 82.94%. The roughly 75% that Model 1 scored
+# in the original version of this course looks like one of the unlucky runs.
 #
 # > **Lesson:** don't put an activation after the last layer of a classifier.
 # > `nn.CrossEntropyLoss` expects raw logits, positive and negative. We keep
@@ -340,7 +355,7 @@ for shuffle_seed in (42, 0, 1, 2):
 #
 # Why doesn't the non-linearity help more? With only 10 hidden units and 3
 # epochs, the linear baseline already gets most of what there is to get from 784
-# separate pixel values. Notebook 05 changes what the model sees, not just how
+# separate pixel values. Notebook 05's convolutional network changes what the model sees, not just how
 # it bends.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -368,26 +383,51 @@ ax.set_ylabel("test images predicted as the class")
 ax.legend(fontsize=8)
 plt.show()
 
+for label, model in shown.items():
+    print(f"{label:<30} {predictions_per_class(model).tolist()}")
+
 # %% [markdown]
 # The left bars, Model 1 from section 3, stay within a few hundred images of the
 # line for every class.
 # The middle bars, the model with the final ReLU trained on seed 0's batch order,
 # are empty for Dress and Ankle boot: two of the ten classes never win, and the
-# T-shirt/top and Coat bars rise far above the line instead. The right bars come
-# from the same batches and the same starting weights without the final ReLU, and
+# T-shirt/top bar rises to almost three times the line. The right bars come from
+# the same batches and the same starting weights without the final ReLU, and
 # every class is predicted again.
+#
+# Why T-shirt/top? Look at the images for which that model clips **all ten**
+# logits to 0:
+
+# %%
+dead_model = variants[0, True]
+dead_model.eval()
+with torch.inference_mode():
+    dead_logits = dead_model(test_images.to(device)).cpu()
+all_zero = (dead_logits == 0).all(dim=1)
+print(f"Test images with all ten logits exactly 0: {all_zero.sum().item()}")
+print(f"Predicted class of those images: {sorted({class_names[i] for i in dead_logits[all_zero].argmax(dim=1).tolist()})}")
+zero_rows_per_class = torch.bincount(test_labels[all_zero], minlength=len(class_names))
+print(f"Their true classes: {dict(zip(class_names, zero_rows_per_class.tolist()))}")
+
+# %% [markdown]
+# For those images every score is 0, a ten-way tie, and `argmax` returns the first
+# of equal values: index 0, T-shirt/top. Most of them are Dresses and Ankle boots,
+# the two dead classes. Their loss is exactly ln 10 (all ten classes equally
+# likely), and no gradient flows back through a ReLU output of 0, so training
+# cannot fix them: the model learns nothing from them.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - **Model 1** adds ReLU activations between Model 0's linear layers, and one
 #   after the last layer. With our batch order it ties the baseline (82.94% against
-#   82.93%) after a slow start.
+#   82.93%) after a slow start; the final ReLU is not why it ties.
 # - It is not **overfitting**: its training and test accuracies are close. Compare
 #   both whenever a bigger model does worse on the test set.
 # - The **ReLU after the last layer** clips negative logits to 0, and a clipped
 #   score gets no gradient. With other batch orders whole classes die: the model
-#   never predicts them and loses about 10 points per dead class.
+#   never predicts them and loses about 10 points per dead class; an image whose ten
+#   scores are all 0 is a tie that `argmax` breaks as class 0.
 # - **Without that last ReLU** the model lands within about a point of the baseline
 #   with every order we tried. A classifier's last layer outputs raw logits.
 # - `FashionMNISTModelV1` now lives in `helper_functions.py`, and Model 1 is saved

@@ -20,10 +20,11 @@
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
-import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
-if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
-    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0", "1.2.0"
+if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
+from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -37,13 +38,15 @@ if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.
 # 7. [Training Model 2](#7.-Training-Model-2)
 # 8. [Evaluating and saving Model 2](#8.-Evaluating-and-saving-Model-2)
 # 9. [Summary](#Summary)
+#
+# **Going deeper (optional):** [inside the trained TinyVGG](#Going-deeper-(optional):-inside-the-trained-TinyVGG)
+# · [channels-last memory layout](#Going-deeper-(optional):-channels-last-memory-layout)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Setup and data
 #
-# Device-agnostic code as in notebook 03, and the data the fast way from notebook
-# 03: converted to tensors once, batches of 32 fetched with one indexing operation
-# each, shuffled with seed 42; batches of 1000 for evaluation.
+# Device-agnostic code and the DataLoaders of notebook 03: batches of 32, the
+# training batches shuffled by their own generator seeded with 42.
 
 # %%
 from timeit import default_timer as timer
@@ -51,13 +54,13 @@ from timeit import default_timer as timer
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
+from torch.utils.data import DataLoader
 from torchvision import datasets
+from torchvision.transforms import ToTensor
 
 from helper_functions import (
     accuracy_fn,
-    dataset_to_tensors,
     eval_model,
-    make_batch_loader,
     plot_loss_curves,
     prepare_fashion_mnist,
     print_train_time,
@@ -65,19 +68,18 @@ from helper_functions import (
     train,
 )
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 print(f"Using device: {device}")
 
 data_root = prepare_fashion_mnist()
-train_raw = datasets.FashionMNIST(root=data_root, train=True, download=True)
-test_raw = datasets.FashionMNIST(root=data_root, train=False, download=True)
-class_names = train_raw.classes
+train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
+test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
+class_names = train_data.classes
 
-train_tensors = dataset_to_tensors(train_raw)
-test_tensors = dataset_to_tensors(test_raw)
-train_loader = make_batch_loader(train_tensors, batch_size=32, shuffle=True, seed=42)
-test_loader = make_batch_loader(test_tensors, batch_size=1000)
-print(f"{len(train_loader)} training batches of 32, {len(test_loader)} test batches of 1000")
+BATCH_SIZE = 32
+train_loader = DataLoader(train_data, batch_size=BATCH_SIZE, shuffle=True, generator=torch.Generator().manual_seed(42))
+test_loader = DataLoader(test_data, batch_size=BATCH_SIZE, shuffle=False)
+print(f"{len(train_loader)} training batches, {len(test_loader)} test batches of up to {BATCH_SIZE}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. The TinyVGG architecture
@@ -97,10 +99,7 @@ print(f"{len(train_loader)} training batches of 32, {len(test_loader)} test batc
 # maps) answers "where in the image is my pattern?". The **pooling** layers keep the
 # strongest response in each 2x2 area, halving the height and width. The
 # **classifier** turns the final feature maps into class scores.
-#
-# > **Question:** which model for which data? As a rough guide: for tables of
-# > numbers, gradient-boosted trees are usually the first thing to try; for images,
-# > CNNs (and, on large datasets, vision transformers) are the usual choice.
+
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Stepping through `nn.Conv2d`
@@ -154,9 +153,10 @@ for kernel_size, stride, padding in [(3, 1, 0), (3, 1, 1), (5, 1, 0), (5, 1, 2),
     print(f"kernel_size={kernel_size}, stride={stride}, padding={padding}: 64x64 -> {side}x{side} (formula: {formula})")
 
 # %% [markdown]
-# - **Kernel size** shrinks the output by `kernel_size - 1` pixels (without padding).
-# - **Padding** of `(kernel_size - 1) / 2` (1 for a 3x3 kernel) keeps the size:
-#   this is `padding="same"`, and TinyVGG uses it.
+# - **Kernel size** shrinks the output by `kernel_size - 1` pixels (at stride 1, without padding).
+# - **Padding** of `(kernel_size - 1) / 2` (1 for a 3x3 kernel) keeps the size at
+#   stride 1: this is `padding="same"`. The course's TinyVGG uses it; CNN Explainer's
+#   original uses no padding, so there every convolution shrinks the maps by 2.
 # - **Stride 2** roughly halves each side: the filter skips every other position.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -195,11 +195,8 @@ print(f"Parameters:   {sum(p.numel() for p in conv_layer_2.parameters())} = 10 *
 
 # %% [markdown]
 # Each of the 10 filters has one 5x5 grid of weights **per input channel**, and one
-# bias. Here is the first filter's grid for the first channel: random numbers, like
-# every freshly created layer. Training turns them into useful pattern detectors.
-
-# %%
-print(conv_layer_2.weight[0, 0].detach().round(decimals=4))
+# bias, all random at first, like every freshly created layer. Training turns them
+# into useful pattern detectors.
 
 # %% [markdown]
 # > **Question:** what values should kernel size, stride and padding have? They are
@@ -225,7 +222,7 @@ print(f"After max pooling, {max_pool_layer(grid).shape}:\n{max_pool_layer(grid)[
 
 # %% [markdown]
 # Each output value is the maximum of one 2x2 corner of the input: 5 (top left),
-# 2 (top right), 3 (bottom left) and 9 (bottom right). On the toy batch after our
+# 2 (top right), 3 (bottom left) and 9 (bottom right). On one toy image after our
 # convolution:
 
 # %%
@@ -242,7 +239,7 @@ print(f"After max pooling:  {max_pool_layer(conv_output).shape}")
 # as it is, pooled once and pooled twice:
 
 # %%
-test_image, test_label = test_tensors[0]  # [1, 28, 28]
+test_image, test_label = test_data[0]  # [1, 28, 28]
 pooled_once = max_pool_layer(test_image)  # [1, 14, 14]
 pooled_twice = max_pool_layer(pooled_once)  # [1, 7, 7]
 
@@ -316,7 +313,7 @@ model_2
 # samples of 49 numbers, and the linear layer, which wants 490, refuses:
 
 # %%
-one_image = train_tensors[0][0]
+one_image = train_data[0][0]
 try:
     model_2(one_image)
 except RuntimeError as error:
@@ -369,9 +366,9 @@ except RuntimeError as error:
     print(f"RuntimeError: {error}")
 
 # %% [markdown]
-# Read it as "(rows x columns) of the data, (rows x columns) of the weight":
-# 1 image with 490 features met a layer built for 10. The first number you need,
-# 490, is in the message.
+# `mat1` is the data, 1 image of 490 features; `mat2` is the layer's weight as it
+# is multiplied (transposed: 10 inputs x 10 outputs). 490 features met a layer
+# built for 10. The first number you need, 490, is in the message.
 #
 # > **Tip:** the same shape trace finds bugs in any model: print `x.shape` after
 # > each layer (or inside `forward`) until the shapes stop being what you expect.
@@ -382,56 +379,16 @@ except RuntimeError as error:
 # ## 7. Training Model 2
 #
 # The same training as Models 0 and 1: cross-entropy loss, SGD with learning rate
-# 0.1, batches of 32, 3 epochs, `train` from notebook 03. One thing is new, and it
-# applies only to convolutional networks: the **memory layout**.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Speed-up: channels-last memory layout
+# 0.1, batches of 32, 3 epochs, `train` from notebook 03, the model seeded with 42.
+# A convolutional network does far more arithmetic per image than the linear
+# models, so this takes a few minutes on a laptop CPU (and seconds on a GPU).
 #
-# A batch of shape `[N, C, H, W]` can be laid out in memory in two ways, without
-# changing its shape or its values:
-#
-# - **channels-first** (PyTorch's default): all of channel 0's pixels, then all of
-#   channel 1's, ...
-# - **channels-last**: the values of all channels for pixel 1, then for pixel 2, ...
-#
-# The convolution libraries behind PyTorch (oneDNN on CPUs, cuDNN on NVIDIA GPUs)
-# have faster kernels for channels-last: the numbers a filter combines at one
-# position sit next to each other. `model.to(memory_format=torch.channels_last)`
-# stores the 4-D convolution weights that way; each layer's output follows, so the
-# images need no change. Let's time 100 training steps in each layout:
-
-# %%
-X_batch, y_batch = train_tensors[:32]
-for memory_format in (torch.contiguous_format, torch.channels_last):
-    set_seeds(42)
-    timing_model = FashionMNISTModelV2(1, 10, 10).to(device, memory_format=memory_format)
-    timing_optimizer = torch.optim.SGD(timing_model.parameters(), lr=0.1)
-    X_device, y_device = X_batch.to(device), y_batch.to(device)
-    start = timer()
-    for _ in range(100):
-        loss = nn.functional.cross_entropy(timing_model(X_device), y_device)
-        timing_optimizer.zero_grad()
-        loss.backward()
-        timing_optimizer.step()
-    _ = loss.item()  # wait for the last step to finish (matters on a GPU)
-    step_seconds = timer() - start
-    print(f"{str(memory_format).removeprefix('torch.'):<20} 100 training steps took {step_seconds:.2f} s")
-
-# %% [markdown]
-# Same model, same batch, same number of steps: compare the two times above. How
-# much channels-last saves depends on the processor, and the figures vary from run
-# to run, so time it on yours.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Now the real training: the model seeded with 42 and stored channels-last, the
-# batches from section 1. This is exactly the recipe of `train_course_model("model_2")`
-# from notebook 03, so later notebooks that call it get this very model.
+# This is also exactly the recipe behind `load_or_train_course_model("model_2")`,
+# so later notebooks that need Model 2 get this very model.
 
 # %%
 set_seeds(42)
-model_2 = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=len(class_names))
-model_2 = model_2.to(device, memory_format=torch.channels_last)
+model_2 = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=len(class_names)).to(device)
 
 loss_fn = nn.CrossEntropyLoss()
 optimizer = torch.optim.SGD(params=model_2.parameters(), lr=0.1)
@@ -459,9 +416,8 @@ plt.show()
 
 # %% [markdown]
 # The training loss falls in every epoch, and the test accuracy rises in every
-# epoch, to 88.31%. The test loss drops a lot in the second epoch and then stops
-# falling: as with Model 0, the third epoch helped on the training images more
-# than on the test images, a first hint of where more epochs would lead.
+# epoch, to 88.06%. The test loss drops a lot in epoch 2 and only a little in
+# epoch 3: most of what three epochs teach this model, it learned in the first two.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Evaluating and saving Model 2
@@ -471,69 +427,20 @@ model_2_results = eval_model(model=model_2, data_loader=test_loader, loss_fn=los
 model_2_results
 
 # %% [markdown]
-# Model 2 beats both linear models after the same three epochs: 88.31% test
-# accuracy against about 83% for Models 0 and 1 (notebooks 02 and 04), because its
+# Model 2 beats both linear models after the same three epochs: 88.06% test
+# accuracy against about 83% for Model 0 (notebook 02) and Model 1 (notebook 04), because its
 # convolutions look at neighbouring pixels together instead of one long row of
 # numbers.
 #
 # > **Note:** the original version of this course reports about 88% for the same
-# > recipe. Runs that differ only in the seed or in floating-point details (memory
-# > layout, number of CPU threads, GPU or CPU) end a little apart: the exact figure
-# > is partly luck, the gap to the linear models is not. Try it: train again with
-# > `set_seeds(0)` instead of `set_seeds(42)`, or without `channels_last`, and compare.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Inside the trained TinyVGG
-#
-# A trained network is not a black box: its weights and its intermediate results are
-# tensors we can look at. The first convolution has ten 3x3 kernels, the patterns it
-# learned to look for:
-
-# %%
-kernels = model_2.block_1[0].weight.detach().cpu()  # [10, 1, 3, 3]
-fig, axes = plt.subplots(1, 10, figsize=(12, 1.7))
-for index, (ax, kernel) in enumerate(zip(axes, kernels)):
-    ax.imshow(kernel.squeeze(), cmap="gray")
-    ax.set_title(f"kernel {index}", fontsize=8)
-    ax.axis("off")
-plt.show()
-
-# %% [markdown]
-# Bright cells are large positive weights, dark ones negative. Several kernels are
-# brighter on one side than on the other: like the edge kernels of notebook 00,
-# they respond where the image changes from dark to light in one direction.
-#
-# Now let's follow one test image through the network. `model_2.block_1` and
-# `model_2.block_2` are modules, so we can call them one after the other:
-
-# %%
-model_2.eval()
-with torch.inference_mode():
-    batch = test_image.unsqueeze(dim=0).to(device)  # [1, 1, 28, 28]
-    after_block_1 = model_2.block_1(batch)
-    after_block_2 = model_2.block_2(after_block_1)
-print(f"image {tuple(batch.shape)} -> block_1 {tuple(after_block_1.shape)} -> block_2 {tuple(after_block_2.shape)}")
-
-fig, axes = plt.subplots(2, 10, figsize=(12, 3))
-for row, (name, maps) in enumerate((("block_1", after_block_1), ("block_2", after_block_2))):
-    for index, ax in enumerate(axes[row]):
-        ax.imshow(maps[0, index].cpu(), cmap="viridis")
-        ax.set_title(f"{name}[{index}]", fontsize=7)
-        ax.axis("off")
-plt.show()
-
-# %% [markdown]
-# The first row shows the ten 14x14 feature maps after block 1. Most still look like
-# the boot, each with other parts lit up: its outline, its sole, one of its sides.
-# A few stay almost dark: their pattern hardly occurs in this image. After block 2
-# the maps are 7x7 and no longer look like a picture: each says roughly *where* a
-# more complex pattern was found. The classifier flattens these 10 x 7 x 7 = 490
-# numbers into its decision.
+# > recipe. Runs that differ only in the seed or in floating-point details (number
+# > of CPU threads, GPU or CPU) end a little apart: the exact figure is partly luck,
+# > the gap to the linear models is not. Try it: train again with `set_seeds(0)`
+# > instead of `set_seeds(42)`, and compare.
 
 # %% [markdown]
 # We save Model 2 and its results in `models/`, next to Models 0 and 1 from
-# notebooks 03 and 04, so notebooks 06 to 08 can load it instead of training it again.
-# The record has the same fields that `train_course_model` returns.
+# notebooks 03 and 04, so the notebooks that follow can load it instead of training it again.
 
 # %%
 from cv_course.recipe import save_course_model
@@ -555,9 +462,8 @@ print(f"Saved model_2 to models/{saved_path.name}")
 # - Models expect a batch dimension: `image.unsqueeze(dim=0)` for a single image.
 # - Find a linear layer's `in_features` by tracing a dummy image's shape through
 #   the layers before it: for TinyVGG on 28x28 images, `hidden_units * 7 * 7`.
-# - Channels-last memory layout speeds up convolutions; `train_course_model` uses
-#   it for Model 2. `FashionMNISTModelV2` now lives in `helper_functions.py`.
-# - Model 2 and its results are saved in `models/`, ready for notebooks 06 to 08.
+# - `FashionMNISTModelV2` now lives in `helper_functions.py`.
+# - Model 2 and its results are saved in `models/`, ready for the notebooks that follow.
 # - After 3 epochs Model 2 reaches about 88% test accuracy, well ahead of the
 #   linear models (about 83% in notebooks 02 and 04), at the cost of a much longer
 #   training time.
@@ -574,3 +480,113 @@ print(f"Saved model_2 to models/{saved_path.name}")
 #   from section 6 before building the classifier.
 # - What happens to the shapes with `kernel_size=5` and `padding=0` in every
 #   convolution? Does the model still work on 28x28 images?
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going deeper (optional): inside the trained TinyVGG
+#
+# A trained network is not a black box: its weights and its intermediate results are
+# tensors we can look at. The first convolution has ten 3x3 kernels, the patterns it
+# learned to look for:
+
+# %%
+kernels = model_2.block_1[0].weight.detach().cpu()  # [10, 1, 3, 3]
+limit = kernels.abs().max().item()  # one colour scale for all ten, centred on 0
+fig, axes = plt.subplots(1, 10, figsize=(12, 1.9))
+for index, (ax, kernel) in enumerate(zip(axes, kernels)):
+    shown = ax.imshow(kernel.squeeze(), cmap="coolwarm", vmin=-limit, vmax=limit)
+    ax.set_title(f"kernel {index}", fontsize=8)
+    ax.axis("off")
+fig.colorbar(shown, ax=axes, shrink=0.8, label="weight")
+plt.show()
+
+# %% [markdown]
+# Red cells are positive weights, blue ones negative, white about 0, on one scale
+# for all ten. Several kernels are red on one side and blue on the other: like the
+# Sobel kernels of notebook 00, they respond where the image changes from dark to
+# light in one direction.
+#
+# Now let's follow one test image through the network. `model_2.block_1` and
+# `model_2.block_2` are modules, so we can call them one after the other:
+
+# %%
+model_2.eval()
+with torch.inference_mode():
+    batch = test_image.unsqueeze(dim=0).to(device)  # [1, 1, 28, 28]
+    after_block_1 = model_2.block_1(batch)
+    after_block_2 = model_2.block_2(after_block_1)
+print(f"image {tuple(batch.shape)} -> block_1 {tuple(after_block_1.shape)} -> block_2 {tuple(after_block_2.shape)}")
+
+fig, axes = plt.subplots(2, 10, figsize=(12, 3))
+for row, (name, maps) in enumerate((("block_1", after_block_1), ("block_2", after_block_2))):
+    top = maps.max().item()  # one colour scale per row: 0 is dark in every map
+    for index, ax in enumerate(axes[row]):
+        ax.imshow(maps[0, index].cpu(), cmap="viridis", vmin=0, vmax=top)
+        ax.set_title(f"{name}[{index}]", fontsize=7)
+        ax.axis("off")
+plt.show()
+for name, maps in (("block_1", after_block_1), ("block_2", after_block_2)):
+    silent = [index for index in range(maps.shape[1]) if maps[0, index].max() == 0]
+    print(f"{name}: maps that are 0 everywhere for this image: {silent}")
+
+# %% [markdown]
+# The first row shows the ten 14x14 feature maps after block 1. Most still look like
+# the boot, each with other parts lit up: its outline, its sole, one of its sides.
+# A few are 0 everywhere (listed under the figure): the ReLU clipped every value,
+# so their filter found its pattern nowhere in this boot. After block 2
+# the maps are 7x7 and no longer look like a picture: each says roughly *where* a
+# more complex pattern was found. The classifier flattens these 10 x 7 x 7 = 490
+# numbers into its decision.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going deeper (optional): channels-last memory layout
+#
+# This section is about speed, not about vision.
+#
+#
+# A batch of shape `[N, C, H, W]` can be laid out in memory in two ways, without
+# changing its shape or its values:
+#
+# - **channels-first** (PyTorch's default): all of channel 0's pixels, then all of
+#   channel 1's, ...
+# - **channels-last**: the values of all channels for pixel 1, then for pixel 2, ...
+#
+# The convolution libraries behind PyTorch (oneDNN on CPUs, cuDNN on NVIDIA GPUs)
+# have faster kernels for channels-last: the numbers a filter combines at one
+# position sit next to each other. `model.to(memory_format=torch.channels_last)`
+# stores the 4-D convolution weights that way; each layer's output follows. The
+# usual recipe converts the images too, `images.to(memory_format=torch.channels_last)`;
+# with a single channel they are laid out the same either way. Let's time 100
+# training steps in each layout, after a few steps of warm-up:
+
+# %%
+X_batch = torch.stack([train_data[i][0] for i in range(32)])
+y_batch = train_data.targets[:32]
+for memory_format in (torch.contiguous_format, torch.channels_last):
+    set_seeds(42)
+    timing_model = FashionMNISTModelV2(1, 10, 10).to(device, memory_format=memory_format)
+    timing_optimizer = torch.optim.SGD(timing_model.parameters(), lr=0.1)
+    X_device, y_device = X_batch.to(device), y_batch.to(device)
+
+    def step() -> torch.Tensor:
+        loss = nn.functional.cross_entropy(timing_model(X_device), y_device)
+        timing_optimizer.zero_grad()
+        loss.backward()
+        timing_optimizer.step()
+        return loss
+
+    for _ in range(5):  # warm-up, as in notebook 03
+        step()
+    start = timer()
+    for _ in range(100):
+        loss = step()
+    _ = loss.item()  # wait for the last step to finish (matters on a GPU)
+    step_seconds = timer() - start
+    print(f"{str(memory_format).removeprefix('torch.'):<20} 100 training steps took {step_seconds:.2f} s")
+
+# %% [markdown]
+# Same model, same batch, same number of steps: compare the two times above. How
+# much channels-last saves depends on the processor, and the figures vary from run
+# to run, so time it on yours. The course trains in the default layout: in
+# channels-last the same products are added up in another order, the last bits of
+# the sums round differently, and over thousands of steps that becomes a slightly
+# different model.

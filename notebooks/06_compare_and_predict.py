@@ -18,10 +18,11 @@
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
-import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
-if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
-    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0", "1.2.0"
+if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
+from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -40,17 +41,16 @@ if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.
 # ## 1. Getting the three trained models
 #
 # This notebook should work on its own, for example in a fresh Colab session where
-# notebooks 02 to 05 never ran. `load_or_train_course_model` from the course's
+# the notebooks before it never ran. `load_or_train_course_model` from the course's
 # `cv_course.recipe` module takes care of that:
 #
 # - if `models/` already holds a trained copy of the model and its results (notebooks
-#   03 and 04 save them there), it loads them;
-# - otherwise it trains the model with the course's recipe (`train_course_model`:
-#   same data, batch size, optimizer, seed and number of epochs as notebooks 02-05)
-#   and saves it in `models/` for next time.
+#   03, 04 and 05 save them there), it loads them, without a word;
+# - otherwise it says which model it trains and why, shows a progress bar, trains
+#   the model with the course's recipe (same data, batch size, optimizer, seed and
+#   number of epochs as notebooks 03-05) and saves it in `models/` for next time.
 #
-# Both ways give the same weights and the same results, and the function prints
-# nothing, so the outputs below look the same whichever happened.
+# Both ways give the same weights and the same results.
 #
 # > **Note:** Training all three models from scratch takes a few minutes on a
 # > laptop CPU (TinyVGG takes most of it) and much less on a GPU. Notebook 08
@@ -66,9 +66,9 @@ from torchvision import datasets
 from torchvision.transforms import ToTensor
 
 from cv_course.recipe import load_or_train_course_model
-from helper_functions import dataset_to_tensors, prepare_fashion_mnist, set_seeds
+from helper_functions import prepare_fashion_mnist, set_seeds
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 
 data_root = prepare_fashion_mnist()
 test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
@@ -128,9 +128,10 @@ print(f"Most accurate: {best_name} ({compare_results.loc[best_name, 'model_name'
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Accuracy and training time in a chart
 #
-# A table is precise; a chart shows the differences at a glance. We plot the
-# accuracy of each model next to its training time (taken from the records, as
-# numbers).
+# A table is precise; a chart puts the two things we compare side by side. We plot
+# the accuracy of each model next to its training time (taken from the records, as
+# numbers). Mind the scales: on an axis from 0 to 100%, five points is a short step,
+# while TinyVGG's training time stands out.
 
 # %%
 train_times = [record["train_time"] for record in records]
@@ -156,13 +157,15 @@ plt.show()
 #   straps instead of one weight per pixel.
 # - **It is also the slowest to train.** Every convolution slides its kernels over
 #   every position of every image, which is far more arithmetic than the two small
-#   linear layers of `model_0` and `model_1`. On a CPU it typically takes several
-#   times as long; a GPU narrows that gap because convolutions parallelise well.
+#   linear layers of `model_0` and `model_1`. On a CPU that shows in the training
+#   time; a GPU narrows the gap because convolutions parallelise well.
 # - **`model_1` is no better than `model_0`.** The two linear models end up with
 #   practically the same accuracy: adding non-linear activations did not buy
-#   anything here. A likely reason is the ReLU after the *last* layer, which clips
-#   every negative logit to zero, so for those classes the model can neither rank
-#   them nor learn from them.
+#   anything here. Notebook 04 showed that the ReLU after Model 1's last layer is
+#   not the reason: without it the model lands around the baseline too. With 10
+#   hidden units and 3 epochs, a model that sees 784 separate pixel values gets
+#   about this far, bent or not; the final ReLU only did harm in the runs where
+#   it killed whole classes.
 #
 # Which model is "best" depends on what you need: the highest accuracy, the
 # fastest training, or the fastest predictions on a small device.
@@ -193,14 +196,21 @@ from torch import nn
 def make_predictions(
     model: nn.Module,
     data: Iterable[torch.Tensor],
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
 ) -> torch.Tensor:
-    """Prediction probabilities of ``model`` (already on ``device``) for each
-    image in ``data``, a list of C x H x W tensors: one row per image, one
-    column per class, each row summing to 1. Returned on the CPU."""
+    """Prediction probabilities of ``model`` for each image in ``data``, a list
+    of [C, H, W] float tensors (or one [N, C, H, W] batch): one row per image,
+    one column per class, each row summing to 1. Returned on the CPU.
+    ``device`` defaults to where the model's parameters are."""
     images = list(data)
     if not images:
         raise ValueError("data is empty: pass a list of at least one image tensor.")
+    if not all(isinstance(image, torch.Tensor) and image.ndim == 3 for image in images):
+        raise ValueError("data must hold images of shape [C, H, W], in a list or as one [N, C, H, W] "
+                         "batch; for a single image, pass [image].")
+    if not images[0].is_floating_point():
+        raise ValueError(f"images must be floats in 0-1, as ToTensor makes them, not {images[0].dtype}.")
+    device = device or next(model.parameters()).device
     batch = torch.stack(images).to(device)  # [N, C, H, W]: all the images in one batch
     model.eval()
     with torch.inference_mode():
@@ -210,6 +220,11 @@ def make_predictions(
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# The checks at the top catch the most common slips: one image passed on its own
+# (a `[1, 28, 28]` tensor is not a list of images; pass `[image]`), and raw `uint8`
+# pixels instead of floats in 0-1. Without `device=`, the batch goes to the device the
+# model is on.
+#
 # > **Note:** Softmax over `dim=0` would also run without an error, but it would
 # > normalise each *class* across the images of the batch: the numbers would depend
 # > on which other images happen to be in the batch, and a row would no longer sum
@@ -250,26 +265,33 @@ print(f"Predicted labels: {pred_classes.tolist()}")
 print(f"True labels:      {test_labels}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Now the picture: each image is titled `prediction | truth`, in green when the
-# model got it right and in red when it did not. We will draw such a grid again in
-# the next section, so the plotting goes into a small function.
+# Now the picture: each image is titled `prediction | truth`, marked ✓ in blue when
+# the model got it right and ✗ in orange when it did not (blue and orange stay
+# distinct for colour-blind readers; the marks do not rely on colour at all). We
+# will draw such a grid again in the next section, so the plotting goes into a
+# small function, which also prints the titles, one grid row per line.
 
 
 # %%
 def plot_prediction_grid(images, pred_labels, true_labels, probs=None, rows=3, cols=3):
-    """Show images in a grid titled 'prediction | truth' (with the predicted
-    probability, if given): green when right, red when wrong."""
+    """Show images in a grid titled '✓/✗ prediction | truth' (with the predicted
+    probability, if given), blue when right, orange when wrong; print the titles."""
     fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 2.6 * rows))
+    titles = []
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i >= len(images):
             continue
         ax.imshow(images[i].squeeze(), cmap="gray")
         pred, truth = class_names[pred_labels[i]], class_names[true_labels[i]]
-        title = f"{pred} | {truth}" if probs is None else f"{pred} ({probs[i]:.0%}) | {truth}"
-        ax.set_title(title, fontsize=9, color="green" if pred == truth else "red")
+        mark = "✓" if pred == truth else "✗"
+        title = f"{mark} {pred} | {truth}" if probs is None else f"{mark} {pred} ({probs[i]:.1%}) | {truth}"
+        ax.set_title(title, fontsize=9, color="tab:blue" if pred == truth else "tab:orange")
+        titles.append(title)
     fig.tight_layout()
     plt.show()
+    for row in range(0, len(titles), cols):
+        print("   ".join(titles[row:row + cols]))
 
 
 plot_prediction_grid(test_samples, pred_classes.tolist(), test_labels)
@@ -282,12 +304,14 @@ print(f"{n_right} of 9 right")
 # ## 7. Looking at the wrong predictions
 #
 # Nine images are a small sample. Let's predict the whole test set at once and keep
-# only the images the model got wrong. `dataset_to_tensors` gives us all 10,000
-# test images as one tensor, and `make_predictions` accepts any sequence of
-# images, including the rows of that tensor.
+# only the images the model got wrong. The dataset keeps all 10,000 test images in
+# one `uint8` tensor, `test_data.data`; scaled to 0-1 as `ToTensor` does, it is a
+# batch for `make_predictions`, which accepts any sequence of images, including
+# the rows of a tensor.
 
 # %%
-all_images, all_labels = dataset_to_tensors(test_data).tensors
+all_images = test_data.data.unsqueeze(dim=1).float() / 255  # [10000, 1, 28, 28]
+all_labels = test_data.targets
 all_probs = make_predictions(best_model, all_images, device=device)
 all_preds = all_probs.argmax(dim=1)
 
@@ -321,14 +345,16 @@ plot_prediction_grid(
 # ## 8. Model error or data error?
 #
 # Look closely at the list and at the nine images above. The model was at least
-# 98.6% sure every time. Five of its nine answers are "Dress": for three images
-# labelled T-shirt/top, one labelled Coat and one labelled Trouser. The other four
-# are shoes: two sneakers it calls ankle boots, and two ankle boots it calls sandals.
+# 99.3% sure every time. Six of its nine answers are "Dress": for four images
+# labelled T-shirt/top, one labelled Coat and one labelled Trouser. Two are shoes:
+# an "ankle boot" made of straps on a high heel, which it calls a sandal, and a
+# high "sneaker" that covers the ankle, which it calls an ankle boot. One more is
+# a "pullover" it calls a coat.
 #
-# Would *you* have given the labels the dataset gives? The long, narrow
-# "T-shirts" look very much like dresses, the "sneakers" are high shoes that cover
-# the ankle, and the "ankle boots" are open shoes made of straps. Mistakes come in
-# three kinds:
+# Would *you* have given the labels the dataset gives? Three of the "T-shirts", the
+# "coat" and the "trousers" are long, narrow shapes that look very much like
+# dresses, and the strappy boot looks like a sandal. The last "T-shirt", though,
+# looks like a T-shirt. Mistakes come in three kinds:
 #
 # - **Model errors.** The image clearly shows one thing and the model says another.
 #   More training, more data or a better architecture can fix these.
@@ -339,8 +365,8 @@ plot_prediction_grid(
 #   When the model is very confident and a person looking at the picture agrees
 #   with the model, the *data* is the problem.
 #
-# Most of these nine look like the second or third kind: here the model is less
-# wrong than its score says.
+# Most of these nine look like the second or third kind, and the last T-shirt like
+# the first: here the model is less wrong than its score says.
 #
 # Real datasets contain such mistakes, and a model cannot score 100% on labels
 # that contradict each other. Looking at the most confident errors is a cheap way

@@ -19,10 +19,11 @@
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
-import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
-if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
-    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0", "1.2.0"
+if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
+from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -50,13 +51,14 @@ import torch
 import torchmetrics
 from mlxtend.plotting import plot_confusion_matrix
 from torchmetrics import ConfusionMatrix
+from torch.utils.data import DataLoader
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
 from cv_course.recipe import load_or_train_course_model
-from helper_functions import dataset_to_tensors, make_batch_loader, prepare_fashion_mnist
+from helper_functions import prepare_fashion_mnist
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 
 data_root = prepare_fashion_mnist()
 test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
@@ -69,16 +71,16 @@ print(f"torchmetrics version: {torchmetrics.__version__}")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Predictions on the whole test set
 #
-# We need one predicted label for each of the 10,000 test images. As in notebook 03,
-# the test set goes into memory as one tensor once (`dataset_to_tensors`), and a
-# loader hands it out in batches. For each batch the model gives logits of shape
+# We need one predicted label for each of the 10,000 test images. A `DataLoader`
+# hands them out in batches of 1000 (evaluation updates no weights, so big batches
+# are fine and fast). For each batch the model gives logits of shape
 # `[batch_size, 10]`:
 #
 # 1. **logits → probabilities:** `torch.softmax(logits, dim=1)`, across the ten classes of each image;
 # 2. **probabilities → labels:** `argmax(dim=1)`, the most probable class of each image.
 
 # %%
-test_loader = make_batch_loader(dataset_to_tensors(test_data), batch_size=1000)
+test_loader = DataLoader(test_data, batch_size=1000, shuffle=False)
 
 y_preds = []
 model_2.eval()
@@ -99,8 +101,9 @@ print(f"Accuracy: {(y_pred_tensor == test_targets).float().mean().item():.2%}")
 # right.
 #
 # > **Note:** For the labels alone, `y_logits.argmax(dim=1)` gives the same answer:
-# > softmax never changes which value in a row is largest. We compute the
-# > probabilities anyway because they tell us how *sure* the model is.
+# > softmax never changes which value in a row is largest. We take the path through
+# > the probabilities anyway, to show every step; notebook 06 used them to rank the
+# > model's wrong predictions by confidence.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. A classic bug: softmax over the wrong dimension
@@ -153,8 +156,8 @@ print(f"Accuracy on this batch with dim=0: {(wrong_probs.argmax(dim=1) == y).flo
 # needs the kind of task and the number of classes; calling it with the
 # predictions and the targets returns the matrix.
 #
-# > **Note:** Colab does not come with `torchmetrics` and `mlxtend` preinstalled:
-# > the setup cell at the top installs them there.
+# > **Note:** Where `torchmetrics` or `mlxtend` is missing (Colab lacks
+# > `torchmetrics`), the set-up cell at the top installs it with the course.
 
 # %%
 confmat = ConfusionMatrix(task="multiclass", num_classes=len(class_names))
@@ -221,7 +224,8 @@ for count, position in zip(counts[:3].tolist(), positions[:3].tolist()):
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The classes the model mixes up are the ones that look alike even to us: tops with
-# sleeves and a neckline (T-shirts, shirts, pullovers and coats). The three kinds of
+# sleeves and a neckline (T-shirts, shirts, pullovers and coats), and long tops
+# against dresses. The three kinds of
 # shoes are confused far less often, and classes with a distinctive outline, such
 # as trousers and bags, hardly ever.
 #

@@ -20,10 +20,11 @@
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
-import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
-if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
-    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0", "1.2.0"
+if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
+from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -34,14 +35,15 @@ if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.
 # 4. [Loading it into a fresh model](#4.-Loading-it-into-a-fresh-model)
 # 5. [Does the loaded model predict the same?](#5.-Does-the-loaded-model-predict-the-same?)
 # 6. [Why weights_only=True matters](#6.-Why-weights_only=True-matters)
-# 7. [Safer helpers: save_model and load_model](#7.-Safer-helpers:-save_model-and-load_model)
-# 8. [Summary](#Summary)
+# 7. [Summary](#Summary)
+#
+# **Going deeper (optional):** [safer helpers: save_model and load_model](#Going-deeper-(optional):-safer-helpers:-save_model-and-load_model)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The model to save
 #
 # Notebook 06 showed that `model_2` (TinyVGG) is the most accurate of our three
-# models. As in notebook 07, `load_or_train_course_model` gives it to us whether or
+# models. `load_or_train_course_model` gives it to us whether or
 # not the earlier notebooks ran in this session.
 
 # %%
@@ -51,6 +53,7 @@ from pathlib import Path
 
 import torch
 from torch import nn
+from torch.utils.data import DataLoader
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
@@ -59,14 +62,12 @@ from helper_functions import (
     FashionMNISTModelV0,
     FashionMNISTModelV2,
     accuracy_fn,
-    dataset_to_tensors,
     eval_model,
     find_course_root,
-    make_batch_loader,
     prepare_fashion_mnist,
 )
 
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 
 data_root = prepare_fashion_mnist()
 test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
@@ -84,8 +85,9 @@ print(model_2)
 # | the **`state_dict`** (recommended) | `torch.save(model.state_dict(), path)` | the model's class, to build a fresh model to load into |
 # | the **whole model object** | `torch.save(model, path)` | the class *and* the exact code layout it was saved from; unsafe to load from others |
 #
-# A `state_dict` is an ordered dictionary from each parameter's name to its tensor:
-# the learned numbers and nothing else.
+# A `state_dict` is an ordered dictionary from each parameter's name to its tensor
+# (and, in models that have them, buffers such as batch normalisation's running
+# statistics): numbers only, no code.
 
 # %%
 state_dict = model_2.state_dict()
@@ -96,8 +98,8 @@ print(f"{sum(t.numel() for t in state_dict.values())} numbers in total")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Saving the state_dict
 #
-# Trained models go in the course's top-level `models/` folder (it is listed in
-# `.gitignore`, so they are never committed). We build the path with `pathlib`,
+# Trained models go in the course's top-level `models/` folder, beside the saved
+# course models, under a name of their own. We build the path with `pathlib`,
 # relative to this notebook's folder so it prints the same on every machine, and
 # create the folder if it does not exist yet.
 #
@@ -147,7 +149,7 @@ print(f"Loaded tensors are on: {next(iter(loaded_state_dict.values())).device.ty
 # for every test image*.
 
 # %%
-test_loader = make_batch_loader(dataset_to_tensors(test_data), batch_size=1000)
+test_loader = DataLoader(test_data, batch_size=1000, shuffle=False)
 loss_fn = nn.CrossEntropyLoss()
 
 original_results = eval_model(model_2, test_loader, loss_fn, accuracy_fn, device)
@@ -212,15 +214,38 @@ except pickle.UnpicklingError as error:
 EVIL_PATH.unlink()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# With `weights_only=False` the message above would have been printed while
-# loading, and a real attacker would not be that polite.
+# With `weights_only=False`, loading would have run the payload and printed its
+# line ("If you can read this, ..."), and a real attacker would not be that polite.
 #
 # > **Note:** Only load a checkpoint with `weights_only=False` (for example a whole
 # > pickled model) if you made it yourself or fully trust where it came from. Saving
 # > `state_dict`s avoids the question, because they load with `weights_only=True`.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7. Safer helpers: save_model and load_model
+# ## Summary
+#
+# - Save a model's `state_dict` (`torch.save(model.state_dict(), path)`), not the
+#   whole object; load it into a fresh model of the same class with
+#   `model.load_state_dict(torch.load(path, weights_only=True, map_location=device))`.
+# - `map_location` lets a file saved on a GPU load on a CPU.
+# - Check a loaded model by comparing its predictions with the original's on the
+#   whole test set, not only its loss.
+# - A checkpoint is a pickle and loading one can run code: always pass
+#   `weights_only=True`, and never load untrusted files without it.
+#
+# ### Extra-curriculum
+#
+# - Read PyTorch's tutorial [Saving and loading models](https://pytorch.org/tutorials/beginner/saving_loading_models.html),
+#   including how to save a checkpoint that also holds the optimizer's state to
+#   resume training.
+# - Find out what makes `os.replace` atomic within one file system, and what it does
+#   when the target is on another disk.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going deeper (optional): safer helpers: save_model and load_model
+#
+# This section is about robust files, not about vision: skip it on a first
+# reading.
 #
 # Plain `torch.save` and `torch.load` have two weak spots:
 #
@@ -309,24 +334,3 @@ except CheckpointError as error:
 # > built from these helpers: it tries `load_model` on `models/model_2.pth` and, if
 # > the file is missing or does not load, trains the model again and saves it with
 # > `save_model`.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Summary
-#
-# - Save a model's `state_dict` (`torch.save(model.state_dict(), path)`), not the
-#   whole object; load it into a fresh model of the same class with
-#   `model.load_state_dict(torch.load(path, weights_only=True, map_location=device))`.
-# - `map_location` lets a file saved on a GPU load on a CPU.
-# - Check a loaded model by comparing its predictions with the original's on the
-#   whole test set, not only its loss.
-# - A checkpoint is a pickle and loading one can run code: always pass
-#   `weights_only=True`, and never load untrusted files without it.
-# - Write files atomically (temporary file, then rename) so an interrupted save never
-#   destroys a good model; check what you load and fail with a clear message.
-#
-# ### Extra-curriculum
-#
-# - Read PyTorch's tutorial [Saving and loading models](https://pytorch.org/tutorials/beginner/saving_loading_models.html),
-#   including how to save a checkpoint that also holds the optimizer's state to
-#   resume training.
-# - Find out why `os.replace` is atomic within one folder but not between two disks.

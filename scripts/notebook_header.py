@@ -31,15 +31,25 @@ REVISION = "v" + PROJECT["version"]
 #: What pip installs where the course is missing.
 COURSE_URL = f"git+https://github.com/{REPOSITORY}@{REVISION}"
 
-# At most five lines, folded away in Colab (#@title ... "form"): where the course
-# is installed (pip install -e ., or a run before) it does nothing; elsewhere it
-# installs the course from the revision this notebook belongs to.
+# At most six lines, folded away in Colab (#@title ... "form"). It looks for THIS
+# course at this notebook's version (the installed distribution's name and version),
+# not for any module called helper_functions: where it is installed (pip install -e .,
+# or a run before) it installs nothing; elsewhere, or where another version is
+# installed, it installs the course from the revision this notebook belongs to. Then
+# it checks that ``import helper_functions`` finds the course's own file (beside its
+# cv_course package), not another course's helper_functions.py in the working folder
+# (Colab's /content, first on sys.path), and names that file if it is in the way. Last,
+# it fits PyTorch's CPU threads to the CPUs this process may use (a shared server's
+# quota; helper_functions.use_available_cpus, which leaves a test run's threads alone),
+# assigning the count it returns so that it does not show as the cell's output (a ";"
+# does not hide it from nbval's kernel).
 SETUP_TEMPLATE = '''\
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
-import importlib.util, subprocess, sys
-COURSE = "{course_url}"
-if importlib.util.find_spec("helper_functions") is None and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode:
-    raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")'''
+import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
+COURSE, VERSION = "{course_url}", "{version}"
+if VERSION not in [d.version for d in meta.distributions(name="{distribution}")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
+from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()'''
 
 
 def badge_source(notebook_name: str) -> str:
@@ -50,7 +60,11 @@ def badge_source(notebook_name: str) -> str:
 
 def setup_source() -> str:
     """Source of the set-up cell of every notebook."""
-    return SETUP_TEMPLATE.replace("{course_url}", COURSE_URL)
+    values = {"{course_url}": COURSE_URL, "{version}": PROJECT["version"], "{distribution}": PROJECT["name"]}
+    source = SETUP_TEMPLATE
+    for placeholder, value in values.items():
+        source = source.replace(placeholder, value)
+    return source
 
 
 def header_cells(notebook_name: str) -> list:

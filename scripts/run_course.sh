@@ -20,11 +20,18 @@ bash scripts/setup.sh
 # The reference numerics profile (cv_course/numerics_profile.py): the outputs stored
 # here must come out the same on any x86-64 machine with AVX2, so the notebooks run
 # with its instruction-set caps, two threads and no GPU. Where it cannot hold, the
-# outputs would not reproduce elsewhere: stop instead of storing them.
-if ! profile=$(.venv/bin/python -m cv_course.numerics_profile --shell --require); then
+# outputs would not reproduce elsewhere: stop instead of storing them. Exit status 3
+# means exactly that (--require); any other failure (a typo in COURSE_NUMERICS, say)
+# has printed its own error, which must not be followed by advice about the machine.
+status=0
+profile=$(.venv/bin/python -m cv_course.numerics_profile --shell --require) || status=$?
+if [ "$status" -eq 3 ]; then
   echo "[course] not storing outputs made here: they would not reproduce on other machines." >&2
   echo "[course] Re-execute the notebooks on an x86-64 machine with AVX2, or open them in Jupyter to run them for yourself." >&2
   exit 3
+elif [ "$status" -ne 0 ]; then
+  echo "[course] could not apply the numerics profile: see the error above (COURSE_NUMERICS takes 'reference' or 'native')." >&2
+  exit "$status"
 fi
 eval "$profile"
 # The generated parts of the notebooks first: the header cells (from pyproject.toml)

@@ -6,7 +6,10 @@
 - numbers the cell ids (Jupyter makes random ones on every run), so a notebook's
   diff shows only what really changed;
 - records jupytext.toml's filters in the notebook too, so that any jupytext command
-  (even one writing to stdout) renders it as exactly its header-less .py file.
+  (even one writing to stdout) renders it as exactly its header-less .py file;
+- folds the optional "## Going deeper" sections in JupyterLab (the heading cell's
+  ``jp-MarkdownHeadingCollapsed`` metadata), so the core path reads first. The .py
+  files leave that key out (jupytext.toml's filter): it is derived from the heading.
 
 Outputs are left exactly as the execution produced them.
 """
@@ -17,6 +20,7 @@ import nbformat
 from jupytext.config import load_jupytext_configuration_file
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
+OPTIONAL_HEADING = "## Going deeper"
 
 
 def jupytext_filters() -> dict[str, str]:
@@ -35,6 +39,8 @@ def tidy(path: str) -> None:
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
         cell.id = f"cell-{index}"
+        if cell.cell_type == "markdown" and cell.source.startswith(OPTIONAL_HEADING):
+            cell.metadata["jp-MarkdownHeadingCollapsed"] = True
     nb.metadata.setdefault("jupytext", {}).update(jupytext_filters())
     nbformat.write(nb, path)
 

@@ -24,6 +24,7 @@ import pytest
 
 from conftest import COURSE_ROOT
 from cv_course.course_copy import copy_course
+from cv_course.timeouts import INSTALL_AND_RUN_S, NBVAL_CELL_S, SUBPROCESS_S
 
 sys.path.insert(0, str(COURSE_ROOT / "scripts"))
 import notebook_header  # noqa: E402
@@ -31,51 +32,101 @@ import notebook_header  # noqa: E402
 NOTEBOOK = "01_dataloaders"  # short, and it needs the data and helper_functions
 
 
-def run_setup_cell(monkeypatch, course_installed: bool, returncode: int = 0) -> list[list[str]]:
-    """Execute the set-up cell's source; the commands it ran (pip is not really run)."""
-    import importlib.util
+VERSION = notebook_header.PROJECT["version"]
 
-    real_find_spec = importlib.util.find_spec
+
+def run_setup_cell(monkeypatch, installed: str | None = VERSION, returncode: int = 0,
+                   in_the_way: Path | None = None) -> list[list[str]]:
+    """Execute the set-up cell's source; the commands it ran (pip is not really run).
+    ``installed``: the version of the course this Python has (None: not installed);
+    ``in_the_way``: another helper_functions.py that ``import helper_functions`` would find first."""
+    import importlib.machinery
+    import importlib.metadata
+    import importlib.util
+    from types import SimpleNamespace
+
+    real_find_spec, real_distributions = importlib.util.find_spec, importlib.metadata.distributions
     calls: list[list[str]] = []
 
+    def distributions(**kwargs):
+        if kwargs.get("name") == notebook_header.PROJECT["name"]:
+            return [SimpleNamespace(version=installed)] if installed else []
+        return real_distributions(**kwargs)
+
     def find_spec(name, *args, **kwargs):
-        if name == "helper_functions" and not course_installed:
-            return None
+        if name == "helper_functions" and in_the_way is not None:
+            return importlib.machinery.ModuleSpec(name, None, origin=str(in_the_way))
         return real_find_spec(name, *args, **kwargs)
 
     def fake_run(command, *args, **kwargs):
         calls.append(list(command))
         return subprocess.CompletedProcess(command, returncode)
 
+    monkeypatch.setattr(importlib.metadata, "distributions", distributions)
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     monkeypatch.setattr(subprocess, "run", fake_run)
     exec(compile(notebook_header.setup_source(), "<set-up cell>", "exec"), {"__name__": "__main__"})
     return calls
 
 
-def test_the_cell_is_five_lines_folded_in_colab():
+PIP_INSTALL = [sys.executable, "-m", "pip", "install", "-q", notebook_header.COURSE_URL]
+
+
+def test_the_cell_is_six_lines_folded_in_colab():
     lines = notebook_header.setup_source().splitlines()
-    assert len(lines) <= 5
+    assert len(lines) <= 6
     assert lines[0].startswith("#@title ") and lines[0].endswith('{ display-mode: "form" }')
 
 
-def test_the_cell_names_the_published_revision():
+def test_the_cell_names_the_published_revision_and_version():
     url = f"git+https://github.com/{notebook_header.REPOSITORY}@{notebook_header.REVISION}"
-    assert f'COURSE = "{url}"' in notebook_header.setup_source()
+    assert f'COURSE, VERSION = "{url}", "{VERSION}"' in notebook_header.setup_source()
+    assert notebook_header.REVISION == f"v{VERSION}"
 
 
 def test_where_the_course_is_installed_it_does_nothing(monkeypatch):
-    assert run_setup_cell(monkeypatch, course_installed=True) == []
+    assert run_setup_cell(monkeypatch) == []
 
 
 def test_where_the_course_is_missing_it_installs_it_with_pip(monkeypatch):
-    calls = run_setup_cell(monkeypatch, course_installed=False)
-    assert calls == [[sys.executable, "-m", "pip", "install", "-q", notebook_header.COURSE_URL]]
+    assert run_setup_cell(monkeypatch, installed=None) == [PIP_INSTALL]
+
+
+def test_where_another_version_is_installed_it_installs_this_one(monkeypatch):
+    """A module called helper_functions is not enough: it must be this course, at this version."""
+    assert run_setup_cell(monkeypatch, installed="1.0.0") == [PIP_INSTALL]
 
 
 def test_a_failed_install_stops_with_what_to_check(monkeypatch):
     with pytest.raises(RuntimeError, match="check that this computer is online and that the revision after '@' exists"):
-        run_setup_cell(monkeypatch, course_installed=False, returncode=1)
+        run_setup_cell(monkeypatch, installed=None, returncode=1)
+
+
+@pytest.mark.parametrize("installed", [VERSION, None], ids=["installed", "missing"])
+def test_another_helper_functions_in_the_way_is_named(monkeypatch, tmp_path, installed):
+    """The original course's helper_functions.py in Colab's /content is imported first."""
+    other = tmp_path / "content" / "helper_functions.py"
+    with pytest.raises(RuntimeError) as info:
+        run_setup_cell(monkeypatch, installed=installed, in_the_way=other)
+    assert str(info.value).startswith(f"{other} is not this course's helper_functions.py")
+    assert "rename or delete it, restart the runtime" in str(info.value)
+
+
+def run_cell_in(folder: Path) -> subprocess.CompletedProcess:
+    """The set-up cell run by this environment's Python (the course installed) in ``folder``,
+    which is first on sys.path as a notebook's working folder is."""
+    return subprocess.run([sys.executable, "-c", notebook_header.setup_source()], cwd=folder,
+                          capture_output=True, text=True, timeout=SUBPROCESS_S)
+
+
+def test_the_cell_finds_the_course_and_names_a_file_in_the_way(tmp_path):
+    """For real: this environment has the course, and an empty folder is fine; the
+    same folder with another course's helper_functions.py in it is not."""
+    assert run_cell_in(tmp_path).returncode == 0
+    (tmp_path / "helper_functions.py").write_text('"""Another course\'s helpers."""\ndef plot_predictions(): pass\n')
+    result = run_cell_in(tmp_path)
+    assert result.returncode != 0
+    assert f"RuntimeError: {tmp_path / 'helper_functions.py'} is not this course's helper_functions.py" in result.stderr
 
 
 # ----------------------------------------------------------------------------- the Colab route
@@ -102,17 +153,17 @@ def fresh_python(tmp_path_factory) -> Path:
     venv.create(root / "venv", with_pip=False)
     python = root / "venv" / "bin" / "python"
     purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+                             capture_output=True, text=True, check=True, timeout=SUBPROCESS_S).stdout.strip()
     deps = site_packages_without_the_course(root / "deps")
     (Path(purelib) / "course_dependencies.pth").write_text(f"{deps}\n")
     missing = subprocess.run([python, "-c", "import importlib.util as u; print(u.find_spec('helper_functions'))"],
-                             cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+                             cwd=root, capture_output=True, text=True, check=True, timeout=SUBPROCESS_S).stdout.strip()
     assert missing == "None", "the fresh environment must not have the course yet"
     return python
 
 
 def git(*args: str, cwd: Path) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, timeout=SUBPROCESS_S)
 
 
 def local_remote(tmp_path: Path, tag: str | None) -> dict[str, str]:
@@ -156,16 +207,36 @@ def test_colab_route_installs_the_course_and_runs_a_notebook_alone(fresh_python,
     env = local_remote(tmp_path, tag=notebook_header.REVISION)
     folder = notebook_alone(tmp_path)
     result = subprocess.run(
-        [fresh_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+        [fresh_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env", f"--nbval-cell-timeout={NBVAL_CELL_S}",
          f"--nbval-sanitize-with={COURSE_ROOT / 'tests' / 'nbval_sanitize.cfg'}", "--rootdir", str(folder),
          f"{NOTEBOOK}.ipynb"],
-        cwd=folder, env=env, capture_output=True, text=True, timeout=900,
+        cwd=folder, env=env, capture_output=True, text=True, timeout=INSTALL_AND_RUN_S,
     )
     assert result.returncode == 0, "strict nbval failed on the notebook alone:\n" + result.stdout[-6000:] + result.stderr[-2000:]
     installed = subprocess.run([fresh_python, "-c", "import helper_functions, cv_course.benchmark; print(helper_functions.__file__)"],
-                               cwd=folder, env=env, capture_output=True, text=True, check=True).stdout.strip()
+                               cwd=folder, env=env, capture_output=True, text=True, check=True,
+                               timeout=SUBPROCESS_S).stdout.strip()
     assert Path(installed).parent.name == "site-packages", f"helper_functions came from {installed}, not the install"
     assert sorted(p.name for p in folder.iterdir()) == sorted(["data", f"{NOTEBOOK}.ipynb"])
+
+
+@pytest.mark.slow
+def test_the_cell_installs_the_course_into_a_fresh_python_and_checks_it(fresh_python, tmp_path):
+    """In one process, as in a notebook's kernel: pip installs the course, and the
+    check after it finds the course it just installed (no stale import caches); with
+    another course's helper_functions.py in the working folder, the cell names it."""
+    env = local_remote(tmp_path, tag=notebook_header.REVISION)
+    folder = tmp_path / "student"
+    folder.mkdir()
+    check = "\nimport helper_functions, cv_course.data; print(helper_functions.__file__)"
+    result = subprocess.run([fresh_python, "-c", notebook_header.setup_source() + check], cwd=folder, env=env,
+                            capture_output=True, text=True, timeout=INSTALL_AND_RUN_S)
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert Path(result.stdout.strip()).parent.name == "site-packages"
+    (folder / "helper_functions.py").write_text("def plot_predictions(): pass\n")
+    result = subprocess.run([fresh_python, "-c", notebook_header.setup_source()], cwd=folder, env=env,
+                            capture_output=True, text=True, timeout=INSTALL_AND_RUN_S)
+    assert f"RuntimeError: {folder / 'helper_functions.py'} is not this course's helper_functions.py" in result.stderr
 
 
 @pytest.mark.slow
@@ -182,7 +253,7 @@ def test_a_wrong_revision_gives_a_clear_error(fresh_python, tmp_path):
     subprocess.run(
         [fresh_python, "-m", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
          "--inplace", "setup_only.ipynb"],
-        cwd=folder, env=env, capture_output=True, text=True, timeout=300, check=True,
+        cwd=folder, env=env, capture_output=True, text=True, timeout=INSTALL_AND_RUN_S, check=True,
     )
     outputs = nbformat.read(folder / "setup_only.ipynb", as_version=4).cells[0].outputs
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
@@ -193,4 +264,5 @@ def test_a_wrong_revision_gives_a_clear_error(fresh_python, tmp_path):
         f"Installing the course from {notebook_header.COURSE_URL} failed: check that this computer is online "
         "and that the revision after '@' exists (pip says more above)."
     )
-    assert subprocess.run([fresh_python, "-c", "import helper_functions"], cwd=tmp_path, env=env, capture_output=True).returncode != 0
+    assert subprocess.run([fresh_python, "-c", "import helper_functions"], cwd=tmp_path, env=env, capture_output=True,
+                          timeout=SUBPROCESS_S).returncode != 0

@@ -40,9 +40,14 @@ def test_keeps_the_zip_when_asked(local_server, tmp_path):
 
 def test_skips_an_existing_folder(local_server, tmp_path, capsys):
     (tmp_path / "food").mkdir()
-    (tmp_path / "food" / "keep.txt").write_text("already here")
-    hf.download_data(local_server.url + "/never-requested.zip", "food", data_dir=tmp_path)
+    kept = tmp_path / "food" / "keep.txt"
+    kept.write_text("already here")
+    before = kept.stat().st_mtime_ns
+    target = hf.download_data(local_server.url + "/never-requested.zip", "food", data_dir=tmp_path)
     assert "skipping download" in capsys.readouterr().out
+    assert target == tmp_path / "food"
+    assert kept.read_text() == "already here" and kept.stat().st_mtime_ns == before, "the existing file was touched"
+    assert leftovers(tmp_path) == ["food"] and leftovers(target) == ["keep.txt"]
 
 
 def test_http_error_status_raises_and_leaves_nothing(local_server, tmp_path):

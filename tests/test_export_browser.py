@@ -1,4 +1,4 @@
-"""The exported slides, Marp decks and course pages, checked in a real browser, offline.
+"""The exported slides and Marp decks, checked in a real browser, offline.
 
 One export of every ``notebooks/NN_*.ipynb`` (``scripts/export_course.sh``) into a
 temporary folder, run without network where ``unshare -rn`` is allowed; then headless
@@ -8,6 +8,11 @@ leaves the machine, any failed local request and any console error fails the tes
 The first slide of every deck is saved to ``build/screenshots/NAME.png``. Every
 code block of every reveal.js slide must fit the slide's width at 1280x720 and
 1024x768, and every section must carry its speaker notes, hidden from the slide.
+
+The decks are in the instructor's Marp theme (scripts/export/themes/ub.css) with
+KaTeX's fonts from the site, and their PDFs have a page per slide with no code line
+cut at the right edge. The website itself is tested in ``tests/test_site_browser.py``,
+which shares this module's export and browser.
 
 The browser tests (marker ``browser``) are skipped only when Chromium or Node.js is
 missing (``scripts/setup.sh`` installs both); set ``COURSE_REQUIRE_BROWSER=1`` to make
@@ -35,10 +40,19 @@ import pytest
 COURSE_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(COURSE_ROOT / "scripts"))
 sys.path.insert(0, str(COURSE_ROOT / "scripts" / "export"))
-from export_course import read_speaker_notes, section_headings, speaker_notes_problems  # noqa: E402
+from export_course import (  # noqa: E402
+    read_speaker_notes,
+    section_headings,
+    speaker_notes_problems,
+    without_optional_sections,
+)
 from notebook_header import BADGE_TAG, SETUP_TAG  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+#: The instructor's Marp theme that the decks must wear, and its navy (section's top rule).
+MARP_THEME = COURSE_ROOT / "scripts" / "export" / "themes" / "ub.css"
+MARP_THEME_NAME = re.search(r"@theme\s+([\w-]+)", MARP_THEME.read_text()).group(1)
+UB_NAVY = "rgb(11, 37, 69)"
 SCREENSHOTS = COURSE_ROOT / "build" / "screenshots"
 #: The course notebooks; COURSE_NOTEBOOKS=DIR tests the notebooks of another folder.
 NOTEBOOKS_DIR = Path(os.environ.get("COURSE_NOTEBOOKS", COURSE_ROOT / "notebooks")).resolve()
@@ -68,8 +82,12 @@ def _missing_tools() -> str | None:
 
 
 _MISSING = _missing_tools()
-if _MISSING and os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
-    raise RuntimeError(f"COURSE_REQUIRE_BROWSER=1 but {_MISSING}")
+# In CI (CI set, as GitHub Actions and most CI services set it, or COURSE_REQUIRE_BROWSER=1
+# as .ci/run sets it) the browser tests must run: a missing tool fails instead of skipping.
+_REQUIRED_BY = ("COURSE_REQUIRE_BROWSER=1" if os.environ.get("COURSE_REQUIRE_BROWSER") == "1"
+                else "CI is set" if os.environ.get("CI", "").strip().lower() not in ("", "0", "false") else None)
+if _MISSING and _REQUIRED_BY:
+    raise RuntimeError(f"{_REQUIRED_BY} but {_MISSING}")
 
 
 def browser_test(test):
@@ -151,6 +169,11 @@ def _can_unshare_network() -> bool:
         return False
 
 
+#: The one export of a test session, shared with tests/test_site_browser.py (which
+#: imports these fixtures: pytest then makes a second session fixture of each).
+_EXPORTED: dict = {}
+
+
 @pytest.fixture(scope="session")
 def export(tmp_path_factory) -> dict:
     """Run the instructor command once: ``scripts/export_course.sh --out SITE``.
@@ -158,6 +181,8 @@ def export(tmp_path_factory) -> dict:
     The npm packages are installed first (a no-op when current), so the export
     itself can run in a new network namespace with no network at all.
     """
+    if _EXPORTED:
+        return _EXPORTED
     subprocess.run(["bash", "scripts/export/setup_export.sh", "--node-only"], cwd=COURSE_ROOT, check=True)
     site = tmp_path_factory.mktemp("site")
     offline = _can_unshare_network()
@@ -167,7 +192,8 @@ def export(tmp_path_factory) -> dict:
         cwd=COURSE_ROOT, env={**os.environ, "PYTHON": sys.executable}, capture_output=True, text=True,
     )
     assert done.returncode == 0, f"export failed:\n{done.stdout}\n{done.stderr}"
-    return {"site": site, "offline": offline, "log": done.stdout}
+    _EXPORTED.update(site=site, offline=offline, log=done.stdout)
+    return _EXPORTED
 
 
 @pytest.fixture(scope="session")
@@ -184,19 +210,32 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def base_url(site) -> Iterator[str]:
     """The exported site, served the way an instructor would: a static server on 127.0.0.1."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    # A client that hangs up early (LinkChecker after a 404 for robots.txt) is no error
+    # of the site; what a browser fails to load is reported by the tests themselves.
+    server.handle_error = lambda request, client_address: None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
     server.server_close()
 
 
+#: The session's one Chromium: Playwright's sync API runs one instance at a time, and
+#: tests/test_site_browser.py imports this fixture too.
+_BROWSER: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
+    if _BROWSER:
+        yield _BROWSER["chromium"]
+        return
     from playwright.sync_api import sync_playwright  # imported here: skipped tests need no Playwright
 
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        _BROWSER["chromium"] = chromium
         yield chromium
+        _BROWSER.clear()
         chromium.close()
 
 
@@ -252,7 +291,8 @@ def test_export_covers_every_notebook(export):
     assert STEMS, "no notebooks/NN_*.ipynb to export"
     site = export["site"]
     for stem in STEMS:
-        for path in (f"slides/{stem}.slides.html", f"pages/{stem}.html", f"marp/{stem}/{stem}.md", f"marp/{stem}/{stem}.html"):
+        for path in (f"{stem}.html", f"notebooks/{stem}.ipynb", f"slides/{stem}.slides.html",
+                     f"marp/{stem}/{stem}.md", f"marp/{stem}/{stem}.html", f"marp/{stem}/{stem}.pdf"):
             assert (site / path).is_file(), path
     print(export["log"])
 
@@ -318,28 +358,6 @@ def test_reveal_slides(open_page, site, stem):
 
 @browser_test
 @pytest.mark.parametrize("stem", STEMS)
-def test_course_page(open_page, site, stem):
-    nb = notebook(stem)
-    page, problems = open_page(f"pages/{stem}.html")
-    _wait_for_mathjax(page)
-    images = page.evaluate(
-        "() => [...document.images].map(i => ({data: i.src.startsWith('data:image/'), loaded: i.complete && i.naturalWidth > 0}))"
-    )
-    assert page.locator(".jp-Notebook .jp-Cell").count() == len(nb.cells) - 1  # all but the setup cell
-    assert images and all(i["data"] and i["loaded"] for i in images), images
-    assert len(images) >= image_outputs(shown_cells(nb)) + 1  # outputs and the badge
-    colab = page.locator('a[href^="https://colab.research.google.com/github/"] img')
-    assert colab.count() == 1 and colab.get_attribute("src").startswith("data:image/svg+xml")
-    if has_math(nb.cells):
-        assert page.locator(".mjx-chtml").count() > 0, "MathJax did not typeset the maths"
-    assert "fetch_helper_functions" not in (site / f"pages/{stem}.html").read_text(), "setup cell on the page"
-    text = page.inner_text("body")
-    assert not [h for _, h in section_headings(nb) if plain(first_note(stem, h)) in text], "speaker notes on the page"
-    assert problems == []
-
-
-@browser_test
-@pytest.mark.parametrize("stem", STEMS)
 def test_marp_deck(open_page, site, stem):
     nb = notebook(stem)
     page, problems = open_page(f"marp/{stem}/{stem}.html")
@@ -357,21 +375,77 @@ def test_marp_deck(open_page, site, stem):
     assert not any(notes.nth(i).is_visible() for i in range(notes.count()))
     all_notes = "\n".join(notes.all_text_contents())
     assert [h for h in headings if first_note(stem, h) not in all_notes] == []
+    # The instructor's theme (themes/ub.css) styles every page: its name and its navy top rule.
+    themes = page.evaluate(
+        "() => [...document.querySelectorAll('section[id]')].map(s => [s.dataset.theme, getComputedStyle(s).borderTopColor])"
+    )
+    assert themes and set(map(tuple, themes)) == {(MARP_THEME_NAME, UB_NAVY)}, themes
+    if has_math(shown_cells(nb)):  # KaTeX, with its fonts from the site (a remote font is a problem above)
+        assert page.locator("section .katex").count() > 0
+        page.evaluate("() => document.fonts.ready")
+        assert page.evaluate("() => document.fonts.check('20px KaTeX_Main')")
     assert problems == []
 
 
 @browser_test
-def test_index(open_page, site):
-    page, problems = open_page("index.html")
-    rows = page.eval_on_selector_all(
-        "ol.notebooks > li", "items => items.map(li => [...li.querySelectorAll('a')].map(a => a.getAttribute('href')))"
+@pytest.mark.parametrize("stem", STEMS)
+def test_marp_pdf(site, stem):
+    """Each deck's PDF (printed by the system's Chromium) has one page per slide, and no
+    text of any page, code lines included, runs past its right edge."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTTextLine
+
+    def lines(item):
+        if isinstance(item, LTTextLine):
+            yield item
+        elif hasattr(item, "__iter__"):
+            for child in item:
+                yield from lines(child)
+
+    pages = list(extract_pages(site / "marp" / stem / f"{stem}.pdf"))
+    assert len(pages) == expected_slides(notebook(stem))[1]
+    cut = []
+    for number, page in enumerate(pages, start=1):
+        width = page.bbox[2]
+        for line in lines(page):
+            if any(isinstance(c, LTChar) and c.x1 > width + 0.5 for c in line):
+                cut.append(f"page {number}: {line.get_text().strip()!r}")
+    assert cut == [], f"{stem}.pdf: text past the right edge:\n" + "\n".join(cut[:10])
+
+
+@browser_test
+def test_pdf_check_sees_a_cut_line(browser, tmp_path):
+    """The check above would see a code line that runs off a PDF page."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar
+
+    page = browser.new_page()
+    page.set_content("<pre style='margin-left:300px'>" + "x = 1  # " + "long comment " * 40 + "</pre>")
+    page.pdf(path=str(tmp_path / "cut.pdf"), width="960px", height="540px")
+    page.close()
+    (pdf_page,) = extract_pages(tmp_path / "cut.pdf")
+    chars = [c for box in pdf_page for line in box for c in line if isinstance(c, LTChar)]
+    assert max(c.x1 for c in chars) > pdf_page.bbox[2]
+
+
+@browser_test
+def test_marp_theme_option(tmp_path):
+    """``--marp-theme CSS`` puts every deck in that theme: its name in the deck's front
+    matter and its rules in the rendered HTML."""
+    theme = tmp_path / "probe.css"
+    theme.write_text("/* @theme probe-theme */\n@import 'default';\nsection { background: rgb(1, 2, 3); }\n")
+    stem = STEMS[-1]
+    done = subprocess.run(
+        ["bash", "scripts/export_course.sh", "--out", str(tmp_path / "site"), "--no-pdf", "--marp-theme", str(theme),
+         str(NOTEBOOKS_DIR / f"{stem}.ipynb")],
+        cwd=COURSE_ROOT, env={**os.environ, "PYTHON": sys.executable}, capture_output=True, text=True,
     )
-    assert [links[0] for links in rows] == [f"pages/{stem}.html" for stem in STEMS]  # syllabus order
-    assert all(len(links) == 4 for links in rows)
-    for links in rows:
-        for href in links:
-            assert (site / href).is_file(), href
-    assert problems == []
+    assert done.returncode == 0, done.stdout + done.stderr
+    deck = tmp_path / "site" / "marp" / stem
+    assert "\ntheme: probe-theme\n" in (deck / f"{stem}.md").read_text()
+    html = (deck / f"{stem}.html").read_text()
+    assert 'data-theme="probe-theme"' in html and "rgb(1,2,3)" in html.replace(" ", "")
+    assert not (deck / f"{stem}.pdf").exists()
 
 
 # ----------------------------------------------------------------------------- code that fits
@@ -496,11 +570,17 @@ def test_reveal_speaker_notes(open_page, stem):
     page, problems = open_page(f"slides/{stem}.slides.html")
     page.wait_for_selector(".reveal.ready", timeout=TIMEOUT_MS)
     slides = page.evaluate(SLIDE_NOTES)
-    for _, heading in section_headings(notebook(stem)):
+    core = section_headings(without_optional_sections(notebook(stem)))
+    for _, heading in core:
         slide = next((s for s in slides if plain(heading) in s["heading"]), None)
         assert slide is not None, f"{stem}: no slide with the heading {heading!r}"
         assert slide["notes"] == plain(first_note(stem, heading)), f"{stem}: notes of {heading!r}: {slide['notes']!r}"
         assert not slide["notesRendered"] and slide["notes"] not in slide["text"], f"{stem}: notes of {heading!r} show"
+    # The optional "Going deeper" sections stay off the slides (export_course.py --with-optional keeps them).
+    core_headings = {heading for _, heading in core}
+    optional = [heading for _, heading in section_headings(notebook(stem)) if heading not in core_headings]
+    shown = [h for h in optional if any(plain(h) in s["heading"] for s in slides)]
+    assert shown == [], f"{stem}: optional sections on the slides: {shown}"
     assert problems == []
 
 
@@ -543,16 +623,16 @@ def test_harness_catches_remote_requests_and_console_errors(open_page, site):
 @browser_test
 def test_mathjax_typesets_offline(open_page, site):
     """The trimmed MathJax copy has every file its TeX configuration loads."""
-    probe = site / "pages" / "probe_mathjax.html"
+    probe = site / "probe_mathjax.html"
     probe.write_text(
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
-        '<script src="../assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"></script>'
+        '<script src="assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"></script>'
         '<script type="text/x-mathjax-config">MathJax.Hub.Config({tex2jax: {inlineMath: [["$", "$"]]}});</script>'
         "</head><body><p>$\\hat{y} = \\mathrm{softmax}(Wx + b)$</p>"
         "<p>$$\\mathcal{L} = -\\sum_{i=1}^{10} y_i \\log \\hat{y}_i$$</p></body></html>"
     )
     try:
-        page, problems = open_page(f"pages/{probe.name}")
+        page, problems = open_page(probe.name)
         _wait_for_mathjax(page)
         rendered = page.locator(".mjx-math").count()
     finally:

@@ -77,8 +77,13 @@ def test_plot_loss_curves_draws_both_panels():
     fig = hf.plot_loss_curves(results)
     loss_ax, acc_ax = fig.axes
     assert loss_ax.get_title() == "Loss" and acc_ax.get_title() == "Accuracy"
-    assert list(loss_ax.lines[0].get_ydata()) == [1.0, 0.5]
-    assert list(acc_ax.lines[1].get_ydata()) == [45, 65]
+    # All four curves, train before test in each panel, over epochs 1 and 2.
+    assert [list(line.get_ydata()) for line in loss_ax.lines] == [[1.0, 0.5], [1.1, 0.6]]
+    assert [list(line.get_ydata()) for line in acc_ax.lines] == [[50, 70], [45, 65]]
+    assert [list(line.get_xdata()) for line in loss_ax.lines + acc_ax.lines] == [[1, 2]] * 4
+    for ax in (loss_ax, acc_ax):  # a legend tells the two curves apart
+        labels = [text.get_text() for text in ax.get_legend().get_texts()]
+        assert len(set(labels)) == 2 and labels[0].startswith("train") and labels[1].startswith("test"), labels
 
 
 def test_plot_loss_curves_names_missing_metrics():

@@ -3,11 +3,13 @@ and every notebook collected by nbval in a full run."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import jupytext
 import pytest
+from nbval.plugin import find_comment_markers, find_metadata_tags
 
 from conftest import COURSE_ROOT
 
@@ -20,8 +22,13 @@ import notebook_header  # noqa: E402
 import tidy_notebook  # noqa: E402
 
 
-def test_there_are_notebooks():
-    assert len(IPYNBS) >= 2, "expected the course notebooks in notebooks/"
+def test_the_notebooks_are_the_ones_the_readme_lists():
+    """README's table of contents links every notebook, numbered 00, 01, ... without a gap."""
+    table_rows = r"^\| \d{2} \| \[[^\]]*\]\(notebooks/(\d{2}_\w+)\.ipynb\)"
+    listed = re.findall(table_rows, (COURSE_ROOT / "README.md").read_text(), re.MULTILINE)
+    assert listed, "README.md links no notebook"
+    assert [stem[:2] for stem in listed] == [f"{n:02d}" for n in range(len(listed))], f"README lists {listed}"
+    assert [p.stem for p in IPYNBS] == listed, f"notebooks/ holds {[p.stem for p in IPYNBS]}, README lists {listed}"
 
 
 def test_every_notebook_is_a_pair():
@@ -57,6 +64,41 @@ def test_every_code_cell_was_executed_in_order(ipynb: Path):
         errors = [o for o in cell["outputs"] if o["output_type"] == "error"]
         tags = cell["metadata"].get("tags", [])
         assert not errors or "raises-exception" in tags, f"{ipynb.name}: unexpected error output {errors}"
+
+
+#: The markers with which nbval skips a cell or does not compare its outputs.
+NBVAL_OPT_OUTS = {("skip", True), ("check", False)}
+
+
+def nbval_opt_outs(cells: list[dict]) -> list[str]:
+    """The start of each code cell that nbval would skip or not compare, read with nbval's
+    own parsers: tags (``nbval-skip``) and comments (``# NBVAL_IGNORE_OUTPUT``)."""
+    return [
+        "".join(cell["source"])[:60]
+        for cell in cells
+        if cell["cell_type"] == "code"
+        and NBVAL_OPT_OUTS & {*find_metadata_tags(cell["metadata"]), *find_comment_markers("".join(cell["source"]))}
+    ]
+
+
+@pytest.mark.parametrize("ipynb", IPYNBS, ids=lambda p: p.stem)
+def test_no_cell_is_skipped_by_nbval(ipynb: Path):
+    """What varies between runs is replaced by tests/nbval_sanitize.cfg, and what depends on
+    floating-point arithmetic is listed in tests/float_dependent_cells.json: nbval runs and
+    compares every cell."""
+    opted_out = nbval_opt_outs(json.loads(ipynb.read_text())["cells"])
+    assert not opted_out, f"{ipynb.name}: nbval skips or ignores the outputs of {opted_out}"
+
+
+def test_an_nbval_opt_out_is_found_as_a_tag_or_a_comment():
+    def cell(source: str, tags: list[str] = ()) -> dict:
+        return {"cell_type": "code", "source": [source], "metadata": {"tags": list(tags)}}
+
+    cells = [cell("x = 1", ["nbval-skip"]), cell("y = 2\n# NBVAL_IGNORE_OUTPUT\nprint(y)"),
+             cell("#NBVAL_SKIP\nz = 3"), cell("print('NBVAL_SKIP is only a string here')"),
+             cell("w = 4", ["raises-exception"]), cell("# PYTEST_VALIDATE_IGNORE_OUTPUT\nv = 5")]
+    assert nbval_opt_outs(cells) == ["x = 1", "y = 2\n# NBVAL_IGNORE_OUTPUT\nprint(y)", "#NBVAL_SKIP\nz = 3",
+                                     "# PYTEST_VALIDATE_IGNORE_OUTPUT\nv = 5"]
 
 
 @pytest.mark.parametrize("py", PYS, ids=lambda p: p.stem)

@@ -4,6 +4,7 @@ compares only the outputs that do not depend on floating-point arithmetic."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel
 from conftest import COURSE_ROOT
 from cv_course import numerics_profile
 from cv_course.course_copy import copy_course
+from cv_course.timeouts import KERNEL_REPLY_S, SUBPROCESS_S
 
 #: What the root conftest.py found when it applied the profile to this process.
 STATUS = numerics_profile.check()
@@ -35,10 +37,10 @@ def run_in_kernel(code: str) -> str:
     kernel = RunningKernel(CURRENT_ENV_KERNEL_NAME, cwd=str(COURSE_ROOT / "notebooks"))
     try:
         msg_id = kernel.execute_cell_input(code, allow_stdin=False)
-        kernel.await_reply(msg_id, timeout=120)
+        kernel.await_reply(msg_id, timeout=KERNEL_REPLY_S)
         stdout = []
         while True:
-            msg = kernel.get_message(stream="iopub", timeout=30)
+            msg = kernel.get_message(stream="iopub", timeout=KERNEL_REPLY_S)
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
             if msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout":
@@ -96,11 +98,85 @@ def test_a_bad_mode_is_a_clear_error():
 
 
 def test_profile_check_from_the_command_line():
-    """The one-line check a maintainer runs, and its exit status with --require."""
-    result = subprocess.run([sys.executable, "-m", "cv_course.numerics_profile", "--require"],
-                            cwd=COURSE_ROOT, capture_output=True, text=True)
-    assert result.stdout.startswith("numerics profile: ")
-    assert result.returncode == (0 if STATUS.holds else 3)
+    """The one-line check a maintainer runs, in a fresh Python, where it cannot hold
+    (COURSE_NUMERICS=native): exit status 3 with --require, 0 without."""
+    env = {**numerics_profile.native_environment(), numerics_profile.MODE_VARIABLE: "native"}
+    command = [sys.executable, "-m", "cv_course.numerics_profile"]
+    required = subprocess.run([*command, "--require"], cwd=COURSE_ROOT, env=env, capture_output=True, text=True,
+                              timeout=SUBPROCESS_S)
+    assert required.stdout.startswith("numerics profile: NOT in force: COURSE_NUMERICS=native")
+    assert required.returncode == 3
+    assert subprocess.run(command, cwd=COURSE_ROOT, env=env, capture_output=True, timeout=SUBPROCESS_S).returncode == 0
+
+
+@pytest.mark.parametrize("holds, exit_status", [(True, 0), (False, 3)])
+def test_require_exits_3_only_where_the_profile_does_not_hold(monkeypatch, capsys, holds, exit_status):
+    status = numerics_profile.Status(holds, "reference", "AVX2" if holds else "DEFAULT", 2,
+                                     "" if holds else "this CPU lacks AVX2 (PyTorch can use only DEFAULT)")
+    monkeypatch.setattr(numerics_profile, "apply", lambda: "reference")
+    monkeypatch.setattr(numerics_profile, "check", lambda mode: status)
+    assert numerics_profile.main(["--require"]) == exit_status
+    assert numerics_profile.main([]) == 0
+    assert capsys.readouterr().out.startswith("numerics profile: " + ("in force" if holds else "NOT in force"))
+
+
+# What PyTorch reports in a process where the profile was applied too late, or on another machine:
+# (machine, AVX2 there, PyTorch's instruction set, its thread count, the start of the reason).
+SEEN_ELSEWHERE = {
+    "holds": ("x86_64", True, "AVX2", 2, ""),
+    "arm": ("arm64", False, "DEFAULT", 2, "this CPU is arm64, not x86-64"),
+    "no-avx2": ("x86_64", False, "DEFAULT", 2, "this CPU lacks AVX2"),
+    "wrong-instruction-set": ("x86_64", True, "AVX512", 2, "PyTorch uses AVX512, not AVX2"),
+    "wrong-thread-count": ("x86_64", True, "AVX2", 8, "PyTorch runs 8 threads, not 2"),
+}
+
+
+@pytest.mark.parametrize("case", list(SEEN_ELSEWHERE))
+def test_check_names_why_the_profile_does_not_hold(monkeypatch, case):
+    import torch
+
+    machine, avx2, capability, threads, reason = SEEN_ELSEWHERE[case]
+    monkeypatch.setattr(numerics_profile.platform, "machine", lambda: machine)
+    monkeypatch.setattr(numerics_profile, "cpu_has_avx2", lambda: avx2)
+    monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: capability)
+    monkeypatch.setattr(torch, "get_num_threads", lambda: threads)
+    status = numerics_profile.check("reference")
+    assert status.holds == (not reason)
+    assert status.reason.startswith(reason) and (status.capability, status.threads) == (capability, threads)
+
+
+def test_a_required_profile_that_does_not_hold_is_a_failure():
+    broken = numerics_profile.Status(False, "reference", "AVX512", 2, "PyTorch uses AVX512, not AVX2")
+    held = numerics_profile.Status(True, "reference", "AVX2", 2, "")
+    required = {numerics_profile.REQUIRE_VARIABLE: "1"}
+    failure = numerics_profile.requirement_failure(broken, required)
+    assert failure.startswith("COURSE_REQUIRE_PROFILE=1 but the numerics profile does not hold: PyTorch uses AVX512")
+    assert numerics_profile.requirement_failure(held, required) is None
+    assert numerics_profile.requirement_failure(broken, {}) is None  # an instructor's ARM runner: the fallback
+    assert numerics_profile.REQUIRE_VARIABLE not in numerics_profile.native_environment(required)
+
+
+def test_a_ci_run_fails_where_the_profile_does_not_hold():
+    """COURSE_REQUIRE_PROFILE=1 (as .ci/run and the workflow set it) with the profile broken
+    (COURSE_NUMERICS=native left in the environment): pytest stops before running anything,
+    with the reason in one line."""
+    env = {**numerics_profile.native_environment(), numerics_profile.REQUIRE_VARIABLE: "1"}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_helpers.py"],
+                            cwd=COURSE_ROOT, env=env, capture_output=True, text=True, timeout=SUBPROCESS_S)
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, result.stdout[-2000:]
+    reason = [line for line in result.stderr.splitlines() if "COURSE_REQUIRE_PROFILE" in line]
+    assert len(reason) == 1 and reason[0].startswith(
+        "ERROR: COURSE_REQUIRE_PROFILE=1 but the numerics profile does not hold: COURSE_NUMERICS=native asks"
+    ), result.stderr[-2000:]
+    assert "passed" not in result.stdout
+
+
+@pytest.mark.parametrize("ci_file", [".ci/run", ".github/workflows/tests.yml"])
+def test_the_course_ci_requires_the_profile(ci_file):
+    text = (COURSE_ROOT / ci_file).read_text()
+    assert re.search(r"^\s*(?:export )?COURSE_REQUIRE_PROFILE[=:] ?\"?1\"?$", text, re.MULTILINE), (
+        f"{ci_file} must set COURSE_REQUIRE_PROFILE=1: its x86-64 runners can hold the profile"
+    )
 
 
 def test_float_dependent_cells_match_the_notebooks():
@@ -146,7 +222,7 @@ def probe_course(tmp_path: Path, stored_sum: str, raises: bool = False) -> Path:
 def run_probe(course: Path, mode: str) -> subprocess.CompletedProcess:
     env = {**numerics_profile.native_environment(), numerics_profile.MODE_VARIABLE: mode}
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"notebooks/{PROBE_NOTEBOOK}"],
-                          cwd=course, env=env, capture_output=True, text=True, timeout=300)
+                          cwd=course, env=env, capture_output=True, text=True, timeout=SUBPROCESS_S)
 
 
 @pytest.fixture(scope="module")

