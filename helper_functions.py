@@ -400,7 +400,8 @@ class FashionMNISTModelV0(nn.Module):
 
 
 class FashionMNISTModelV1(nn.Module):
-    """Model 1: the baseline with a ReLU after each linear layer."""
+    """Model 1: the baseline with a ReLU after each linear layer. The last ReLU is
+    a mistake kept on purpose (notebook 04): a classifier should output raw logits."""
 
     def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
         super().__init__()

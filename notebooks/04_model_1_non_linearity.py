@@ -15,12 +15,12 @@
 # > compounds those tiny differences.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.2.0/notebooks/04_model_1_non_linearity.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.3.0/notebooks/04_model_1_non_linearity.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
-COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0", "1.2.0"
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.3.0", "1.3.0"
 if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
@@ -90,7 +90,8 @@ print(f"{len(train_loader)} training batches, {len(test_loader)} test batches of
 
 # %%
 class FashionMNISTModelV1(nn.Module):
-    """Model 1: the baseline with a ReLU after each linear layer."""
+    """Model 1: the baseline with a ReLU after each linear layer. The last ReLU is
+    a mistake kept on purpose (notebook 04): a classifier should output raw logits."""
 
     def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
         super().__init__()
@@ -167,8 +168,8 @@ plt.show()
 # %% [markdown]
 # Model 0's curves in notebook 02 rose and fell gently; Model 1's test accuracy
 # climbs slowly for two epochs, then leaps in epoch 3, and its test loss drops
-# with it. Something held Model 1 back and then let go. The rest of this notebook
-# finds out what.
+# with it. Something held Model 1 back for two epochs. The rest of this notebook
+# examines the two usual suspects, and finds that one of them can do far worse.
 #
 # First we save Model 1 and its results in `models/`, as notebook 03 did for
 # Model 0, so that later notebooks can load it instead of training it again. The
@@ -237,15 +238,17 @@ for name, model in (("Model 0", model_0.to(device)), ("Model 1", model_1)):
 # ## 6. The ReLU after the last layer
 #
 # The last layer produces the **logits**: one score per class, where the largest
-# wins and cross-entropy turns the scores into probabilities. Logits need to be
-# able to go negative, to say "certainly not this class". Model 1 passes them
-# through a ReLU, which turns every negative score into exactly 0. Two things follow:
+# wins and cross-entropy turns the scores into probabilities. Model 1 passes them
+# through a ReLU, which turns every negative score into exactly 0. Scores that are
+# never negative could still express any probabilities (softmax only cares about
+# the differences between scores); the harm is done to **learning**:
 #
 # 1. A score clipped to 0 gets **no gradient** through the ReLU, so for that image
 #    training cannot push it up, even when it belongs to the right class.
-# 2. If a class's score is clipped for almost every image, the model stops
-#    predicting that class at all. Its last layer then learns nothing for that
-#    class; only a change in the hidden layer can revive it, and often none does.
+# 2. If a class's score is clipped for almost every image, that class almost never
+#    wins (only class 0 still does, as we will see), and its last-layer weights
+#    learn nothing from those images; only a change in the hidden layer can revive
+#    it, and often none does.
 #
 # How much of Model 1's output is clipped?
 
@@ -339,7 +342,7 @@ for shuffle_seed in (42, 0, 1, 2):
 # baseline, but with the other orders it ended at 65.78%, 75.62% and 65.57%, and
 # each of those models never predicts Dress, or Dress and Ankle boot, at all. A
 # tenth of the test images belongs to each class, so a class the model never
-# predicts costs about 10 points. That is the trap described above: once a
+# predicts costs up to 10 points. That is the trap described above: once a
 # class's score is clipped to 0 for nearly every image, it gets almost no gradient,
 # and in these runs it stayed dead. **Without** the final ReLU, the same model ends between 81.71% and
 # 83.80% with every order: every class is predicted, and the result lands around
@@ -353,10 +356,10 @@ for shuffle_seed in (42, 0, 1, 2):
 # > `FashionMNISTModelV1` as it is: it is the model the course compares in
 # > notebook 06, mistake included.
 #
-# Why doesn't the non-linearity help more? With only 10 hidden units and 3
-# epochs, the linear baseline already gets most of what there is to get from 784
-# separate pixel values. Notebook 05's convolutional network changes what the model sees, not just how
-# it bends.
+# Why doesn't the non-linearity help more? With only 10 hidden units and 3 epochs,
+# the bent model gets about as far as the straight one; more hidden units and
+# epochs would help both. Notebook 05's convolutional network changes what the model
+# sees, not just how it bends.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Predictions per class
@@ -413,8 +416,8 @@ print(f"Their true classes: {dict(zip(class_names, zero_rows_per_class.tolist())
 # For those images every score is 0, a ten-way tie, and `argmax` returns the first
 # of equal values: index 0, T-shirt/top. Most of them are Dresses and Ankle boots,
 # the two dead classes. Their loss is exactly ln 10 (all ten classes equally
-# likely), and no gradient flows back through a ReLU output of 0, so training
-# cannot fix them: the model learns nothing from them.
+# likely), and no gradient flows back through a ReLU output of 0: these images
+# teach the model nothing, however wrong it is about them.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -426,7 +429,7 @@ print(f"Their true classes: {dict(zip(class_names, zero_rows_per_class.tolist())
 #   both whenever a bigger model does worse on the test set.
 # - The **ReLU after the last layer** clips negative logits to 0, and a clipped
 #   score gets no gradient. With other batch orders whole classes die: the model
-#   never predicts them and loses about 10 points per dead class; an image whose ten
+#   never predicts them and loses up to 10 points per dead class; an image whose ten
 #   scores are all 0 is a tie that `argmax` breaks as class 0.
 # - **Without that last ReLU** the model lands within about a point of the baseline
 #   with every order we tried. A classifier's last layer outputs raw logits.

@@ -14,12 +14,12 @@
 # > few of the predictions, may differ a little from the ones printed here.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.2.0/notebooks/06_compare_and_predict.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.3.0/notebooks/06_compare_and_predict.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
-COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0", "1.2.0"
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.3.0", "1.3.0"
 if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
@@ -50,7 +50,7 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 #   the model with the course's recipe (same data, batch size, optimizer, seed and
 #   number of epochs as notebooks 03-05) and saves it in `models/` for next time.
 #
-# Both ways give the same weights and the same results.
+# On the same computer, both ways give the same weights and the same results.
 #
 # > **Note:** Training all three models from scratch takes a few minutes on a
 # > laptop CPU (TinyVGG takes most of it) and much less on a GPU. Notebook 08

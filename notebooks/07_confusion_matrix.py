@@ -15,12 +15,12 @@
 # > little from the ones printed here.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.2.0/notebooks/07_confusion_matrix.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.3.0/notebooks/07_confusion_matrix.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
-COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0", "1.2.0"
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.3.0", "1.3.0"
 if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
@@ -97,8 +97,9 @@ print(f"True labels:      shape {tuple(test_targets.shape)}, first ten {test_tar
 print(f"Accuracy: {(y_pred_tensor == test_targets).float().mean().item():.2%}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The accuracy matches the one `eval_model` recorded for the model, so the loop is
-# right.
+# The accuracy matches the one `eval_model` recorded for the model: a good sign that
+# the loop makes the same predictions (a matching score alone cannot prove it;
+# notebook 08 compares predictions image by image).
 #
 # > **Note:** For the labels alone, `y_logits.argmax(dim=1)` gives the same answer:
 # > softmax never changes which value in a row is largest. We take the path through

@@ -16,12 +16,12 @@
 # > differ a little from the ones printed here; the comparisons hold all the same.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.2.0/notebooks/08_save_and_load.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.3.0/notebooks/08_save_and_load.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
-COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.2.0", "1.2.0"
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.3.0", "1.3.0"
 if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
@@ -254,7 +254,8 @@ EVIL_PATH.unlink()
 #   there before is gone.
 # - **A file that does not load** fails with an error that does not say which file
 #   it came from, deep inside the zip or pickle reader when the file is truncated.
-#   And if you forget `weights_only=True`, loading runs whatever the file contains.
+#   And with `weights_only=False` (the default before PyTorch 2.6), loading runs
+#   whatever the file contains.
 #
 # `helper_functions.py` has two small functions that deal with both:
 #
