@@ -144,6 +144,12 @@ def notebook(stem: str):
     return nbformat.read(NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4)
 
 
+def slides_notebook(stem: str):
+    """What the slides and decks show of a notebook: its core path, the optional
+    "Going deeper" sections left out (export_course.py without --with-optional)."""
+    return without_optional_sections(notebook(stem))
+
+
 def plain(markdown: str) -> str:
     """Markdown text roughly as the browser shows it: no code marks, single spaces."""
     return " ".join(markdown.replace("`", "").split())
@@ -307,7 +313,7 @@ def test_export_ran_without_network(export):
 @browser_test
 @pytest.mark.parametrize("stem", STEMS)
 def test_reveal_slides(open_page, site, stem):
-    nb = notebook(stem)
+    nb = slides_notebook(stem)
     cells = shown_cells(nb)
     page, problems = open_page(f"slides/{stem}.slides.html")
     page.wait_for_selector(".reveal.ready", timeout=TIMEOUT_MS)
@@ -359,7 +365,7 @@ def test_reveal_slides(open_page, site, stem):
 @browser_test
 @pytest.mark.parametrize("stem", STEMS)
 def test_marp_deck(open_page, site, stem):
-    nb = notebook(stem)
+    nb = slides_notebook(stem)
     page, problems = open_page(f"marp/{stem}/{stem}.html")
     page.wait_for_selector("svg[data-marpit-svg]", timeout=TIMEOUT_MS)
     pages = page.locator("svg[data-marpit-svg]").count()
@@ -403,7 +409,7 @@ def test_marp_pdf(site, stem):
                 yield from lines(child)
 
     pages = list(extract_pages(site / "marp" / stem / f"{stem}.pdf"))
-    assert len(pages) == expected_slides(notebook(stem))[1]
+    assert len(pages) == expected_slides(slides_notebook(stem))[1]
     cut = []
     for number, page in enumerate(pages, start=1):
         width = page.bbox[2]
