@@ -2,7 +2,6 @@
 RuntimeError saying what was wrong, and the data folder is left as it was."""
 from __future__ import annotations
 
-import contextlib
 import errno
 import io
 import os
@@ -16,6 +15,7 @@ import pytest
 
 import helper_functions as hf
 from cv_course import files
+from test_file_safety import umask
 
 
 def make_zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -135,13 +135,6 @@ def test_a_full_disk_while_unpacking_says_so(local_server, data_dir, monkeypatch
     assert str(data_dir / "food") in message
 
 
-@contextlib.contextmanager
-def umask(mask: int):
-    old = os.umask(mask)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 def test_the_unpacked_folder_follows_the_umask(local_server, data_dir):

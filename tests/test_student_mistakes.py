@@ -32,18 +32,22 @@ def recording_loader(log: list, n: int = 8):
     return [(MovedTo(X, log), MovedTo(y, log))]
 
 
-def small_model() -> nn.Module:
-    torch.manual_seed(0)
-    return hf.FashionMNISTModelV0(input_shape=784, hidden_units=4, output_shape=10)
-
-
-@pytest.mark.parametrize("call", [
+#: The toolbox's functions that run a model over a DataLoader, called with defaults.
+LOOP_FUNCTIONS = [
     pytest.param(lambda m, dl: hf.train_step(m, dl, nn.CrossEntropyLoss(), torch.optim.SGD(m.parameters(), lr=0.1)), id="train_step"),
     pytest.param(lambda m, dl: hf.test_step(m, dl, nn.CrossEntropyLoss()), id="test_step"),
     pytest.param(lambda m, dl: hf.eval_model(m, dl, nn.CrossEntropyLoss()), id="eval_model"),
     pytest.param(lambda m, dl: hf.train(m, dl, dl, nn.CrossEntropyLoss(), torch.optim.SGD(m.parameters(), lr=0.1),
                                         epochs=1, progress=False), id="train"),
-])
+]
+
+
+def small_model() -> nn.Module:
+    torch.manual_seed(0)
+    return hf.FashionMNISTModelV0(input_shape=784, hidden_units=4, output_shape=10)
+
+
+@pytest.mark.parametrize("call", LOOP_FUNCTIONS)
 def test_the_data_goes_where_the_model_is_by_default(call):
     model, log = small_model(), []
     call(model, recording_loader(log))
@@ -63,13 +67,7 @@ def test_a_model_on_the_gpu_trains_without_naming_the_device():
     assert hf.make_predictions(model, [torch.rand(1, 28, 28)]).shape == (1, 10)
 
 
-@pytest.mark.parametrize("call", [
-    pytest.param(lambda m, dl: hf.train_step(m, dl, nn.CrossEntropyLoss(), torch.optim.SGD(m.parameters(), lr=0.1)), id="train_step"),
-    pytest.param(lambda m, dl: hf.test_step(m, dl, nn.CrossEntropyLoss()), id="test_step"),
-    pytest.param(lambda m, dl: hf.eval_model(m, dl, nn.CrossEntropyLoss()), id="eval_model"),
-    pytest.param(lambda m, dl: hf.train(m, dl, dl, nn.CrossEntropyLoss(), torch.optim.SGD(m.parameters(), lr=0.1),
-                                        epochs=1, progress=False), id="train"),
-])
+@pytest.mark.parametrize("call", LOOP_FUNCTIONS)
 def test_an_empty_data_loader_is_named(call):
     empty = DataLoader(TensorDataset(torch.empty(0, 1, 28, 28), torch.empty(0, dtype=torch.long)), batch_size=8)
     with pytest.raises(ValueError, match="data_loader gave no batches: its dataset is empty"):
