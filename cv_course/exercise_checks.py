@@ -982,3 +982,505 @@ def check_wrong_predictions(wrong_idxs, model, images, labels) -> bool:
     return _check_wrong(
         f"wrong_idxs has {len(found):,} of the {len(expected):,} wrong predictions: look at every test image."
     )
+
+
+# ---------------------------------------------------------------------------
+# Exercises 18-21: softmax and cross-entropy, one convolution output, the receptive
+# field and average pooling, by hand
+# ---------------------------------------------------------------------------
+
+
+def _same(a: torch.Tensor, b: torch.Tensor, atol: float = 1e-5) -> bool:
+    """Whether two tensors have the same shape and values (to ``atol``, relative 1e-4)."""
+    return a.shape == b.shape and torch.allclose(a.double(), b.double(), rtol=1e-4, atol=atol)
+
+
+def _probs_problem(probs: torch.Tensor, logits: torch.Tensor) -> str | None:
+    """What is wrong with probabilities computed by hand from ``logits`` [N, C], or None."""
+    if tuple(probs.shape) != tuple(logits.shape):
+        return (f"ce_probs has shape {_shape_text(probs.shape)}, but ce_logits {_shape_text(logits.shape)}: "
+                "softmax gives one probability per logit.")
+    exp = logits.double().exp()
+    if _same(probs, torch.softmax(logits.double(), dim=1), atol=1e-6):
+        return None
+    if _same(probs, torch.softmax(logits.double(), dim=0), atol=1e-6):
+        return ("each column of ce_probs sums to 1, not each row: you divided by the sum over dim=0 (the images). "
+                "Sum over dim=1, the classes, with keepdim=True.")
+    if _same(probs, exp, atol=1e-6):
+        return ("ce_probs holds exp(logit) itself, and its rows don't sum to 1: divide each row by its own sum, "
+                "exp.sum(dim=1, keepdim=True).")
+    if _same(probs, exp / exp.sum(), atol=1e-6):
+        return ("ce_probs sums to 1 over the whole batch, not per image: divide each row by its own sum, "
+                "exp.sum(dim=1, keepdim=True), not by exp.sum().")
+    if _same(probs, logits.double() / logits.double().sum(dim=1, keepdim=True), atol=1e-6):
+        return ("ce_probs divides the logits by their sum without taking exp first: logits can be negative, "
+                "probabilities cannot. Exponentiate, then divide by the row's sum.")
+    if not torch.allclose(probs.double().sum(dim=1), torch.ones(len(probs), dtype=torch.float64), atol=1e-4):
+        return "the rows of ce_probs don't sum to 1: each image's probabilities are exp(logit) / sum of exp(logits)."
+    return "ce_probs is not the softmax of ce_logits: exp(logit) divided by the sum of exp over that image's logits."
+
+
+def _losses_problem(losses: torch.Tensor, logits: torch.Tensor, labels: torch.Tensor) -> str | None:
+    """What is wrong with the per-image losses computed by hand, or None."""
+    n = len(labels)
+    if losses.ndim == 0 or tuple(losses.shape) == (1,):
+        return ("ce_losses holds a single number: keep one loss per image (shape "
+                f"[{n}]); the batch's loss, their mean, is what nn.CrossEntropyLoss gives.")
+    if tuple(losses.shape) == (n, n):
+        return (f"ce_losses has shape [{n}, {n}]: probs[:, labels] picks {n} columns for every image. "
+                "Pick one probability per row: probs[torch.arange(n), labels].")
+    if tuple(losses.shape) != (n,):
+        return f"ce_losses has shape {_shape_text(losses.shape)}, expected [{n}]: one loss per image."
+    log_probs = torch.log_softmax(logits.double(), dim=1)
+    rows = torch.arange(n)
+    right = -log_probs[rows, labels]
+    if _same(losses, right, atol=1e-4):
+        return None
+    predicted = logits.argmax(dim=1)
+    # Each mistake counts only where it gives other values than the right way does.
+    mistakes = [
+        (-right, "ce_losses is negative: the log of a probability is at most 0, and the loss is minus that log, "
+                 "-ln p[label], so that a better guess costs less."),
+        (right / np.log(10), "ce_losses uses the base-10 logarithm: cross-entropy uses the natural log, "
+                             "torch.log (ln), as nn.CrossEntropyLoss does."),
+        (right / np.log(2), "ce_losses uses the base-2 logarithm: cross-entropy uses the natural log, torch.log (ln)."),
+        (-log_probs[rows, predicted], "ce_losses takes the probability of the predicted class (argmax): the loss "
+                                      "looks at the probability the model gave the true label, ce_labels."),
+        (-logits.double()[rows, labels], "ce_losses uses the logit of the true class: the loss needs its "
+                                         "probability, -ln(ce_probs[label]), after the softmax."),
+        (1 - log_probs.exp()[rows, labels], "ce_losses is 1 - p[label]: cross-entropy is -ln p[label], which "
+                                            "grows without limit as the probability of the right class nears 0."),
+    ]
+    for wrong, message in mistakes:
+        if _same(losses, wrong, atol=1e-4) and not _same(wrong, right, atol=1e-4):
+            return message
+    per_class = -log_probs  # [n, classes]: the loss each class's probability would give
+    if all(torch.isclose(per_class[i], losses[i].double(), atol=1e-4).any() for i in range(n)):
+        return ("ce_losses takes the probabilities of other classes than the true ones: for image k use "
+                "ce_probs[k, ce_labels[k]], e.g. ce_probs[torch.arange(n), ce_labels].")
+    k = int((losses.double() - right).abs().argmax())
+    return (f"ce_losses[{k}] is {float(losses[k]):.4f}, but -ln p[label] for that image is {float(right[k]):.4f}: "
+            "take minus the natural log of the probability of its true label.")
+
+
+def check_softmax_by_hand(probs, losses, torch_loss, logits, labels) -> bool:
+    """Exercise 18: softmax and cross-entropy by hand for a batch of logits [N, C]
+    and labels [N]: ``probs`` (softmax over the classes), ``losses`` (-ln p[label]
+    per image) and ``torch_loss`` (``nn.CrossEntropyLoss()`` on the logits)."""
+    if _missing(probs, losses, torch_loss):
+        return _check_todo("compute ce_probs with torch.exp and .sum, ce_losses as -ln p[label], "
+                           "then torch_loss with nn.CrossEntropyLoss().")
+    logits, labels = logits.detach().cpu(), labels.cpu()
+    for name, value in (("ce_probs", probs), ("ce_losses", losses)):
+        if not isinstance(value, torch.Tensor):
+            return _check_wrong(f"{name} should be a tensor, got {type(value).__name__}.")
+    problem = _probs_problem(probs.detach().cpu(), logits) or _losses_problem(losses.detach().cpu(), logits, labels)
+    if problem:
+        return _check_wrong(problem)
+    if isinstance(torch_loss, torch.Tensor):
+        if torch_loss.numel() != 1:
+            return _check_wrong(
+                f"torch_loss has shape {_shape_text(torch_loss.shape)}: nn.CrossEntropyLoss() gives one number, "
+                "the mean over the batch (leave its reduction at 'mean')."
+            )
+        torch_loss = torch_loss.item()
+    if not _is_number(torch_loss):
+        return _check_wrong(f"torch_loss should be a number or a one-number tensor, got {type(torch_loss).__name__}.")
+    right = float(nn.functional.cross_entropy(logits.double(), labels))
+    if abs(torch_loss - right) <= 1e-4:
+        return _check_ok(
+            f"probabilities that sum to 1 per image, and losses -ln p[label] whose mean, {right:.4f}, is what "
+            "nn.CrossEntropyLoss() gives."
+        )
+    if abs(torch_loss - float(nn.functional.cross_entropy(torch.softmax(logits.double(), dim=1), labels))) <= 1e-4:
+        return _check_wrong(
+            "torch_loss was given the probabilities: nn.CrossEntropyLoss applies softmax itself, so it wants the "
+            "raw logits. Softmax twice squeezes the probabilities towards an even 0.1 each, so the loss hardly "
+            "depends on what the model predicts."
+        )
+    if abs(torch_loss - right * len(labels)) <= 1e-3:
+        return _check_wrong("torch_loss is the sum of the losses: nn.CrossEntropyLoss() averages them (reduction='mean').")
+    return _check_wrong(
+        f"torch_loss is {torch_loss:.4f}, but nn.CrossEntropyLoss()(ce_logits, ce_labels) is {right:.4f}: "
+        "pass the logits first, then the labels."
+    )
+
+
+def _conv_by_hand_variants(image: torch.Tensor, kernel: torch.Tensor, bias: float, i: int, j: int) -> dict[str, float]:
+    """The output of one convolution at (i, j), computed right and in the usual wrong ways;
+    ``image`` is [C, H, W] and ``kernel`` [C, 3, 3]."""
+    k = kernel.shape[-1]
+
+    def window(di: int = 0, dj: int = 0) -> torch.Tensor:
+        return image[:, i + di : i + di + k, j + dj : j + dj + k]
+
+    products = window() * kernel
+    variants = {
+        "right": float(products.sum()) + bias,
+        "flipped": float((window() * kernel.flip(-2, -1)).sum()) + bias,
+        "no bias": float(products.sum()),
+        "bias per product": float((products + bias).sum()),
+        "mean": float(products.mean()) + bias,
+        "swapped": float((image[:, j : j + k, i : i + k] * kernel).sum()) + bias,
+        "one channel": float(products[0].sum()) + bias,
+    }
+    for di in (-2, -1, 0, 1, 2):
+        for dj in (-2, -1, 0, 1, 2):
+            if (di, dj) != (0, 0):
+                variants[f"shift {di} {dj}"] = float((window(di, dj) * kernel).sum()) + bias
+    return variants
+
+
+_CONV_MISTAKES = {
+    "flipped": (
+        "conv_output_at flips the kernel (a convolution as mathematics defines it): nn.Conv2d multiplies each pixel "
+        "of the window by the kernel value at the same place, kernel[:, 0, 0] with the window's top-left pixel."
+    ),
+    "no bias": "conv_output_at forgets the bias: add it once, after summing the products.",
+    "bias per product": (
+        "conv_output_at adds the bias to every product: add it once, after the sum, (window * kernel).sum() + bias."
+    ),
+    "mean": "conv_output_at averages the products: a convolution adds them up, (window * kernel).sum() + bias.",
+    "swapped": "conv_output_at swaps rows and columns: i picks the row (dim 1 of the image), j the column (dim 2).",
+    "one channel": (
+        "conv_output_at uses only the first input channel: a kernel has one 3x3 slice per input channel, and the "
+        "output adds up the products over all of them, (image[:, i:i+3, j:j+3] * kernel).sum() + bias."
+    ),
+    "shift -1 -1": (
+        "conv_output_at centres the window on (i, j): without padding, output (i, j) comes from the window whose "
+        "top-left pixel is (i, j), image[:, i:i+3, j:j+3]."
+    ),
+}
+
+
+def _call_conv_by_hand(conv_output_at, inputs, name, kernel, bias, positions) -> tuple[list[float] | None, str | None]:
+    """The student's ``conv_output_at`` at each (i, j) of ``positions``, as floats, or None
+    and what went wrong (raises NotImplementedError for the untouched template)."""
+    found = []
+    for i, j in positions:
+        call = f"conv_output_at({name}, kernel, bias, i={i}, j={j})"
+        try:
+            result = conv_output_at(inputs, kernel, bias, i, j)
+        except NotImplementedError:
+            raise
+        except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
+            return None, f"{call} raised {_error_text(error)}"
+        if result is None:
+            return None, "conv_output_at returned None: did you forget the return?"
+        if isinstance(result, torch.Tensor):
+            if result.numel() != 1:
+                return None, (f"{call} returned a tensor of shape {_shape_text(result.shape)}: add the products up "
+                              "with .sum() to get one number.")
+            result = result.item()
+        if not _is_number(result):
+            return None, f"{call} returned {type(result).__name__}: it should return one number."
+        found.append(float(result))
+    return found, None
+
+
+def _conv_mistake(found: list[float], expected: list[float], variants: list[dict[str, float]]) -> str | None:
+    """Which of the usual mistakes gives the values ``found`` (where it differs from the right values)."""
+    def matches(a, b) -> bool:
+        return np.allclose(a, b, rtol=1e-4, atol=1e-5)
+
+    for mistake in variants[0]:
+        wrong = [v[mistake] for v in variants]
+        if mistake == "right" or not matches(found, wrong) or matches(wrong, expected):
+            continue
+        if mistake in _CONV_MISTAKES:
+            return _CONV_MISTAKES[mistake]
+        di, dj = (int(n) for n in mistake.split()[1:])  # the other mistakes are windows shifted by (di, dj)
+        return (f"conv_output_at reads a window shifted by {di:+d} row(s) and {dj:+d} column(s): without "
+                "padding, output (i, j) comes from image[:, i:i+3, j:j+3].")
+    return None
+
+
+def check_conv_by_hand(conv_output_at, image, conv_1, feature_maps, conv_2) -> bool:
+    """Exercise 19: ``conv_output_at(image, kernel, bias, i, j)`` computes the output of one
+    kernel at row i, column j (stride 1, no padding) as a multiply-and-sum over the window
+    and the input channels; compared with ``F.conv2d`` on a one-channel image (``conv_1``)
+    and on many-channel feature maps (``conv_2``)."""
+    import torch.nn.functional as F
+
+    TODO_HINT = "write conv_output_at(image, kernel, bias, i, j): multiply the 3x3 window by the kernel, sum, add the bias."
+    if _missing(conv_output_at):
+        return _check_todo(TODO_HINT)
+    if not callable(conv_output_at):
+        return _check_wrong(f"conv_output_at should be a function, got {type(conv_output_at).__name__}.")
+    for name, inputs, layer in (("conv_image", image, conv_1), ("feature_maps", feature_maps, conv_2)):
+        inputs = inputs.detach().cpu().float()
+        size = inputs.shape[-1] - layer.kernel_size[0] + 1  # the output's height and width
+        rows = [int(n) for n in np.linspace(2, size - 3, 5).round()]
+        inside = list(zip(rows, reversed(rows)))  # positions where every window shifted by up to 2 pixels fits
+        edges = [(0, 0), (0, size - 1), (size - 1, 0), (size - 1, size - 1)]
+        for channel in range(min(3, layer.out_channels)):
+            kernel = layer.weight[channel].detach().cpu().float()
+            bias = layer.bias[channel].detach().cpu().float()  # a 0-d tensor, as conv_1.bias[0] is
+            reference = F.conv2d(inputs[None], kernel[None], bias[None])[0, 0]
+            for positions in (inside, edges):  # the inside first: a wrong window may not fit at the edges
+                expected = [float(reference[i, j]) for i, j in positions]
+                try:
+                    with torch.no_grad():
+                        found, problem = _call_conv_by_hand(conv_output_at, inputs, name, kernel, bias, positions)
+                except NotImplementedError:
+                    return _check_todo(TODO_HINT)
+                if problem:
+                    return _check_wrong(problem)
+                if np.allclose(found, expected, rtol=1e-4, atol=1e-5):
+                    continue
+                if positions is inside:
+                    variants = [_conv_by_hand_variants(inputs, kernel, float(bias), i, j) for i, j in inside]
+                    problem = _conv_mistake(found, expected, variants)
+                    if problem:
+                        return _check_wrong(problem)
+                k = int(np.argmax(np.abs(np.subtract(found, expected))))
+                i, j = positions[k]
+                return _check_wrong(
+                    f"conv_output_at({name}, kernel {channel}, i={i}, j={j}) gives {found[k]:.4f}, but F.conv2d gives "
+                    f"{expected[k]:.4f}: multiply the window image[:, i:i+3, j:j+3] by the kernel, sum, add the bias."
+                )
+    return _check_ok(
+        f"conv_output_at matches F.conv2d at every position tried, on the 1-channel image and on the "
+        f"{feature_maps.shape[0]}-channel feature maps: a multiply-and-sum over the window and the channels, plus the bias."
+    )
+
+
+#: Stacks of (kernel_size, stride) layers the receptive-field check tries, with their names.
+RECEPTIVE_FIELD_STACKS = {
+    "no layers": [],
+    "one 3x3 convolution": [(3, 1)],
+    "two 3x3 convolutions": [(3, 1), (3, 1)],
+    "a 2x2 max-pool, then a 3x3 convolution": [(2, 2), (3, 1)],
+    "three 3x3 convolutions with stride 2": [(3, 2), (3, 2), (3, 2)],
+    "a 7x7 convolution with stride 2, then a 3x3 max-pool with stride 2": [(7, 2), (3, 2)],
+    "5x5 convolutions and 2x2 max-pools, alternating": [(5, 1), (2, 2), (5, 1), (2, 2)],
+    "TinyVGG": [(3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (2, 2)],
+}
+TINY_VGG_LAYERS = RECEPTIVE_FIELD_STACKS["TinyVGG"]
+
+
+def _field(layers, add, start: int = 1) -> int:
+    """A receptive field walked from the input: ``add(size, jump, kernel, stride)`` gives the
+    (size, jump) after each layer."""
+    size, jump = start, 1
+    for kernel, stride in layers:
+        size, jump = add(size, jump, kernel, stride)
+    return size
+
+
+def _right_field(layers) -> int:
+    return _field(layers, lambda r, j, k, s: (r + (k - 1) * j, j * s))
+
+
+#: The usual wrong formulas, each with what the check says about it.
+_FIELD_MISTAKES = {
+    "no jump": (
+        lambda layers: _field(layers, lambda r, j, k, s: (r + (k - 1), j * s)),
+        "receptive_field adds kernel_size - 1 per layer whatever came before: after a layer with stride 2, "
+        "neighbouring outputs are 2 input pixels apart, so each later layer adds (kernel_size - 1) times the "
+        "product of the strides before it (the jump).",
+    ),
+    "sum of kernels": (
+        lambda layers: sum(k for k, _ in layers),
+        "receptive_field adds up the kernel sizes: two stacked 3x3 convolutions see 5 pixels, not 6, because their "
+        "windows overlap. Start at 1 pixel and add (kernel_size - 1) times the jump per layer.",
+    ),
+    "jump too early": (
+        lambda layers: _field(layers, lambda r, j, k, s: (r + (k - 1) * j * s, j * s)),
+        "receptive_field multiplies by a layer's own stride before adding its kernel: a layer's stride only "
+        "spreads out the layers after it. Add (kernel_size - 1) * jump first, then multiply the jump by the stride.",
+    ),
+    "own stride": (
+        lambda layers: _field(layers, lambda r, j, k, s: (r + (k - 1) * s, j)),
+        "receptive_field multiplies (kernel_size - 1) by the layer's own stride: it should be the product of the "
+        "strides of all the layers before it (the jump).",
+    ),
+    "pool adds nothing": (
+        lambda layers: _field(layers, lambda r, j, k, s: (r + (k - 1) * j if s == 1 else r, j * s)),
+        "receptive_field lets the strided layers (the poolings) only multiply the jump: a 2x2 max-pool looks at "
+        "2 pixels in each direction, so it also adds (kernel_size - 1) * jump.",
+    ),
+    "pool skipped": (
+        lambda layers: _field(layers, lambda r, j, k, s: (r + (k - 1) * j if s == 1 else r, j)),
+        "receptive_field leaves out the strided layers (the poolings): they enlarge the field like any window, "
+        "and their stride multiplies the jump of every layer after them.",
+    ),
+    "reversed": (
+        lambda layers: _right_field(list(reversed(layers))),
+        "receptive_field walks the layers in the wrong order: going from the input, each layer adds "
+        "(kernel_size - 1) * jump, where the jump is the product of the strides of the layers before it.",
+    ),
+    "start at 0": (
+        lambda layers: _field(layers, lambda r, j, k, s: (r + (k - 1) * j, j * s), start=0),
+        "receptive_field is 1 too small: start from 1 pixel (with no layers, an output sees only its own pixel).",
+    ),
+}
+
+
+def check_receptive_field(receptive_field, tinyvgg_layers, tinyvgg_field) -> bool:
+    """Exercise 20: ``receptive_field(layers)`` gives the receptive field (in pixels, along one
+    side) of a stack of (kernel_size, stride) layers, and TinyVGG's is 16."""
+    TODO_HINT = "write receptive_field(layers): walk the layers from the input, keeping the field's size and the jump."
+    if _missing(receptive_field):
+        return _check_todo(TODO_HINT)
+    if not callable(receptive_field):
+        return _check_wrong(f"receptive_field should be a function, got {type(receptive_field).__name__}.")
+    found = {}
+    for name, layers in RECEPTIVE_FIELD_STACKS.items():
+        try:
+            result = receptive_field(list(layers))
+        except NotImplementedError:
+            return _check_todo(TODO_HINT)
+        except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
+            return _check_wrong(f"receptive_field({layers}) raised {_error_text(error)}")
+        if result is None:
+            return _check_wrong("receptive_field returned None: did you forget the return?")
+        if not isinstance(result, (int, np.integer)) or isinstance(result, bool):
+            return _check_wrong(
+                f"receptive_field({layers}) returned {result!r}, a {type(result).__name__}: a receptive field is a "
+                "whole number of pixels."
+            )
+        found[name] = int(result)
+    expected = {name: _right_field(layers) for name, layers in RECEPTIVE_FIELD_STACKS.items()}
+    if found != expected:
+        for formula, message in _FIELD_MISTAKES.values():
+            if found == {name: formula(layers) for name, layers in RECEPTIVE_FIELD_STACKS.items()}:
+                return _check_wrong(message)
+        name = next(name for name in expected if found[name] != expected[name])
+        return _check_wrong(
+            f"for {name}, {RECEPTIVE_FIELD_STACKS[name]}, receptive_field gives {found[name]}, but the receptive "
+            f"field is {expected[name]} pixels."
+        )
+    if _missing(tinyvgg_layers, tinyvgg_field):
+        return _check_todo("list TinyVGG's layers as (kernel_size, stride) pairs and apply receptive_field to them.")
+    try:
+        layers = [(int(k), int(s)) for k, s in tinyvgg_layers]
+    except (TypeError, ValueError):
+        return _check_wrong("tinyvgg_layers should be a list of (kernel_size, stride) pairs, such as [(3, 1), ...].")
+    layers = [layer for layer in layers if layer != (1, 1)]  # a ReLU as (1, 1) changes nothing
+    if layers != TINY_VGG_LAYERS:
+        convs, pools = [layer for layer in layers if layer == (3, 1)], [layer for layer in layers if layer[0] == 2]
+        if len(convs) == 4 and not pools:
+            return _check_wrong(
+                "tinyvgg_layers leaves out the two max-pools: list every layer that looks at a window, "
+                "the four convolutions and the two nn.MaxPool2d(2) layers, in order."
+            )
+        if len(convs) == 4 and pools == [(2, 1), (2, 1)]:
+            return _check_wrong(
+                "the max-pools in tinyvgg_layers have stride 1: nn.MaxPool2d(kernel_size=2)'s stride defaults to its "
+                "kernel size, 2 (that is how it halves the image)."
+            )
+        return _check_wrong(
+            f"tinyvgg_layers is {layers}: TinyVGG is two blocks of 3x3 convolution (stride 1), 3x3 convolution, "
+            "2x2 max-pool (stride 2); ReLUs, the flatten and the linear layer don't slide a window."
+        )
+    if not isinstance(tinyvgg_field, (int, np.integer)) or tinyvgg_field != expected["TinyVGG"]:
+        return _check_wrong(
+            f"tinyvgg_field is {tinyvgg_field!r}: it should be receptive_field(tinyvgg_layers), "
+            f"{expected['TinyVGG']}."
+        )
+    return _check_ok(
+        f"receptive_field is right on all {len(RECEPTIVE_FIELD_STACKS)} stacks tried (strides early and late), and "
+        f"each of TinyVGG's final outputs sees {tinyvgg_field}x{tinyvgg_field} pixels of the 28x28 image."
+    )
+
+
+def _avg_pool_reference(input_shape: int, hidden_units: int, output_shape: int) -> nn.Module:
+    """The course's TinyVGG with its two max-pools swapped for 2x2 average pools."""
+    with torch.random.fork_rng(devices=[]):
+        model = FashionMNISTModelV2(input_shape=input_shape, hidden_units=hidden_units, output_shape=output_shape)
+    for block in (model.block_1, model.block_2):
+        for index, layer in enumerate(block):
+            if isinstance(layer, nn.MaxPool2d):
+                block[index] = nn.AvgPool2d(kernel_size=2)
+    return model
+
+
+def check_avg_pool_tiny_vgg(model_class, params_change, images, input_shape: int = 1, hidden_units: int = 10,
+                            output_shape: int = 10) -> bool:
+    """Exercise 21: TinyVGG with ``nn.AvgPool2d(2)`` in place of its two ``nn.MaxPool2d(2)``
+    and nothing else changed, and the prediction ``params_change`` (False: pooling has no
+    parameters). ``images`` is a batch of real images [N, 1, 28, 28]."""
+    if _missing(model_class):
+        return _check_todo("write AvgPoolTinyVGG: TinyVGG with nn.AvgPool2d where it has nn.MaxPool2d.")
+    model, problem = _create(
+        model_class, "AvgPoolTinyVGG", input_shape=input_shape, hidden_units=hidden_units, output_shape=output_shape
+    )
+    if problem:
+        return _check_wrong(problem)
+    layers = [m for m in model.modules() if not list(m.children())]
+    max_pools = [m for m in layers if isinstance(m, nn.MaxPool2d)]
+    if max_pools:
+        return _check_wrong(
+            f"AvgPoolTinyVGG still has {len(max_pools)} nn.MaxPool2d layer(s): replace each with nn.AvgPool2d."
+        )
+    avg_pools = [m for m in layers if isinstance(m, nn.AvgPool2d)]
+    if len(avg_pools) != 2:
+        return _check_wrong(
+            f"AvgPoolTinyVGG has {len(avg_pools)} nn.AvgPool2d layers: TinyVGG pools twice, once at the end of each block."
+        )
+    for pool in avg_pools:
+        if pool.kernel_size not in (2, (2, 2)) or pool.stride not in (2, (2, 2)):
+            return _check_wrong(
+                f"one pool is {_layer_text(pool)}: keep the size of TinyVGG's pools, nn.AvgPool2d(kernel_size=2), "
+                "whose stride is also 2, so that 28x28 still becomes 14x14 and then 7x7."
+            )
+    reference = _avg_pool_reference(input_shape, hidden_units, output_shape)
+    expected = [m for m in reference.modules() if not list(m.children())]
+    def text(layer: nn.Module) -> str:
+        return "ReLU()" if isinstance(layer, nn.ReLU) else _layer_text(layer)  # ReLU(inplace=True) computes the same
+
+    mine, theirs = [text(m) for m in layers], [text(m) for m in expected]
+    if mine != theirs:
+        position = next((k for k, (a, b) in enumerate(zip(mine, theirs)) if a != b), min(len(mine), len(theirs)))
+        if position == len(mine):
+            return _check_wrong(
+                f"AvgPoolTinyVGG stops after {len(mine)} layers, but TinyVGG goes on with {theirs[position]}: "
+                "change only the pools."
+            )
+        if position == len(theirs):
+            return _check_wrong(
+                f"AvgPoolTinyVGG adds {mine[position]} after TinyVGG's last layer: change only the pools."
+            )
+        return _check_wrong(
+            f"layer {position + 1} of AvgPoolTinyVGG is {mine[position]}, but TinyVGG's is {theirs[position]}: "
+            "change only the pools."
+        )
+    n_params = sum(p.numel() for p in model.parameters())
+    n_expected = sum(p.numel() for p in reference.parameters())
+    if n_params != n_expected:
+        return _check_wrong(
+            f"AvgPoolTinyVGG has {n_params:,} parameters, FashionMNISTModelV2 {n_expected:,}: the layers with "
+            "weights must stay as they are."
+        )
+    batch = images.detach().cpu().float()
+    output, problem = _call(model, batch, "AvgPoolTinyVGG")
+    if problem:
+        return _check_wrong(problem + " Does forward() run block_1, block_2, then the classifier?")
+    if tuple(output.shape) != (len(batch), output_shape):
+        return _check_wrong(
+            f"AvgPoolTinyVGG turns {len(batch)} images into shape {_shape_text(output.shape)}, expected "
+            f"[{len(batch)}, {output_shape}]."
+        )
+    with torch.no_grad():
+        for p, q in zip(model.parameters(), reference.parameters()):
+            p.copy_(q)  # the same shapes in the same order, checked above
+        if not torch.allclose(model(batch), reference(batch), atol=1e-5):
+            return _check_wrong(
+                "given the same weights, AvgPoolTinyVGG computes other outputs than TinyVGG with average pools: "
+                "does forward() use every block once, in order, and return the classifier's logits as they are?"
+            )
+    if _missing(params_change):
+        return _check_todo("the model is right; now set params_change to your prediction, True or False.")
+    if not isinstance(params_change, (bool, np.bool_)):
+        return _check_wrong(f"params_change should be True or False, got {params_change!r}.")
+    if params_change:
+        return _check_wrong(
+            f"the model is right, but the prediction is not: both models have {n_params:,} parameters. A pooling "
+            "layer has no weights: it only takes the maximum or the mean of each 2x2 window."
+        )
+    return _check_ok(
+        f"two 2x2 average pools in place of the max-pools, everything else unchanged: output "
+        f"{_shape_text(output.shape)} for {len(batch)} images, and the same {n_params:,} parameters, since "
+        "pooling has none."
+    )

@@ -29,8 +29,8 @@ def allow(measured_s: float) -> int:
 #: the stored notebooks print.
 NBVAL_CELL_S = allow(550)
 
-#: A run of several notebooks in one subprocess. tests/test_standalone.py: notebooks 04, 07,
-#: 08 and 06 in a fresh copy train all three models, whose cells are stored at 155 s
+#: A run of several notebooks in one subprocess. tests/test_standalone.py: notebooks 07, 08
+#: and 06 in a fresh copy train all three models, whose cells are stored at 155 s
 #: (Model 0), 243 s (Model 1) and 545 s (Model 2), about 950 s with the rest.
 #: tests/test_gpu_notebooks.py: every notebook (README command 1, about 6 minutes on a quiet
 #: machine; the stored cells add up to about 1,150 s), on a GPU faster still.

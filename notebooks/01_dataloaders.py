@@ -28,7 +28,8 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # 5. [Inside a batch](#5.-Inside-a-batch)
 # 6. [Shuffling and reproducibility](#6.-Shuffling-and-reproducibility)
 # 7. [One sample from a batch](#7.-One-sample-from-a-batch)
-# 8. [Summary](#Summary)
+# 8. [Transforms: from image to tensor, normalising, augmenting](#8.-Transforms:-from-image-to-tensor,-normalising,-augmenting)
+# 9. [Summary](#Summary)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Why mini-batches
@@ -307,6 +308,157 @@ plt.show()
 # > laptop the defaults are fine.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## 8. Transforms: from image to tensor, normalising, augmenting
+#
+# Every dataset so far was created with `transform=ToTensor()`. A **transform** is
+# a function the `Dataset` applies to a sample each time you index it: the place
+# to turn an image into a tensor, rescale its values and, for training only, vary
+# it at random. torchvision's current API for this is `torchvision.transforms.v2`.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### From image to tensor
+#
+# Without a transform, FashionMNIST hands out PIL images (the format of the Pillow
+# library). In `v2` the conversion takes two explicit steps: `v2.ToImage()` makes
+# a `uint8` tensor `[C, H, W]` with values 0 to 255, and
+# `v2.ToDtype(torch.float32, scale=True)` turns it into `float32`, scaled to 0-1.
+# We convert the first 1,000 training images both ways:
+
+# %%
+from torchvision.transforms import v2
+
+to_float_image = v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])
+
+pil_data = datasets.FashionMNIST(root=data_root, train=True, download=True)  # no transform: PIL images
+old = torch.stack([ToTensor()(pil_data[i][0]) for i in range(1000)])
+new = torch.stack([to_float_image(pil_data[i][0]) for i in range(1000)])
+differ = old != new
+one_step = torch.equal(torch.nextafter(old, new)[differ], new[differ])  # the next float32 towards `new`
+
+print(f"ToTensor():  shape {list(old.shape)}, {old.dtype}, values {old.min():.1f} to {old.max():.1f}")
+print(f"v2 pipeline: shape {list(new.shape)}, {new.dtype}, values {new.min():.1f} to {new.max():.1f}")
+print(f"Pixels that differ: {differ.sum().item():,} of {differ.numel():,} ({differ.float().mean():.1%})")
+print(f"Largest difference: {(old - new).abs().max():.1e}")
+print(f"Each exactly one float32 step away? {one_step}")
+
+# %% [markdown]
+# Same shape, dtype and range, yet about a quarter of the pixels differ, each by
+# the smallest step a `float32` can take. torchvision's code shows why:
+# `ToTensor()` divides by 255, while `v2.ToDtype` multiplies by 1/255, a fraction
+# binary floats cannot store exactly, so the product sometimes rounds to the
+# neighbour of the exact quotient. For training a model, a difference that small
+# does not matter.
+#
+# > **Note:** The course's other notebooks keep `ToTensor()`: their trained models
+# > and printed results come from it. For your own work both are fine; `v2` is the
+# > API torchvision recommends.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Normalising: centre 0, spread 1
+#
+# Pixels in [0, 1] are all positive, and most sit at 0 (the black background).
+# `v2.Normalize(mean, std)` computes `(x - mean) / std` for each channel; with the
+# data's own mean and standard deviation, the values end up centred on 0 with a
+# spread of about 1. We compute both over all 60,000 training images, whose raw
+# `uint8` pixels are in `train_data.data`:
+
+# %%
+pixels = train_data.data.float() / 255  # [60000, 28, 28], values 0-1
+mean, std = pixels.mean().item(), pixels.std().item()
+print(f"Training-set pixels: mean {mean:.4f}, std {std:.4f}")
+
+# %% [markdown]
+# These statistics come from the **training set only**. The test set stands in
+# for images the model has never seen, so it gets the same transform with the
+# *training* statistics, as a new photo would later.
+#
+# Now a dataset whose transform ends with `Normalize`, on the same 1,000 images:
+
+# %%
+normalize = v2.Normalize(mean=[mean], std=[std])  # one value per channel: FashionMNIST has 1
+train_data_normalized = datasets.FashionMNIST(root=data_root, train=True, download=True,
+                                              transform=v2.Compose([to_float_image, normalize]))
+after = torch.stack([train_data_normalized[i][0] for i in range(1000)])
+print(f"Before: mean {old.mean():.4f}, std {old.std():.4f}")
+print(f"After:  mean {after.mean():.4f}, std {after.std():.4f}")
+
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+for ax, values, title in [(axes[0], old, "Before: ToTensor()"), (axes[1], after, "After: Normalize")]:
+    ax.hist(values.flatten(), bins=50, log=True)
+    ax.set(title=f"{title}, first 1,000 training images", xlabel="pixel value", ylabel="number of pixels (log scale)")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The histogram keeps its shape; `Normalize` only shifts and stretches it (the
+# y-axis is logarithmic, or the bar of black pixels would hide the rest). Mean and
+# std come out close to 0 and 1, not exact: 1,000 images are a sample of the
+# 60,000.
+#
+# Why bother? A neuron's gradient for the weight of pixel `i` is that pixel's
+# value times a factor shared by all its weights. With only positive pixels, all
+# those gradients share one sign, so a step moves all the weights up or all down.
+# Centred inputs lift that constraint, and a spread near 1 keeps the weighted sums
+# and the steps in a sensible range.
+#
+# The course's models are trained **without** `Normalize`, on [0, 1], already a
+# small range. It matters more for raw 0-255 values or unevenly bright colour
+# channels.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Augmenting the training images
+#
+# A model that has seen a T-shirt in one exact position may stumble on the same
+# T-shirt shifted or turned a little. **Data augmentation** makes random
+# variations of each training image that keep its label: mirrored, turned,
+# cropped. The model sees more variety without a single new photo. The random
+# steps go into the training pipeline only:
+
+# %%
+train_transform = v2.Compose([
+    v2.RandomHorizontalFlip(p=0.5),                   # mirror left-right, half of the time
+    v2.RandomRotation(degrees=10),                    # turn by up to 10 degrees either way
+    v2.RandomResizedCrop(size=28, scale=(0.8, 1.0)),  # keep 80-100% of the area, back to 28x28
+    to_float_image, normalize,                        # then the fixed steps
+])
+test_transform = v2.Compose([to_float_image, normalize])  # fixed steps only
+
+train_data_augmented = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=train_transform)
+test_data_plain = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=test_transform)
+
+torch.manual_seed(42)
+print(f"Training image 0 indexed twice, same tensor? {torch.equal(train_data_augmented[0][0], train_data_augmented[0][0])}")
+print(f"Test image 0 indexed twice, same tensor?     {torch.equal(test_data_plain[0][0], test_data_plain[0][0])}")
+
+# %% [markdown]
+# The transform runs every time a sample is indexed, and the DataLoader indexes
+# every training image once per epoch, so each epoch sees a new variant of every
+# image. Four training images and five draws of each:
+
+# %%
+torch.manual_seed(42)
+fig, axes = plt.subplots(4, 6, figsize=(9, 6.6))
+for row, idx in enumerate([0, 1, 3, 6]):
+    versions = [train_data[idx][0]] + [train_data_augmented[idx][0] for _ in range(5)]
+    for col, (ax, img) in enumerate(zip(axes[row], versions)):
+        ax.imshow(img.squeeze(), cmap="gray")
+        ax.set_title(class_names[train_data[idx][1]] if col == 0 else f"augmented {col}", fontsize=9)
+        ax.axis("off")
+fig.suptitle("Original (left) and five random augmentations of each (seed 42)")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The test set is never augmented: it measures how well the model does on the
+# images *as they are*, and random changes would measure something else, and
+# differently on every run.
+#
+# Choose augmentations that make pictures the model could really meet. A vertical
+# flip would be a bad one: every FashionMNIST item is photographed upright, so an
+# upside-down boot never occurs, and the model would waste effort learning it. A
+# mirrored T-shirt is still a plausible T-shirt.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - A `DataLoader` turns a `Dataset` into an iterable of **mini-batches**: less
@@ -320,6 +472,11 @@ plt.show()
 # - Shuffling uses PyTorch's global random generator when `iter()` is called:
 #   call `set_seeds(42)` right before it, or pass the DataLoader its own
 #   `generator=torch.Generator().manual_seed(42)`.
+# - A **transform** runs on every sample as it is indexed.
+#   `v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])` is the
+#   modern `ToTensor()` (equal to within one `float32` step); `v2.Normalize` with
+#   the training set's mean 0.2860 and std 0.3530 centres the pixels on 0;
+#   random augmentation goes into the training transform only, never the test one.
 #
 # **Next:** notebook 02 builds a first model and trains it batch by batch with
 # these DataLoaders.
@@ -329,3 +486,4 @@ plt.show()
 #
 # - [`torch.utils.data` documentation](https://pytorch.org/docs/stable/data.html): samplers, `collate_fn`, workers.
 # - [Reproducibility in PyTorch](https://pytorch.org/docs/stable/notes/randomness.html): what to seed, including DataLoader workers.
+# - [Transforming and augmenting images](https://pytorch.org/vision/stable/transforms.html): the `v2` transforms, and which to use for what.

@@ -32,6 +32,8 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # 7. [Training Model 0 for 3 epochs](#7.-Training-Model-0-for-3-epochs)
 # 8. [Training accuracy against test accuracy](#8.-Training-accuracy-against-test-accuracy)
 # 9. [Summary](#Summary)
+#
+# **Going deeper (optional):** [what cross-entropy computes, on one image](#Going-deeper-(optional):-what-cross-entropy-computes,-on-one-image)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The data and the DataLoaders
@@ -262,6 +264,10 @@ print(f"Accuracy of the untrained model on this batch: {accuracy_fn(label_batch,
 # An untrained model guesses, and with ten classes a guess is right about one time
 # in ten. Its loss tells the same story: for a model that spreads its belief
 # evenly over ten classes, cross-entropy is ln(10), about 2.30.
+#
+# The optional section at the end, [what cross-entropy computes, on one
+# image](#Going-deeper-(optional):-what-cross-entropy-computes,-on-one-image),
+# works this loss out by hand, step by step.
 
 # %%
 print(f"Loss of the untrained model on this batch: {loss_fn(batch_logits, label_batch).item():.4f}")
@@ -501,3 +507,162 @@ print(f"Test accuracy with the weights after epoch 3:      {model_0_history['tes
 # - Read the PyTorch documentation of
 #   [`nn.CrossEntropyLoss`](https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html):
 #   what do its `reduction` options do?
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going deeper (optional): what cross-entropy computes, on one image
+#
+# Read this if `nn.CrossEntropyLoss` still feels like a black box: we work out its
+# number by hand for a single picture, and see why an untrained model starts with a
+# loss near ln(10).
+#
+# We take the ankle boot of section 2 (`train_data[0]`) and a fresh, untrained copy
+# of Model 0: the same class and the same seed as in section 3, so it starts from
+# exactly the weights `model_0` had before training. Its outputs on the test batch
+# of section 3 confirm it.
+
+# %%
+image, label = train_data[0]  # the ankle boot of section 2
+set_seeds(42)  # as in section 3: the starting weights of model_0
+untrained_model_0 = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=len(class_names)).to("cpu")
+untrained_model_0.eval()
+with torch.inference_mode():
+    same_start = torch.equal(untrained_model_0(image_batch), batch_logits)
+    logits = untrained_model_0(image.unsqueeze(dim=0))[0]  # a batch of one image in, its 10 logits out
+
+print(f"Same outputs as model_0 before training: {same_start}")
+print(f"True label: {label} ({class_names[label]})")
+print(f"Logits: {[round(value, 3) for value in logits.tolist()]}")
+
+# %% [markdown]
+# Logits are raw scores: any real numbers, and they add up to nothing in
+# particular. **Softmax** turns them into probabilities in two steps:
+#
+# 1. `exp` of every logit makes each one positive, and keeps the order: a larger
+#    logit gives a larger number.
+# 2. Dividing each by the sum of all ten makes them add up to 1.
+#
+# By hand, checked against `torch.softmax`, and drawn as a bar chart with the true
+# class in orange:
+
+# %%
+exps = torch.exp(logits)
+probs = exps / exps.sum()  # softmax by hand
+print(f"Same as torch.softmax: {torch.allclose(probs, torch.softmax(logits, dim=0))}")  # one image: classes on dim 0
+print(f"Sum of the probabilities: {probs.sum().item():.4f}")
+print(f"Smallest and largest: {probs.min().item():.4f} and {probs.max().item():.4f}")
+
+
+def plot_class_probabilities(ax, probs, true_label, title):
+    """Bar chart of the ten class probabilities, the true class in orange."""
+    colours = ["tab:orange" if i == true_label else "tab:blue" for i in range(len(class_names))]
+    ax.bar(class_names, probs, color=colours)
+    ax.axhline(1 / len(class_names), color="gray", linestyle="--", label="an even guess: 1/10")
+    ax.set(ylim=(0, 1), xlabel="class", ylabel="probability (softmax)", title=title)
+    ax.tick_params(axis="x", labelrotation=45)
+    ax.legend()
+
+
+fig, (ax_image, ax_probs) = plt.subplots(1, 2, figsize=(12, 4), width_ratios=[1, 3])
+ax_image.imshow(image.squeeze(), cmap="gray")
+ax_image.set_title(f"train_data[0]: {class_names[label]}")
+ax_image.axis("off")
+plot_class_probabilities(ax_probs, probs, label, "Untrained Model 0: softmax of its logits")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The untrained model spreads its belief almost evenly: every bar lies between
+# 0.0669 and 0.1338, close to the dashed line of an even guess, and nothing singles
+# out the ankle boot: its bar is below that line.
+#
+# **Cross-entropy** looks at only one of the ten bars: the probability `p` the model
+# gives the **true** class. The loss is `-log(p)`.
+#
+# Note what we hand `nn.CrossEntropyLoss`: the raw **logits**, not `probs`. It runs
+# softmax and the log itself, as one step (log-softmax), so a model trained with it
+# must not end in a softmax. It also expects a batch, so we give it a batch of one:
+# logits of shape `[1, 10]` and a label of shape `[1]`.
+
+# %%
+loss_by_hand = -torch.log(probs[label])
+loss_by_pytorch = loss_fn(logits.unsqueeze(dim=0), torch.tensor([label]))  # loss_fn of section 4
+print(f"p of the true class:   {probs[label].item():.4f}")
+print(f"-log(p), by hand:      {loss_by_hand.item():.4f}")
+print(f"nn.CrossEntropyLoss(): {loss_by_pytorch.item():.4f}")
+print(f"Equal: {torch.allclose(loss_by_hand, loss_by_pytorch)}")
+
+# %% [markdown]
+# Why does an untrained model start near 2.30? Its random weights are small, so
+# the ten logits come out close together (here from -0.215 to 0.478). Close logits
+# give close probabilities, each near 1/10, and a probability of 1/10 for the true
+# class costs -log(1/10) = ln(10):
+
+# %%
+import math
+
+print(f"ln(10) = -log(1/10) = {math.log(10):.4f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# For this image the true class got 0.0835, a little less than 1/10, so its loss,
+# 2.4831, lies a little above ln(10). Over many images such ups and downs even out:
+# on the 32 images of the test batch in section 4, the untrained model's loss was
+# 2.2909, close to 2.3026. (Section 7 prints a much lower training loss for epoch
+# 1, 0.58848, because that is an average over all 1,875 batches while the model
+# was already learning.)
+#
+# Now the same image through `model_0`, trained for 3 epochs in section 7. We also
+# make the classic mistake on purpose: give `nn.CrossEntropyLoss` the softmax
+# probabilities instead of the logits. It runs log-softmax on whatever it
+# receives, so the probabilities get squashed by softmax a second time.
+
+# %%
+with torch.inference_mode():
+    trained_logits = model_0(image.unsqueeze(dim=0))[0]
+trained_probs = torch.softmax(trained_logits, dim=0)
+target = torch.tensor([label])
+print(f"p of the true class:                {trained_probs[label].item():.4f}")
+print(f"Loss on the logits (right):         {loss_fn(trained_logits.unsqueeze(dim=0), target).item():.4f}")
+print(f"Loss on the probabilities (wrong):  {loss_fn(trained_probs.unsqueeze(dim=0), target).item():.4f}")
+certain = torch.zeros(1, len(class_names))
+certain[0, label] = 1.0  # probability 1 on the true class
+print(f"Wrong way, even when certain and right: {loss_fn(certain, target).item():.4f}")
+
+fig, ax = plt.subplots(figsize=(9, 4))
+plot_class_probabilities(ax, trained_probs, label, "Model 0 after 3 epochs: softmax of its logits")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# After training, the model puts 0.9994 on the ankle boot (it has seen this
+# training image once in each of the 3 epochs), and the loss falls to 0.0006.
+#
+# Fed the probabilities instead, the loss reads 1.4616, and even a model that is
+# certain and right would get 1.4612 that way: the loss can hardly tell a good
+# answer from a perfect one. So Model 0 ends in a plain linear layer, with no
+# softmax. Use softmax only when you want to read probabilities, as the prediction
+# function of notebook 06 does.
+#
+# Last, the shape of `-log(p)` itself, with our two points on it:
+
+# %%
+p_grid = torch.linspace(0.001, 1, 500)
+fig, ax = plt.subplots(figsize=(8, 4))
+ax.plot(p_grid, -torch.log(p_grid), label="loss = -log(p)")
+ax.plot([0.1, 0.1, 0], [0, math.log(10), math.log(10)], color="gray", linestyle=":", label="an even guess: p = 1/10, loss = ln(10)")
+for name, p, offset in [("untrained", probs[label], (10, 10)), ("after training", trained_probs[label], (-150, 15))]:
+    ax.scatter(p, -torch.log(p), s=60, zorder=3)
+    ax.annotate(f"{name}: p = {p:.4f}", (p, -torch.log(p)), xytext=offset, textcoords="offset points")
+ax.set(xlabel="p, the probability the model gives the true class", ylabel="cross-entropy loss",
+       title="Cross-entropy for one image: -log(p)")
+ax.legend()
+plt.show()
+
+for p in [0.9, 0.5, 0.1, 0.01, 0.001]:
+    print(f"p = {p:<5} -> loss {-math.log(p):.2f}")
+
+# %% [markdown]
+# The curve is all there is to cross-entropy. Probability 0.9 for the true class
+# costs 0.11, and 0.5 costs 0.69; the even guess, 0.1, costs 2.30. Below that the
+# curve shoots up: 0.01 costs 4.61, 0.001 costs 6.91, and the loss grows without
+# limit as p goes to 0. So a model that is confident and wrong, giving nearly all its
+# probability to another class, pays far more than one that is merely unsure.

@@ -39,7 +39,9 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # 8. [Evaluating and saving Model 2](#8.-Evaluating-and-saving-Model-2)
 # 9. [Summary](#Summary)
 #
-# **Going deeper (optional):** [inside the trained TinyVGG](#Going-deeper-(optional):-inside-the-trained-TinyVGG)
+# **Going deeper (optional):** [one convolution by hand](#Going-deeper-(optional):-one-convolution-by-hand)
+# · [a kernel that learns to find edges](#Going-deeper-(optional):-a-kernel-that-learns-to-find-edges)
+# · [inside the trained TinyVGG](#Going-deeper-(optional):-inside-the-trained-TinyVGG)
 # · [channels-last memory layout](#Going-deeper-(optional):-channels-last-memory-layout)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -197,6 +199,8 @@ print(f"Parameters:   {sum(p.numel() for p in conv_layer_2.parameters())} = 10 *
 # Each of the 10 filters has one 5x5 grid of weights **per input channel**, and one
 # bias, all random at first, like every freshly created layer. Training turns them
 # into useful pattern detectors.
+# The optional section [one convolution by hand](#Going-deeper-(optional):-one-convolution-by-hand)
+# at the end computes single outputs of such a layer with pencil-and-paper arithmetic.
 
 # %% [markdown]
 # > **Question:** what values should kernel size, stride and padding have? They are
@@ -234,6 +238,8 @@ print(f"After max pooling:  {max_pool_layer(conv_output).shape}")
 # Pooling compresses the feature maps: the strongest responses survive, three
 # quarters of the numbers do not. Every later layer then has less to process, and
 # each of its filters covers a larger part of the original image.
+# (Average pooling, which keeps each window's mean instead, is set beside max pooling
+# in [one convolution by hand](#Going-deeper-(optional):-one-convolution-by-hand).)
 #
 # What does that do to a picture? TinyVGG pools twice. Here is the first test image
 # as it is, pooled once and pooled twice:
@@ -480,6 +486,340 @@ print(f"Saved model_2 to models/{saved_path.name}")
 #   from section 6 before building the classifier.
 # - What happens to the shapes with `kernel_size=5` and `padding=0` in every
 #   convolution? Does the model still work on 28x28 images?
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going deeper (optional): one convolution by hand
+#
+# Read this if `nn.Conv2d` still feels like magic: we work out single outputs of a
+# convolution with nothing but multiplications and additions, and check each one
+# against PyTorch.
+#
+# ### One output pixel
+#
+# One output pixel of a convolution looks at one 3x3 window of the input. It
+# multiplies each of the 9 pixels by the kernel weight lying on it, adds up the 9
+# products and adds the bias. Our input is the first test image, the boot; our kernel
+# is Sobel x from notebook 00's section on convolution kernels, which responds where
+# the brightness rises from left to right. We place the window on the left edge of the
+# boot's shaft and give the kernel a bias of -0.5 (in a layer, the bias is learned
+# like the weights).
+
+# %%
+import torch.nn.functional as F
+from matplotlib.patches import Rectangle
+
+sobel_x = torch.tensor([[-1.0, 0.0, 1.0],
+                        [-2.0, 0.0, 2.0],
+                        [-1.0, 0.0, 1.0]])
+bias = -0.5
+row, col = 9, 14  # the window's top-left pixel
+window = test_image[0, row:row + 3, col:col + 3]  # [3, 3]
+products = window * sobel_x  # elementwise: 9 products
+by_hand = products.sum() + bias
+
+edge_map = F.conv2d(test_image.unsqueeze(0), sobel_x.view(1, 1, 3, 3), bias=torch.tensor([bias]))
+print(f"Sum of the 9 products: {products.sum().item():.4f}, plus the bias {bias}: {by_hand.item():.4f}")
+print(f"F.conv2d at output row {row}, column {col}: {edge_map[0, 0, row, col].item():.4f}"
+      f"   (whole output: {tuple(edge_map.shape)})")
+
+# %% [markdown]
+# The same number both ways. Here are the window, the kernel and the 9 products
+# (rounded to two decimals), with the window's place in the image:
+
+# %%
+def draw_numbers(ax, values, cmap, vmin, vmax, decimals=2):
+    """An annotated heatmap: each cell coloured by its value, with the value written in it."""
+    shown = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            shade = (values[i, j].item() - vmin) / (vmax - vmin)  # 0 to 1 along the colour map
+            dark = shade < 0.5 if cmap == "gray" else abs(shade - 0.5) > 0.3
+            ax.text(j, i, f"{values[i, j].item() + 0.0:.{decimals}f}", ha="center", va="center",
+                    color="white" if dark else "black")  # + 0.0 prints -0.0 as 0.00
+    return shown
+
+
+fig, axes = plt.subplots(1, 4, figsize=(13, 3.4))
+axes[0].imshow(test_image[0], cmap="gray")
+axes[0].add_patch(Rectangle((col - 0.5, row - 0.5), 3, 3, fill=False, edgecolor="red", linewidth=2))
+axes[0].set_title("the window (red) in the image")
+draw_numbers(axes[1], window, "gray", 0, 1)
+axes[1].set_title("window: pixels")
+draw_numbers(axes[2], sobel_x, "coolwarm", -2, 2, decimals=0)
+axes[2].set_title("kernel: Sobel x")
+draw_numbers(axes[3], products, "coolwarm", -2, 2)
+axes[3].set_title("window x kernel, cell by cell")
+for ax, first_row, first_col in ((axes[1], row, col), (axes[2], 0, 0), (axes[3], row, col)):
+    ax.set_xticks(range(3), [first_col + j for j in range(3)])
+    ax.set_yticks(range(3), [first_row + i for i in range(3)])
+for ax in axes:
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The kernel's middle column is 0, so the middle pixels do not count; its left column
+# subtracts, its right column adds, the middle row twice. What is left is "right side
+# minus left side": large where the picture gets brighter from left to right, as here,
+# where the dark background meets the boot. Every one of the 26 x 26 outputs is this
+# same computation with the window moved.
+#
+# ### Several input channels: one sum over all of them
+#
+# A colour image has 3 channels, so a kernel for it has one 3x3 grid of weights per
+# channel: weight shape `[1, 3, 3, 3]` for a single filter. The output is still **one**
+# number per position: each channel's multiply-and-sum with its own grid, added up over
+# the 3 channels, plus one bias. We check it on a 32x32 crop of the photo of Grace
+# Hopper (notebook 00's colour photo), over the rim of her glasses, with a seeded
+# `nn.Conv2d(in_channels=3, out_channels=1, kernel_size=3)`.
+
+# %%
+from matplotlib import cbook
+from PIL import Image
+
+with Image.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)) as picture:
+    photo = ToTensor()(picture.convert("RGB"))  # [3, 600, 512], values 0-1
+crop = photo[:, 190:222, 180:212].unsqueeze(0)  # [1, 3, 32, 32]
+
+set_seeds(42)
+colour_conv = nn.Conv2d(in_channels=3, out_channels=1, kernel_size=3)
+print(f"Weight {tuple(colour_conv.weight.shape)}, bias {tuple(colour_conv.bias.shape)}")
+
+r, c = 10, 10  # one output position
+with torch.inference_mode():
+    weight, colour_bias = colour_conv.weight[0], colour_conv.bias.item()  # [3, 3, 3], a number
+    per_channel = [(weight[channel] * crop[0, channel, r:r + 3, c:c + 3]).sum().item() for channel in range(3)]
+    from_pytorch = F.conv2d(crop, colour_conv.weight, colour_conv.bias)
+for name, value in zip(("red", "green", "blue"), per_channel):
+    print(f"{name:<5} channel: multiply-and-sum {value:+.4f}")
+print(f"Sum over the 3 channels {sum(per_channel):+.4f}, plus the bias {colour_bias:+.4f}: "
+      f"{sum(per_channel) + colour_bias:+.4f}")
+print(f"F.conv2d at row {r}, column {c}: {from_pytorch[0, 0, r, c].item():+.4f}   "
+      f"(whole output: {tuple(from_pytorch.shape)})")
+
+# %% [markdown]
+# Three channels, three multiply-and-sums, **one** output. That is why each filter of
+# TinyVGG's second convolution, which receives 10 feature maps, has 10 x 3 x 3 = 90
+# weights and still makes a single feature map.
+#
+# ### Padding and stride, on a 5x5 grid
+#
+# Padding and stride only change *where* the window goes. We take a 5x5 input (a crop
+# of the boot) and a 3x3 kernel, in four settings. First the output sizes, from
+# `F.conv2d` and from the formula of section 3:
+
+# %%
+small = test_image[:, 10:15, 10:15].unsqueeze(0)  # [1, 1, 5, 5]
+settings = [(0, 1), (1, 1), (0, 2), (1, 2)]  # (padding, stride)
+for padding, stride in settings:
+    side = F.conv2d(small, sobel_x.view(1, 1, 3, 3), padding=padding, stride=stride).shape[-1]
+    formula = (5 + 2 * padding - 3) // stride + 1
+    print(f"padding={padding}, stride={stride}: F.conv2d gives {side}x{side}; "
+          f"formula (5 + 2*{padding} - 3) // {stride} + 1 = {formula}")
+
+# %% [markdown]
+# In the pictures, each blue dot is where the kernel's centre lands for one output
+# pixel, so the dots count the outputs. The red square is the window of the first
+# output, the dashed orange one the window of the next output to its right. Hatched
+# cells are the zeros that padding adds around the input (rows and columns -1 and 5).
+
+# %%
+fig, axes = plt.subplots(1, 4, figsize=(14, 3.9))
+for ax, (padding, stride) in zip(axes, settings):
+    size = 5 + 2 * padding  # the side of the padded input
+    out_side = (size - 3) // stride + 1
+    for i in range(size):
+        for j in range(size):
+            inside = padding <= i < padding + 5 and padding <= j < padding + 5
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="white" if inside else "lightgray",
+                                   edgecolor="gray", hatch=None if inside else "//"))
+    centres = [(stride * a + 1, stride * b + 1) for a in range(out_side) for b in range(out_side)]
+    ax.scatter([x for _, x in centres], [y for y, _ in centres], color="tab:blue", zorder=3)
+    ax.add_patch(Rectangle((-0.5, -0.5), 3, 3, fill=False, edgecolor="tab:red", linewidth=2.5))
+    ax.add_patch(Rectangle((stride - 0.5, -0.5), 3, 3, fill=False, edgecolor="tab:orange",
+                           linewidth=2, linestyle="--"))
+    ax.set_xlim(-0.6, size - 0.4)
+    ax.set_ylim(size - 0.4, -0.6)
+    ax.set_xticks(range(size), [j - padding for j in range(size)])
+    ax.set_yticks(range(size), [i - padding for i in range(size)])
+    ax.set_xlabel("input column")
+    ax.set_ylabel("input row")
+    ax.set_title(f"padding={padding}, stride={stride}: {out_side}x{out_side} outputs")
+fig.suptitle("Where a 3x3 kernel goes on a 5x5 input")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# - **Padding 0, stride 1:** the window must stay inside the input, which leaves 3
+#   positions per side: 3x3 outputs.
+# - **Padding 1, stride 1:** the ring of zeros lets the kernel's centre visit every
+#   input pixel: 5x5, the input's own size. This is TinyVGG's setting.
+# - **Stride 2:** the window jumps 2 pixels, so neighbouring windows share one column
+#   instead of two and only every other position is used: 2x2 without padding, 3x3
+#   with.
+#
+# ### PyTorch's "convolution" does not flip the kernel
+#
+# Above, weight `[a, b]` of the kernel met pixel `[a, b]` of the window. Mathematicians
+# call that **cross-correlation**. Their **convolution** first turns the kernel upside
+# down and left to right, so weight `[2 - a, 2 - b]` meets pixel `[a, b]`. Notebook
+# 00's section on convolution kernels mentioned this in passing; here is the check.
+# `torch.flip` over both spatial dimensions turns one operation into the other:
+
+# %%
+flipped = torch.flip(sobel_x, dims=(0, 1))  # upside down and left to right
+print(f"Sobel x flipped:\n{flipped}")
+
+# The mathematical convolution at our window, from its definition
+by_definition = sum(window[a, b] * sobel_x[2 - a, 2 - b] for a in range(3) for b in range(3))
+with_flipped = F.conv2d(test_image.unsqueeze(0), flipped.view(1, 1, 3, 3))[0, 0, row, col]
+print(f"Convolution by its definition:     {by_definition.item():+.4f}")
+print(f"F.conv2d with the flipped kernel:  {with_flipped.item():+.4f}")
+print(f"F.conv2d with the kernel as it is: {products.sum().item():+.4f}")
+
+# %% [markdown]
+# Flipping Sobel x swaps its negative column with its positive one: the flipped kernel
+# is the original's negative, so the mathematical convolution gives -1.8235 where
+# PyTorch gives +1.8235, and this dark-to-light edge comes out negative. A symmetric
+# kernel, such as a blur, is its own flip: there the two operations agree.
+#
+# For *learned* kernels the difference does not matter. Flipping only reorders the 9
+# weights: whatever one operation computes with a kernel, the other computes with the
+# flipped kernel. A network built on true convolutions, started from the flipped random
+# weights, would receive the flipped gradients at every step, end with the flipped
+# kernels and compute the same outputs. So deep learning libraries skip the flip and
+# keep the name.
+#
+# ### Average pooling beside max pooling
+#
+# `nn.AvgPool2d(kernel_size=2)` slides the same 2x2 window as `nn.MaxPool2d` but keeps
+# the **mean** of the 4 values instead of the largest. We pool a real feature map: what
+# our Sobel kernel (bias included) makes of the boot, after a ReLU, as in a TinyVGG
+# block. One window first, by hand and by the two layers:
+
+# %%
+feature_map = torch.relu(edge_map)  # [1, 1, 26, 26]: convolution, then ReLU
+max_pooled = nn.MaxPool2d(kernel_size=2)(feature_map)  # [1, 1, 13, 13]
+avg_pooled = nn.AvgPool2d(kernel_size=2)(feature_map)  # [1, 1, 13, 13]
+
+pooled_row, pooled_col = 6, 6  # this output pools rows 12-13 and columns 12-13
+block = feature_map[0, 0, 2 * pooled_row:2 * pooled_row + 2, 2 * pooled_col:2 * pooled_col + 2]
+print(f"The 2x2 window, row by row: {[round(value, 4) for value in block.flatten().tolist()]}")
+print(f"By hand:    max {block.max().item():.4f}, mean {block.mean().item():.4f}")
+print(f"The layers: max {max_pooled[0, 0, pooled_row, pooled_col].item():.4f}, "
+      f"mean {avg_pooled[0, 0, pooled_row, pooled_col].item():.4f}")
+
+# %% [markdown]
+# One strong response and three weak ones: max pooling keeps the strong one, 1.0882;
+# average pooling gives (1.0882 + 0.1157 + 0 + 0) / 4 = 0.3010. Over the whole map, on
+# one colour scale:
+
+# %%
+brightest = feature_map.max().item()  # one colour scale for all three
+fig, axes = plt.subplots(1, 3, figsize=(12, 4), layout="constrained")
+for ax, (title, picture) in zip(axes, (("feature map, 26x26", feature_map),
+                                       ("nn.MaxPool2d(2): 13x13", max_pooled),
+                                       ("nn.AvgPool2d(2): 13x13", avg_pooled))):
+    shown = ax.imshow(picture[0, 0], cmap="viridis", vmin=0, vmax=brightest)
+    ax.set_title(title)
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+fig.colorbar(shown, ax=axes, shrink=0.8, label="value")
+plt.show()
+
+# %% [markdown]
+# The max-pooled map keeps each edge as bright as its strongest pixel. The
+# average-pooled map is dimmer wherever an edge is thinner than the window: the zeros
+# beside it pull the mean down. Max pooling asks "did the pattern occur somewhere in
+# this window?", average pooling "how much of the window shows it?". TinyVGG uses max
+# pooling, like the VGG networks it is named after.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going deeper (optional): a kernel that learns to find edges
+#
+# Read this to watch, on one kernel, what training does to every kernel of TinyVGG:
+# they start as random numbers, and gradient descent shapes them into pattern
+# detectors.
+#
+# We give a single 3x3 kernel, a seeded `nn.Conv2d(1, 1, kernel_size=3, bias=False)`,
+# a task whose answer we know: on 64 real training images, its output should match
+# what Sobel x makes of them. The loss is the mean squared error between the two
+# outputs, and the kernel's 9 weights are the only parameters. Plain SGD with learning
+# rate 0.5, the same 64 images at every step, 500 steps:
+
+# %%
+edge_images = torch.stack([train_data[i][0] for i in range(64)])  # [64, 1, 28, 28]
+edge_targets = F.conv2d(edge_images, sobel_x.view(1, 1, 3, 3))  # [64, 1, 26, 26]: the answers
+
+set_seeds(42)
+learner = nn.Conv2d(in_channels=1, out_channels=1, kernel_size=3, bias=False)
+learner_optimizer = torch.optim.SGD(learner.parameters(), lr=0.5)
+total_steps, snapshot_steps = 500, [0, 10, 25, 100, 500]
+snapshots, losses = {}, []
+for step_number in range(total_steps + 1):
+    mse = F.mse_loss(learner(edge_images), edge_targets)  # of the kernel after step_number updates
+    losses.append(mse.item())
+    if step_number in snapshot_steps:
+        snapshots[step_number] = learner.weight.detach()[0, 0].clone()
+        print(f"step {step_number:>3}: loss {mse.item():.6f}")
+    if step_number == total_steps:
+        break
+    learner_optimizer.zero_grad()
+    mse.backward()
+    learner_optimizer.step()
+
+# %% [markdown]
+# The kernel's 9 weights at those steps, next to the target, on one colour scale:
+
+# %%
+limit = max(kernel.abs().max().item() for kernel in [*snapshots.values(), sobel_x])
+panels = [(f"step {s}", kernel) for s, kernel in snapshots.items()] + [("target: Sobel x", sobel_x)]
+fig, axes = plt.subplots(1, len(panels), figsize=(16, 3.2), layout="constrained")
+for ax, (title, kernel) in zip(axes, panels):
+    shown = draw_numbers(ax, kernel, "coolwarm", -limit, limit)
+    ax.set_title(title)
+    ax.set_xticks(range(3))
+    ax.set_yticks(range(3))
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+fig.colorbar(shown, ax=axes, shrink=0.9, label="weight")
+plt.show()
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3.6))
+ax.plot(range(total_steps + 1), losses, label="loss")
+ax.scatter(snapshot_steps, [losses[s] for s in snapshot_steps], color="tab:red", zorder=3, label="snapshots above")
+ax.set_yscale("log")
+ax.set_xlabel("step (weight updates)")
+ax.set_ylabel("MSE loss (log scale)")
+ax.set_title("One kernel learning Sobel x")
+ax.legend()
+plt.show()
+
+# %%
+learned = snapshots[total_steps]
+print(f"{'row':<5}{f'learned (step {total_steps})':<22}target (Sobel x)")
+for i in range(3):
+    learned_row = " ".join(f"{value:+.2f}" for value in learned[i].tolist())
+    target_row = " ".join(f"{value:+.2f}" for value in sobel_x[i].tolist())
+    print(f"{i:<5}{learned_row:<22}{target_row}")
+print(f"Largest difference: {(learned - sobel_x).abs().max().item():.2f}")
+
+# %% [markdown]
+# Within 25 steps the kernel has the shape of an edge detector: negative on the
+# left, positive on the right, near 0 in the middle. Getting the middle row to weigh
+# twice as much as the outer rows takes hundreds of steps more: after step 25 the loss
+# curve bends into a much shallower line. The reason is in the images: neighbouring
+# rows of a picture are much alike, so moving weight from the outer rows to the middle
+# row changes the output, and the loss, only a little. The gradient in that direction
+# is small, and so are the steps. After 500 steps every weight is within 0.05 of
+# Sobel x.
+#
+# TinyVGG's training is this for all of its kernels at once, with one difference:
+# nobody gives it target kernels. The only signal is the classification loss, and the
+# kernels become whatever patterns help to tell the classes apart. The next section
+# shows the ten that its first layer learned.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Going deeper (optional): inside the trained TinyVGG

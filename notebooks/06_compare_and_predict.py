@@ -30,12 +30,16 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # 1. [Getting the three trained models](#1.-Getting-the-three-trained-models)
 # 2. [A table of results](#2.-A-table-of-results)
 # 3. [Accuracy and training time in a chart](#3.-Accuracy-and-training-time-in-a-chart)
-# 4. [Performance versus speed](#4.-Performance-versus-speed)
-# 5. [A function that makes predictions](#5.-A-function-that-makes-predictions)
-# 6. [Predicting nine random test images](#6.-Predicting-nine-random-test-images)
-# 7. [Looking at the wrong predictions](#7.-Looking-at-the-wrong-predictions)
-# 8. [Model error or data error?](#8.-Model-error-or-data-error?)
-# 9. [Summary](#Summary)
+# 4. [Why the CNN wins with fewer parameters](#4.-Why-the-CNN-wins-with-fewer-parameters)
+# 5. [Performance versus speed](#5.-Performance-versus-speed)
+# 6. [A function that makes predictions](#6.-A-function-that-makes-predictions)
+# 7. [Predicting nine random test images](#7.-Predicting-nine-random-test-images)
+# 8. [Looking at the wrong predictions](#8.-Looking-at-the-wrong-predictions)
+# 9. [Model error or data error?](#9.-Model-error-or-data-error?)
+# 10. [Summary](#Summary)
+#
+# **Going deeper (optional):** [how much of the image one TinyVGG feature sees](#Going-deeper-(optional):-how-much-of-the-image-one-TinyVGG-feature-sees)
+# · [what TinyVGG looks at (an occlusion map)](#Going-deeper-(optional):-what-TinyVGG-looks-at-(an-occlusion-map))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Getting the three trained models
@@ -147,18 +151,94 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. Performance versus speed
+# ## 4. Why the CNN wins with fewer parameters
+#
+# TinyVGG is the most accurate of the three, yet it is not the biggest. Let's count two
+# things for each model: its **parameters** (the numbers training adjusts) and its
+# **multiply-adds** for one image (the arithmetic of a forward pass). Every output
+# value of a layer is one weighted sum, with one multiply-add for each weight it uses:
+#
+# - `nn.Linear`: each of the `out_features` outputs sums over all `in_features` inputs;
+# - `nn.Conv2d`: each value of every output channel, at every row and column, sums over
+#   a `k x k` window of all `in_channels` input channels.
+#
+# A **forward hook**, a function PyTorch calls each time a layer runs, gives us each
+# layer's output, so we can count.
+
+# %%
+from torch import nn
+
+
+def count_multiply_adds(model: nn.Module) -> list[int]:
+    """Multiply-adds of each nn.Linear and nn.Conv2d layer of ``model`` for one 28x28 image."""
+    counts = []
+
+    def count(layer, inputs, output):
+        # values in one image's output x weights per value (in_features, or in_channels * k * k)
+        counts.append(output[0].numel() * layer.weight[0].numel())
+
+    hooks = [layer.register_forward_hook(count) for layer in model.modules()
+             if isinstance(layer, (nn.Linear, nn.Conv2d))]
+    with torch.inference_mode():
+        model(torch.zeros(1, 1, 28, 28, device=device))  # a blank image: only the shapes matter
+    for hook in hooks:
+        hook.remove()
+    return counts
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Now a table: parameters and multiply-adds next to the test accuracy and the
+# training time from the records (rounded, as in section 2).
+
+# %%
+sizes = {}
+for name, model in course_models.items():
+    counts = count_multiply_adds(model)
+    print(f"{name}: {' + '.join(f'{count:,}' for count in counts)} = {sum(counts):,} multiply-adds per image")
+    sizes[name] = {"parameters": sum(p.numel() for p in model.parameters()), "multiply_adds": sum(counts)}
+
+why_cnn = pd.DataFrame.from_dict(sizes, orient="index")
+why_cnn["model_acc"] = compare_results["model_acc"].round(2)
+why_cnn["train_time"] = compare_results["train_time"]
+print(f"model_2 does {why_cnn.loc['model_2', 'multiply_adds'] / why_cnn.loc['model_1', 'multiply_adds']:.0f} "
+      "times the multiply-adds of model_1")
+why_cnn
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# `model_1` and TinyVGG have almost the same number of parameters, 7,960 and 7,740,
+# yet TinyVGG does 143 times the arithmetic and reaches 88.06% instead of 82.94%.
+# Two ideas make that possible:
+#
+# - **Local connections.** Each output value of a convolution looks at a 3x3 window
+#   of its input, while a unit of `model_1`'s first layer has a weight for each of
+#   the 784 pixels.
+# - **Shared weights.** The same kernel slides over every position: the second
+#   convolution's 900 weights (10 kernels of 10x3x3) are used at all 28x28
+#   positions, for 705,600 multiply-adds.
+#
+# That suits images: an edge, a corner or the end of a sleeve means the same thing
+# wherever it appears. A kernel that finds it in one place finds it everywhere, so
+# TinyVGG learns it once. `model_1` ties each weight to one pixel: it must learn the
+# pattern again for each position, and a shirt moved two pixels meets other weights.
+#
+# So TinyVGG spends its few parameters on small, reusable pattern detectors, and its
+# arithmetic on applying them everywhere. The parameter counts cannot explain why it
+# is the slowest to train in section 3's chart; the arithmetic can.
+#
+# > **Going deeper:** how far one TinyVGG feature sees, and which parts of an image
+# > its decision depends on: see the two optional sections at the end.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Performance versus speed
 #
 # The table shows a trade-off that you will meet again and again in machine
 # learning:
 #
-# - **TinyVGG (`model_2`) is the most accurate.** Its convolutional layers look at
-#   neighbouring pixels together, so it learns shapes such as collars, soles and
-#   straps instead of one weight per pixel.
-# - **It is also the slowest to train.** Every convolution slides its kernels over
-#   every position of every image, which is far more arithmetic than the two small
-#   linear layers of `model_0` and `model_1`. On a CPU that shows in the training
-#   time; a GPU narrows the gap because convolutions parallelise well.
+# - **TinyVGG (`model_2`) is the most accurate.** Its small shared kernels learn
+#   shapes such as collars, soles and straps instead of one weight per pixel.
+# - **It is also the slowest to train.** Its multiply-adds dwarf those of the two
+#   small linear layers of `model_0` and `model_1`. On a CPU that shows in the
+#   training time; a GPU narrows the gap because convolutions parallelise well.
 # - **`model_1` is no better than `model_0`.** The two linear models end up with
 #   practically the same accuracy: adding non-linear activations did not buy
 #   anything here. Notebook 04 showed that the ReLU after Model 1's last layer is
@@ -170,11 +250,11 @@ plt.show()
 # Which model is "best" depends on what you need: the highest accuracy, the
 # fastest training, or the fastest predictions on a small device.
 #
-# > **Question:** The two linear models are much smaller and cheaper to run than
-# > TinyVGG. When would their lower accuracy be an acceptable price for that?
+# > **Question:** The two linear models are much cheaper to run than TinyVGG.
+# > When would their lower accuracy be an acceptable price for that?
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. A function that makes predictions
+# ## 6. A function that makes predictions
 #
 # To see what the best model does, we need its predictions for a handful of images.
 # The steps are the same every time, so we wrap them in a function:
@@ -237,7 +317,7 @@ def make_predictions(
 from helper_functions import make_predictions
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Predicting nine random test images
+# ## 7. Predicting nine random test images
 #
 # We seed Python's random generator first, so everyone gets the same nine images.
 
@@ -301,7 +381,7 @@ n_right = sum(pred == truth for pred, truth in zip(pred_classes.tolist(), test_l
 print(f"{n_right} of 9 right")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7. Looking at the wrong predictions
+# ## 8. Looking at the wrong predictions
 #
 # Nine images are a small sample. Let's predict the whole test set at once and keep
 # only the images the model got wrong. The dataset keeps all 10,000 test images in
@@ -342,7 +422,7 @@ plot_prediction_grid(
 )
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 8. Model error or data error?
+# ## 9. Model error or data error?
 #
 # Look closely at the list and at the nine images above. The model was at least
 # 99.3% sure every time. Six of its nine answers are "Dress": for four images
@@ -383,6 +463,8 @@ plot_prediction_grid(
 #   `pd.DataFrame(records)`.
 # - The convolutional model (TinyVGG) is the most accurate of the three, and the
 #   slowest to train: better performance often costs speed.
+# - TinyVGG has fewer parameters than `model_1` but far more multiply-adds: its 3x3
+#   kernels are local and shared across all positions, which suits images.
 # - To predict, stack images into a batch, run the model in evaluation mode under
 #   `torch.inference_mode()`, and take the softmax over the class dimension
 #   (`dim=1`); `argmax(dim=1)` then gives the labels.
@@ -391,7 +473,179 @@ plot_prediction_grid(
 #
 # ### Extra-curriculum
 #
-# - Re-run section 6 with another seed. Does the best model still get most of the
+# - Re-run section 7 with another seed. Does the best model still get most of the
 #   nine images right?
 # - Sort the wrong predictions by *lowest* confidence instead. How do those
 #   mistakes differ from the confident ones?
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going deeper (optional): how much of the image one TinyVGG feature sees
+#
+# Read this if you wonder how a network built from 3x3 windows can recognise a whole
+# shoe. Each value in block 2's output (ten 7x7 maps) depends on a square of the
+# input image, its **receptive field**, and that square grows with every layer.
+#
+# We can compute it layer by layer with two numbers: `r`, the side of the square one
+# value sees, and `j`, the jump, how many input pixels apart two neighbouring values
+# are. A pixel sees itself (`r = 1`, `j = 1`). A layer with kernel size `k` and stride
+# `s` then gives
+#
+# - `r_out = r_in + (k - 1) * j_in`: its window spans `k` neighbouring values, which
+#   lie `j_in` pixels apart;
+# - `j_out = j_in * s`: a stride of 2 puts neighbouring outputs twice as far apart.
+
+# %%
+tinyvgg = course_models["model_2"]
+r, j = 1, 1
+for layer in [*tinyvgg.block_1, *tinyvgg.block_2]:
+    if isinstance(layer, (nn.Conv2d, nn.MaxPool2d)):
+        # Conv2d stores its kernel size and stride as pairs, (3, 3); MaxPool2d as numbers, 2
+        k = layer.kernel_size[0] if isinstance(layer, nn.Conv2d) else layer.kernel_size
+        s = layer.stride[0] if isinstance(layer, nn.Conv2d) else layer.stride
+        r, j = r + (k - 1) * j, j * s
+        print(f"{type(layer).__name__:<10} k={k} s={s}: receptive field {r}x{r}, jump {j}")
+
+# %% [markdown]
+# So one value of block 2's output sees a 16x16 square of the 28x28 image, and
+# neighbouring values are 4 pixels apart. ReLU layers do not change either number.
+#
+# Let's check it. If we ask autograd for the gradient of one output value with
+# respect to the input pixels, every pixel outside its receptive field must get a
+# gradient of exactly 0: changing it cannot change that value. We take the value of
+# channel 2 at row 3, column 3 (the middle of the 7x7 map) for 100 real test images.
+
+# %%
+images = all_images[:100].clone().to(device).requires_grad_(True)  # [100, 1, 28, 28]
+tinyvgg.eval()
+block_2_out = tinyvgg.block_2(tinyvgg.block_1(images))  # [100, 10, 7, 7]
+# Images do not mix in the network, so the gradient of the sum gives each image's own gradient.
+(pixel_grads,) = torch.autograd.grad(block_2_out[:, 2, 3, 3].sum(), images)
+influence = pixel_grads.squeeze(dim=1).cpu() != 0  # [100, 28, 28]: True where a pixel matters
+
+
+def bounding_box(mask: torch.Tensor) -> tuple[int, int, int, int]:
+    """First and last row, first and last column where ``mask`` is True."""
+    rows, cols = mask.any(dim=1).nonzero().squeeze(dim=1), mask.any(dim=0).nonzero().squeeze(dim=1)
+    return rows[0].item(), rows[-1].item(), cols[0].item(), cols[-1].item()
+
+
+print(f"The value is above 0 for {(block_2_out[:, 2, 3, 3] > 0).sum().item()} of the 100 images")
+for label, mask in (("test image 0 alone", influence[0]), ("all 100 images", influence.any(dim=0))):
+    top, bottom, left, right = bounding_box(mask)
+    print(f"{label:<18}: {mask.sum().item():3d} pixels with a nonzero gradient, rows {top}-{bottom}, "
+          f"columns {left}-{right}: a {bottom - top + 1}x{right - left + 1} box")
+
+# %% [markdown]
+# Over the 100 images, the pixels that matter fill a 16x16 square, exactly as the
+# formula said, and not one pixel outside it gets a gradient. For a single image the
+# region is smaller: a ReLU that outputs 0 passes no gradient back, and a max pool
+# passes it only to the largest value of each 2x2 window, so one image uses only
+# some of the paths. Where the value itself is 0, its last ReLU is off and no pixel
+# gets a gradient at all. Here is the square on test image 0:
+
+# %%
+top, bottom, left, right = bounding_box(influence.any(dim=0))
+fig, axes = plt.subplots(1, 3, figsize=(13, 4), layout="constrained")
+axes[0].imshow(all_images[0].squeeze(), cmap="gray")
+axes[0].add_patch(plt.Rectangle((left - 0.5, top - 0.5), right - left + 1, bottom - top + 1,
+                                fill=False, edgecolor="tab:orange", linewidth=2))
+axes[0].set_title(f"Test image 0 ({class_names[all_labels[0]]})\nand the 16x16 receptive field")
+shown = axes[1].imshow(pixel_grads[0, 0].abs().cpu(), cmap="viridis")
+fig.colorbar(shown, ax=axes[1], label="|gradient|")
+axes[1].set_title("|gradient| for test image 0")
+shown = axes[2].imshow(influence.sum(dim=0), cmap="viridis", vmin=0, vmax=100)
+fig.colorbar(shown, ax=axes[2], label="number of images (of 100)")
+axes[2].set_title("Nonzero gradient, over 100 images")
+for ax in axes:
+    ax.set(xlabel="column (pixel)", ylabel="row (pixel)")
+plt.show()
+
+# %% [markdown]
+# On the right, the pixels near the border of the square matter in fewer images
+# than those in the middle: the gradient reaches them only when the max pools pick
+# values on that side.
+#
+# The square covers more than half the width of the image, but not all of it: no
+# single value of block 2 sees the whole garment. The classifier's `nn.Linear` layer
+# is the first to combine all 7x7 positions, and with them the whole image.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going deeper (optional): what TinyVGG looks at (an occlusion map)
+#
+# Read this to see which parts of an image TinyVGG's answer depends on, measured
+# rather than guessed. The idea: cover one patch of the image, predict again, and
+# see how much the probability of the true class drops. Slide the patch over every
+# position and the drops form a map.
+#
+# We choose a 6x6 patch moved in steps of 2 pixels: big enough to hide a part such
+# as a heel or a sleeve, small enough to tell the parts apart, and 12 x 12 = 144
+# positions per image. The patch is black (0), the colour of the background:
+# half the test pixels are exactly that, so where the patch lands on the
+# background it changes nothing, and on the garment it turns a part into background
+# (its straight edges are new, though: no patch is a perfect eraser).
+
+# %%
+print(f"Test pixels that are exactly 0 (black): {(test_data.data == 0).float().mean():.0%}")
+
+patch, stride = 6, 2
+starts = range(0, 28 - patch + 1, stride)  # top-left corners: 0, 2, ..., 22
+print(f"{len(starts)} x {len(starts)} = {len(starts) ** 2} patch positions per image")
+
+
+def occlusion_map(model: nn.Module, image: torch.Tensor, label: int) -> tuple[float, torch.Tensor]:
+    """Probability of ``label`` for ``image``, and how much it drops with the patch at each position."""
+    copies = []
+    for top in starts:
+        for left in starts:
+            copy = image.clone()
+            copy[:, top:top + patch, left:left + patch] = 0.0
+            copies.append(copy)
+    # One forward pass for the image and its 144 covered copies (make_predictions uses inference mode).
+    probs = make_predictions(model, [image, *copies], device=device)[:, label]
+    return probs[0].item(), (probs[0] - probs[1:]).reshape(len(starts), len(starts))
+
+
+# %% [markdown]
+# We map the first three test images. Each square of a map sits at the centre of
+# its patch, so the map lines up with the image beside it; the thin outline is the
+# garment's edge. Red means covering that spot lowers the probability of the true
+# class, blue that it raises it.
+
+# %%
+fig, axes = plt.subplots(2, 3, figsize=(12, 8), layout="constrained")
+for index, (image_ax, map_ax) in enumerate(zip(axes[0], axes[1])):
+    image, label = all_images[index], all_labels[index].item()
+    prob, drop = occlusion_map(tinyvgg, image, label)
+    image_ax.imshow(image.squeeze(), cmap="gray")
+    image_ax.set_title(f"Test image {index}: {class_names[label]}\nP({class_names[label]}) = {prob:.1%}")
+    # Square (r, c) of the map is the patch whose top-left corner is (stride * r, stride * c).
+    centre_first, centre_last = patch / 2 - 0.5, starts[-1] + patch / 2 - 0.5
+    extent = (centre_first - stride / 2, centre_last + stride / 2, centre_last + stride / 2, centre_first - stride / 2)
+    shown = map_ax.imshow(drop, cmap="RdBu_r", vmin=-1, vmax=1, extent=extent)
+    map_ax.contour(image.squeeze(), levels=[0.1], colors="black", linewidths=0.6)
+    map_ax.set(xlim=(-0.5, 27.5), ylim=(27.5, -0.5), title="Occlusion map")
+    for ax in (image_ax, map_ax):
+        ax.set(xlabel="column (pixel)", ylabel="row (pixel)")
+    r, c = divmod(drop.argmax().item(), len(starts))
+    print(f"Test image {index} ({class_names[label]}): P = {prob:.1%} uncovered; the largest drop, "
+          f"{drop.max().item():.3f}, with the patch over rows {stride * r}-{stride * r + patch - 1}, "
+          f"columns {stride * c}-{stride * c + patch - 1}")
+fig.colorbar(shown, ax=axes[1], label="drop in the probability of the true class")
+plt.show()
+
+# %% [markdown]
+# Read the maps for what they show:
+#
+# - **Ankle boot.** The reddest squares sit in the middle of the boot, above the
+#   sole: with the patch over rows 12-17, columns 12-17, the probability drops by
+#   0.953. The toe and a few spots along the sole are red too; the background
+#   stays white.
+# - **Pullover.** One spot stands out, low on the left of the body (rows 20-25,
+#   columns 8-13, a drop of 0.779), with weaker ones on the right sleeve and at the
+#   top edge. The lettering on the chest stays almost white.
+# - **Trouser.** No patch lowers the probability by more than 0.098: covering any
+#   one small part leaves enough of the trousers for the model to stay sure.
+#
+# So a white square does not mean "unused": it means the model can do without that
+# part once the rest of the image is there. The map shows what the answer depends
+# on one patch at a time, not everything the model looks at.

@@ -7,9 +7,12 @@
 #
 # In this notebook we save the best model's `state_dict`, load it into a fresh
 # model, prove that the loaded model predicts exactly like the original, and see
-# why `weights_only=True` matters. Then we meet the course's safer helpers, which
-# never leave a half-written file and explain clearly what is wrong with a file
-# that does not load.
+# why `weights_only=True` matters. Finally we put the loaded model to work on an
+# image file of our own, a real photo, and see what goes wrong.
+#
+# Two optional sections follow: the course's safer helpers, which never leave a
+# half-written file and explain clearly what is wrong with a file that does not
+# load, and where to go next, with pretrained models.
 #
 # > **Note:** A model trained on another computer ends up slightly different (processors
 # > round long sums differently, and training compounds it), so the numbers you see may
@@ -35,9 +38,11 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # 4. [Loading it into a fresh model](#4.-Loading-it-into-a-fresh-model)
 # 5. [Does the loaded model predict the same?](#5.-Does-the-loaded-model-predict-the-same?)
 # 6. [Why weights_only=True matters](#6.-Why-weights_only=True-matters)
-# 7. [Summary](#Summary)
+# 7. [Classifying your own image](#7.-Classifying-your-own-image)
+# 8. [Summary](#Summary)
 #
 # **Going deeper (optional):** [safer helpers: save_model and load_model](#Going-deeper-(optional):-safer-helpers:-save_model-and-load_model)
+# · [where next](#Going-deeper-(optional):-where-next)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The model to save
@@ -222,6 +227,179 @@ EVIL_PATH.unlink()
 # > `state_dict`s avoids the question, because they load with `weights_only=True`.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. Classifying your own image
+#
+# Now let's put the loaded TinyVGG to work: a function that classifies any image
+# file, a photo from your phone for example.
+#
+# The model takes only what it learned from: a `[1, 1, 28, 28]` tensor (batch,
+# channel, height, width) of values from 0 to 1, a light garment on black. So the
+# function:
+#
+# 1. opens the file with PIL and converts it to grayscale (`"L"`: one channel,
+#    0 to 255);
+# 2. inverts it (255 minus each pixel) if its background is light, as in most
+#    photos. The border is mostly background, so we invert when the border is
+#    brighter than the whole picture on average; `invert=True` or `invert=False`
+#    overrides the guess;
+# 3. pads it to a square with black, the FashionMNIST background, and shrinks it
+#    to 28x28 (`ImageOps.pad` does both): stretching would squash the garment, and
+#    cropping could cut part of it off;
+# 4. scales it to [0, 1] with `ToTensor`, which adds the channel dimension, and
+#    adds the batch dimension with `unsqueeze(0)`.
+
+# %%
+import tempfile
+
+import matplotlib.pyplot as plt
+from matplotlib import cbook
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+class_names = test_data.classes
+
+
+def image_file_to_input(path: str | Path, invert: bool | None = None) -> tuple[torch.Tensor, bool]:
+    """Turn an image file into TinyVGG's input, a [1, 1, 28, 28] tensor in [0, 1].
+
+    invert=None decides from the border's brightness. Returns the input and whether it was inverted."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No file at {path}: check the path (in Colab, upload the file first).")
+    try:
+        with Image.open(path) as image:
+            gray = ImageOps.exif_transpose(image).convert("L")  # upright: phones store the rotation apart
+    except UnidentifiedImageError:
+        raise ValueError(f"{path} is not an image file PIL can read: give a photo, e.g. a .jpg or .png file.") from None
+    pixels = ToTensor()(gray)[0]  # [height, width], values 0-1
+    border = torch.cat([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    if invert is None:
+        invert = bool(border.mean() > pixels.mean())
+    if invert:
+        gray = ImageOps.invert(gray)
+    small = ImageOps.pad(gray, size=(28, 28), color=0)  # longer side to 28, black around it
+    return ToTensor()(small).unsqueeze(0), invert
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Predicting is then what notebook 06 did for test images: the model in evaluation
+# mode, `torch.inference_mode()`, and softmax to turn the ten logits into
+# probabilities that add up to 1.
+
+
+# %%
+def predict_image_file(
+    path: str | Path, model: nn.Module, class_names: list[str], device: str, invert: bool | None = None
+) -> tuple[str, torch.Tensor]:
+    """Classify one image file; return the predicted class and the ten probabilities (on the CPU)."""
+    model_input, _ = image_file_to_input(path, invert)
+    model.eval()
+    with torch.inference_mode():
+        probabilities = torch.softmax(model(model_input.to(device)), dim=1)[0].cpu()
+    return class_names[probabilities.argmax()], probabilities
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# A wrong path, or a file that is not an image (here, the checkpoint we saved in
+# section 3), gives an error that says what is wrong and what to do:
+
+# %%
+for wrong_path in [Path("my_photo.jpg"), MODEL_SAVE_PATH]:
+    try:
+        predict_image_file(wrong_path, loaded_model_2, class_names, device)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"{type(error).__name__}: {error}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# To see what happens, `show_prediction` prints the top three classes and plots
+# the file, the 28x28 input the model receives, and the ten probabilities.
+
+
+# %%
+def show_prediction(path: str | Path, title: str) -> None:
+    """Print the loaded model's top three classes for an image file, and plot its prediction."""
+    model_input, inverted = image_file_to_input(path)
+    label, probabilities = predict_image_file(path, loaded_model_2, class_names, device)
+    top = probabilities.topk(3)
+    print(f"{title} -> " + ", ".join(f"{class_names[i]} {p:.3f}" for p, i in zip(*top)) + f" (inverted: {inverted})")
+
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4), width_ratios=[1, 1.2, 1.5], layout="constrained")
+    with Image.open(path) as original:
+        axes[0].imshow(original, cmap="gray", vmin=0, vmax=255)
+        axes[0].set_title(f"{title}: {original.width}x{original.height} pixels")
+    shown = axes[1].imshow(model_input[0, 0], cmap="gray", vmin=0, vmax=1)
+    fig.colorbar(shown, ax=axes[1], label="pixel value")
+    axes[1].set_title("What the model sees: 28x28" + (", inverted" if inverted else ""))
+    axes[2].barh(class_names, probabilities, color=["tab:orange" if c == label else "tab:blue" for c in class_names])
+    axes[2].invert_yaxis()  # first class at the top
+    axes[2].set(xlim=(0, 1), xlabel="probability", ylabel="class", title=f"Prediction: {label}")
+    for ax in axes[:2]:
+        ax.axis("off")
+    plt.show()
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Our first real photo: the portrait of Grace Hopper in uniform that ships with
+# matplotlib (notebook 00 turned it into a tensor).
+
+# %%
+photo_path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # the file's path
+# Your own image: photo_path = "my_photo.jpg" (in Colab, upload it first with the folder icon on the left)
+show_prediction(photo_path, "Grace Hopper")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Shirt** with probability 0.569, and **Bag** second with 0.395. The middle panel
+# shows why no answer can be right: a face, a cap and a flag, gray on gray, nothing
+# like a garment. (It was not inverted: its border, flag, sky and dark uniform, is
+# slightly darker than the picture on average.) A portrait is none of the ten
+# classes, yet the model must pick one.
+#
+# What if we show it only the clothes? We crop the jacket from the shoulders down,
+# save the crop in a temporary folder and classify that file.
+
+# %%
+with tempfile.TemporaryDirectory() as folder:
+    with Image.open(photo_path) as photo:
+        jacket = photo.crop((0, 300, 512, 600))  # (left, top, right, bottom)
+    jacket_path = Path(folder) / "jacket.png"
+    jacket.save(jacket_path)
+    show_prediction(jacket_path, "The jacket")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Bag** with probability 0.999, and wrong. The border (flag, sky and collar) is
+# brighter than the dark jacket, so the crop was inverted: light on dark, as in
+# FashionMNIST. But padding the wide crop to a square added black bands above and
+# below, and a wide, light, boxy shape on black is what a FashionMNIST bag
+# typically looks like.
+#
+# For contrast, a file that does look like the training data: the first coat of
+# the test set, saved as a PNG file.
+
+# %%
+with tempfile.TemporaryDirectory() as folder:
+    coat_index = test_data.targets.tolist().index(class_names.index("Coat"))
+    coat_path = Path(folder) / "test_coat.png"
+    Image.fromarray(test_data.data[coat_index].numpy()).save(coat_path)
+    show_prediction(coat_path, f"Test image {coat_index}")
+    print(f"Same input as the test set's tensor: {torch.equal(image_file_to_input(coat_path)[0][0], test_data[coat_index][0])}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Coat** with probability 0.981, from exactly the test set's tensor (`True`
+# above). So the function works; the photos are the problem. This is
+# **distribution shift**: the images we ask about differ from those the model
+# learned from.
+#
+# - The model has only ever seen FashionMNIST: one centred garment, light on
+#   black. It has never seen a face, a flag or a background.
+# - Softmax always shares all of the probability among the ten classes, however
+#   unlike clothing the input is: there is no "none of these" answer.
+# - So a high probability is no proof: the jacket got 0.999.
+#
+# **Try your own image:** set `photo_path` in the portrait's cell to your file and
+# run that cell again (in Colab, upload the file first). One garment on a plain
+# background, filling the picture, has the best chance. To do better on photos,
+# see [where next](#Going-deeper-(optional):-where-next).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - Save a model's `state_dict` (`torch.save(model.state_dict(), path)`), not the
@@ -232,6 +410,10 @@ EVIL_PATH.unlink()
 #   whole test set, not only its loss.
 # - A checkpoint is a pickle and loading one can run code: always pass
 #   `weights_only=True`, and never load untrusted files without it.
+# - To classify your own image file, turn it into what the model learned from
+#   (grayscale, light on black, 28x28, values 0 to 1, a batch dimension).
+# - On images unlike its training data (distribution shift) the model still picks
+#   one of its ten classes, sometimes almost certain: confidence is no proof.
 #
 # ### Extra-curriculum
 #
@@ -335,3 +517,69 @@ except CheckpointError as error:
 # > built from these helpers: it tries `load_model` on `models/model_2.pth` and, if
 # > the file is missing or does not load, trains the model again and saves it with
 # > `save_model`.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going deeper (optional): where next
+#
+# Read this if you want a model that does better than one trained from scratch,
+# especially on real photos.
+#
+# TinyVGG learned everything it knows from FashionMNIST's small gray images. The
+# usual way to classify real photos well is **transfer learning**: start from a
+# large model that someone already trained on over a million photos (ImageNet),
+# replace its last layer with one for your own classes, and train that.
+#
+# torchvision ships many such pretrained models. Each set of weights comes with a
+# description: its classes and the preprocessing its inputs need. Reading that
+# description downloads nothing.
+
+# %%
+from torchvision.models import get_model_weights, resnet18
+
+weights = get_model_weights("resnet18").DEFAULT  # a description only: no download
+print(f"Weights: {weights}, trained on {len(weights.meta['categories'])} ImageNet classes, e.g. {weights.meta['categories'][:3]}")
+preprocess = weights.transforms()
+print(preprocess)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# So a pretrained ResNet-18 expects colour photos (3 channels), with the shorter
+# side resized to 256 pixels, cropped to 224x224 in the centre, and normalised
+# channel by channel with ImageNet's mean and standard deviation. FashionMNIST
+# gives 28x28 grayscale images in [0, 1]. To bridge the gap we repeat the gray
+# channel three times and let the transform do the rest:
+
+# %%
+image = test_data[0][0]
+imagenet_style = preprocess(image.repeat(3, 1, 1))  # gray -> 3 identical channels
+print(f"FashionMNIST image: {tuple(image.shape)}, values {image.min():.1f} to {image.max():.1f}")
+print(f"After preprocess:   {tuple(imagenet_style.shape)}, values {imagenet_style.min():.2f} to {imagenet_style.max():.2f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The model's last layer, `fc`, maps 512 features to ImageNet's 1000 classes. For
+# FashionMNIST we replace it with a new `nn.Linear` with 10 outputs. Here we build
+# ResNet-18 with `weights=None` (random weights, nothing to download) just to see
+# the shapes; for real transfer learning you would pass `weights=weights`, which
+# downloads the trained weights the first time.
+
+# %%
+torch.manual_seed(42)
+resnet = resnet18(weights=None)
+print(f"Original head: {resnet.fc}")
+resnet.fc = nn.Linear(resnet.fc.in_features, len(class_names))
+print(f"New head:      {resnet.fc}")
+print(f"Parameters: ResNet-18 {sum(p.numel() for p in resnet.parameters()):,}, TinyVGG {sum(p.numel() for p in loaded_model_2.parameters()):,}")
+
+resnet.eval()
+with torch.inference_mode():
+    print(f"Output for one image: {tuple(resnet(imagenet_style.unsqueeze(0)).shape)}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# With pretrained weights, a common recipe is to freeze everything but the new head
+# (`requires_grad_(False)` on the other parameters), train it for a few epochs with
+# the training loop from notebook 03, and then, if you like, unfreeze the rest and
+# train it all with a small learning rate.
+#
+# - PyTorch's tutorial [Transfer learning for computer vision](https://pytorch.org/tutorials/beginner/transfer_learning_tutorial.html)
+#   walks through both ways on a small dataset of ants and bees.
+# - torchvision's [models page](https://pytorch.org/vision/stable/models.html) lists
+#   every pretrained model with its accuracy, size and speed.

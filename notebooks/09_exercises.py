@@ -1,11 +1,13 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # 09. Exercises
 #
-# Time to practise. These seventeen exercises walk through the whole chapter: the data,
+# Time to practise. These twenty-one exercises walk through the whole chapter: the data,
 # the baseline model and its training loop, TinyVGG, comparing models, convolution
 # shapes, and the questions every computer vision project meets: overfitting, GPUs,
 # confusion matrices and wrong predictions. Exercise 12 takes TinyVGG to a new dataset,
-# handwritten digits, and the last two have you build Model 1 and TinyVGG yourself.
+# handwritten digits; 16 and 17 have you build Model 1 and TinyVGG yourself, and the
+# last four open the models up by hand: softmax and cross-entropy, one convolution
+# output, the receptive field and average pooling.
 #
 # Most exercises check themselves: run the check cell after your answer and it tells
 # you what is right or what is wrong. The solutions are in notebook 10; try first!
@@ -43,7 +45,11 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # 17. [Exercise 15: Wrong predictions: model error or data error?](#Exercise-15:-Wrong-predictions:-model-error-or-data-error?)
 # 18. [Exercise 16: From Model 0 to Model 1](#Exercise-16:-From-Model-0-to-Model-1)
 # 19. [Exercise 17: TinyVGG from its description](#Exercise-17:-TinyVGG-from-its-description)
-# 20. [Summary](#Summary)
+# 20. [Exercise 18: Softmax and cross-entropy by hand](#Exercise-18:-Softmax-and-cross-entropy-by-hand)
+# 21. [Exercise 19: One convolution output by hand](#Exercise-19:-One-convolution-output-by-hand)
+# 22. [Exercise 20: The receptive field](#Exercise-20:-The-receptive-field)
+# 23. [Exercise 21: Average pooling in TinyVGG](#Exercise-21:-Average-pooling-in-TinyVGG)
+# 24. [Summary](#Summary)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## How this notebook works
@@ -87,9 +93,11 @@ from torchvision import datasets
 from torchvision.transforms import ToTensor
 
 from cv_course.exercise_checks import (
+    check_avg_pool_tiny_vgg,
     check_baseline_model,
     check_compare_results,
     check_confusion_matrix,
+    check_conv_by_hand,
     check_conv_output_size,
     check_dataset_sizes,
     check_device_timing,
@@ -102,6 +110,8 @@ from cv_course.exercise_checks import (
     check_model_accuracy,
     check_non_linear_model,
     check_random_samples,
+    check_receptive_field,
+    check_softmax_by_hand,
     check_tiny_vgg,
     check_training_loop,
     check_wrong_predictions,
@@ -794,6 +804,181 @@ TinyVGG = None
 check_tiny_vgg(TinyVGG)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 18: Softmax and cross-entropy by hand
+#
+# **Difficulty:** ★★☆ practice
+#
+# A classifier's last layer gives **logits**: any real numbers, one per class.
+# **Softmax** turns one image's logits $z$ into probabilities, and **cross-entropy**
+# scores them by the probability the model gave the true label $y$:
+#
+# $$p_c = \frac{e^{z_c}}{\sum_k e^{z_k}} \qquad\qquad \text{loss} = -\ln p_y$$
+#
+# The setup cell gives `ce_logits`, trained Model 0's logits for the first 16 test
+# images (`[16, 10]`), and their true labels `ce_labels`. Using only `torch.exp`,
+# `torch.log`, `.sum` and indexing (no `softmax` or `cross_entropy` functions), compute:
+#
+# 1. `ce_probs`: the probabilities, one row of 10 per image,
+# 2. `ce_losses`: each image's loss, a tensor of shape `[16]`.
+#
+# Then let PyTorch do the same: `torch_loss` is `nn.CrossEntropyLoss()` applied to
+# this batch. It should equal the mean of your `ce_losses`. What do you give it?
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Softmax works on each image's row on its own, so each row needs its own sum, kept in a
+# shape that divides that row. For the losses, each row needs the entry in one column only.
+#
+# </details>
+
+# %% tags=["setup", "ex-18"]
+# Model 0 trained with the course's recipe (loaded from models/ if an earlier notebook saved it)
+ce_model, _ = load_or_train_course_model("model_0", device=device)
+ce_model.eval()
+with torch.inference_mode():
+    ce_logits = ce_model(test_images[:16].to(device)).cpu()
+ce_labels = test_labels[:16]
+print(f"ce_logits {list(ce_logits.shape)}, ce_labels {list(ce_labels.shape)}")
+print(f"Test image 0 ({class_names[ce_labels[0]]}): logits {[round(z, 2) for z in ce_logits[0].tolist()]}")
+
+# %% tags=["exercise", "ex-18"]
+ce_probs = None  # TODO: softmax of ce_logits with torch.exp and .sum: one row of probabilities per image
+ce_losses = None  # TODO: each image's loss, -ln(probability of its true label), shape [16]
+torch_loss = None  # TODO: nn.CrossEntropyLoss() on this batch
+
+# %% tags=["check", "ex-18"]
+check_softmax_by_hand(ce_probs, ce_losses, torch_loss, ce_logits, ce_labels)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 19: One convolution output by hand
+#
+# **Difficulty:** ★★☆ practice
+#
+# At each position, a convolutional layer lays a kernel over a window of its input,
+# multiplies them pixel by pixel, adds up the products and adds a bias. With several
+# input channels the kernel has one 3x3 slice per channel, and the sum runs over all
+# the channels too: each kernel still gives one number per position.
+#
+# The setup cell builds two seeded layers, `conv_1` (1 channel in, 10 out) and `conv_2`
+# (10 in, 10 out), both 3x3 with stride 1 and no padding, and computes
+# `feature_maps = relu(conv_1(conv_image))` for a real test image.
+#
+# 1. Write `conv_output_at(image, kernel, bias, i, j)`: `image` is `[C, H, W]`, `kernel`
+#    is one kernel `[C, 3, 3]` (such as `conv_1.weight[0]`) and `bias` its bias (such as
+#    `conv_1.bias[0]`). Return the output at row `i`, column `j` using indexing, `*` and
+#    `.sum()` only.
+# 2. Compare `conv_output_at(conv_image, conv_1.weight[0], conv_1.bias[0], 13, 13)` with
+#    `conv_1(conv_image)[0, 13, 13]`, and do the same for `conv_2` on `feature_maps`.
+#
+# The check compares your function with `F.conv2d` at many positions, on the 1-channel
+# image and on the 10 feature maps.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Without padding, the output at `(0, 0)` comes from the image's top-left corner. Slice
+# a window as big as the kernel, across every channel.
+#
+# </details>
+
+# %% tags=["setup", "ex-19"]
+set_seeds(42)
+conv_image = test_images[0]  # [1, 28, 28]: an ankle boot
+conv_1 = nn.Conv2d(in_channels=1, out_channels=10, kernel_size=3)  # 28x28 -> 26x26
+conv_2 = nn.Conv2d(in_channels=10, out_channels=10, kernel_size=3)  # 26x26 -> 24x24
+with torch.inference_mode():
+    feature_maps = torch.relu(conv_1(conv_image))  # [10, 26, 26]: conv_2's input has 10 channels
+print(f"conv_image {list(conv_image.shape)} -> feature_maps {list(feature_maps.shape)}")
+print(f"conv_1.weight {list(conv_1.weight.shape)}, conv_2.weight {list(conv_2.weight.shape)}")
+
+
+# %% tags=["exercise", "ex-19"]
+def conv_output_at(image, kernel, bias, i, j):
+    # TODO: the window of `image` under the kernel at (i, j), times the kernel, summed over everything, plus bias
+    raise NotImplementedError("Exercise 19: write the multiply-and-sum here")
+
+
+# TODO: compare conv_output_at(...) with conv_1(conv_image)[0, 13, 13], and with conv_2 on feature_maps
+
+# %% tags=["check", "ex-19"]
+check_conv_by_hand(conv_output_at, conv_image, conv_1, feature_maps, conv_2)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 20: The receptive field
+#
+# **Difficulty:** ★★★ challenge
+#
+# An output of a 3x3 convolution depends on a 3x3 patch of its input. The next layer
+# combines 3x3 of *those* outputs, so it depends on a bigger patch of the image. The
+# **receptive field** of a layer is the side of the patch of input pixels that one of
+# its outputs depends on.
+#
+# Walk through the layers from the input and keep two numbers up to date: the
+# receptive field so far (1 pixel before any layer) and the **jump**, how many input
+# pixels apart two neighbouring outputs of the latest layer are (also 1 at the start).
+# Work out how a layer with kernel size `k` and stride `s` changes each of them.
+#
+# 1. Write `receptive_field(layers)`: `layers` is a list of `(kernel_size, stride)`
+#    pairs, first layer first; return the receptive field in pixels (an `int`).
+# 2. List TinyVGG's layers that slide a window over their input as `tinyvgg_layers`,
+#    in order, and store `tinyvgg_field = receptive_field(tinyvgg_layers)`.
+#
+# Padding moves the patch but does not change its size, so the pairs leave it out. The
+# check tries your function on several stacks of layers, some with strides early on.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Draw one row of pixels and work out by hand two 3x3 convolutions, then a 2x2 pooling
+# (stride 2) followed by a 3x3 convolution: how far apart are the pixels that the second
+# layer's window reaches?
+#
+# </details>
+
+# %% tags=["exercise", "ex-20"]
+def receptive_field(layers: list[tuple[int, int]]) -> int:
+    # TODO: walk the layers from the input, updating the receptive field and the jump; return the field
+    raise NotImplementedError("Exercise 20: write the walk through the layers here")
+
+
+tinyvgg_layers = None  # TODO: TinyVGG's windowed layers as (kernel_size, stride) pairs, in order
+tinyvgg_field = None  # TODO: receptive_field(tinyvgg_layers)
+
+# %% tags=["check", "ex-20"]
+check_receptive_field(receptive_field, tinyvgg_layers, tinyvgg_field)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 21: Average pooling in TinyVGG
+#
+# **Difficulty:** ★☆☆ warm-up
+#
+# TinyVGG shrinks its feature maps with `nn.MaxPool2d(kernel_size=2)`: each 2x2 window
+# becomes its largest value. `nn.AvgPool2d(kernel_size=2)` keeps the window's mean
+# instead.
+#
+# 1. Write `AvgPoolTinyVGG`: a class with the same three arguments as
+#    `FashionMNISTModelV2` (TinyVGG, imported in the setup cell from `helper_functions`)
+#    and the same layers, except that both max-pools become 2x2 average pools.
+# 2. Before you count anything, predict: does the swap change the number of
+#    parameters? Set `params_change` to `True` or `False`.
+#
+# The check builds your model (without training it), runs it on 8 real test images
+# and compares its layers with TinyVGG's.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# A subclass of `FashionMNISTModelV2` can replace layers of its `nn.Sequential` blocks
+# after `super().__init__(...)`; copying the whole class and editing it works too.
+#
+# </details>
+
+# %% tags=["exercise", "ex-21"]
+# TODO: replace None with the class AvgPoolTinyVGG: TinyVGG with nn.AvgPool2d in place of nn.MaxPool2d
+AvgPoolTinyVGG = None
+params_change = None  # TODO: your prediction, True or False: does the swap change the number of parameters?
+
+# %% tags=["check", "ex-21"]
+check_avg_pool_tiny_vgg(AvgPoolTinyVGG, params_change, test_images[:8])
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # You practised the whole path from images to evaluated models:
@@ -804,7 +989,9 @@ check_tiny_vgg(TinyVGG)
 # - how kernel size, stride and padding set a convolution's output size (9),
 # - computer vision in industry and overfitting (10, 11),
 # - a new dataset, device-agnostic timing, a confusion matrix and the model's mistakes (12-15),
-# - Model 1 and TinyVGG, written by you from their descriptions (16, 17).
+# - Model 1 and TinyVGG, written by you from their descriptions (16, 17),
+# - what happens inside: softmax and cross-entropy, one convolution output, the
+#   receptive field, and average pooling in place of max-pooling (18-21).
 #
 # Compare your answers with notebook 10.
 

@@ -1,7 +1,7 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # 10. Exercise solutions
 #
-# Worked answers to the seventeen exercises of notebook 09. Every solution is followed
+# Worked answers to the twenty-one exercises of notebook 09. Every solution is followed
 # by the same check cell as in the exercises of notebook 09, which confirms it with ✅.
 #
 # There is usually more than one right answer: if yours differs but its check passes,
@@ -43,7 +43,11 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # 17. [Exercise 15: Wrong predictions: model error or data error?](#Exercise-15:-Wrong-predictions:-model-error-or-data-error?)
 # 18. [Exercise 16: From Model 0 to Model 1](#Exercise-16:-From-Model-0-to-Model-1)
 # 19. [Exercise 17: TinyVGG from its description](#Exercise-17:-TinyVGG-from-its-description)
-# 20. [Summary](#Summary)
+# 20. [Exercise 18: Softmax and cross-entropy by hand](#Exercise-18:-Softmax-and-cross-entropy-by-hand)
+# 21. [Exercise 19: One convolution output by hand](#Exercise-19:-One-convolution-output-by-hand)
+# 22. [Exercise 20: The receptive field](#Exercise-20:-The-receptive-field)
+# 23. [Exercise 21: Average pooling in TinyVGG](#Exercise-21:-Average-pooling-in-TinyVGG)
+# 24. [Summary](#Summary)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## How to use the solutions
@@ -74,9 +78,11 @@ from torchvision import datasets
 from torchvision.transforms import ToTensor
 
 from cv_course.exercise_checks import (
+    check_avg_pool_tiny_vgg,
     check_baseline_model,
     check_compare_results,
     check_confusion_matrix,
+    check_conv_by_hand,
     check_conv_output_size,
     check_dataset_sizes,
     check_device_timing,
@@ -89,6 +95,8 @@ from cv_course.exercise_checks import (
     check_model_accuracy,
     check_non_linear_model,
     check_random_samples,
+    check_receptive_field,
+    check_softmax_by_hand,
     check_tiny_vgg,
     check_training_loop,
     check_wrong_predictions,
@@ -1290,6 +1298,344 @@ check_tiny_vgg(TinyVGG)
 # > shape trace above is the quickest way to find that number for any input size.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 18: Softmax and cross-entropy by hand
+#
+# **Difficulty:** ★★☆ practice
+#
+# A classifier's last layer gives **logits**: any real numbers, one per class.
+# **Softmax** turns one image's logits $z$ into probabilities, and **cross-entropy**
+# scores them by the probability the model gave the true label $y$:
+#
+# $$p_c = \frac{e^{z_c}}{\sum_k e^{z_k}} \qquad\qquad \text{loss} = -\ln p_y$$
+#
+# The setup cell gives `ce_logits`, trained Model 0's logits for the first 16 test
+# images (`[16, 10]`), and their true labels `ce_labels`. Using only `torch.exp`,
+# `torch.log`, `.sum` and indexing (no `softmax` or `cross_entropy` functions), compute:
+#
+# 1. `ce_probs`: the probabilities, one row of 10 per image,
+# 2. `ce_losses`: each image's loss, a tensor of shape `[16]`.
+#
+# Then let PyTorch do the same: `torch_loss` is `nn.CrossEntropyLoss()` applied to
+# this batch. It should equal the mean of your `ce_losses`. What do you give it?
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Softmax works on each image's row on its own, so each row needs its own sum, kept in a
+# shape that divides that row. For the losses, each row needs the entry in one column only.
+#
+# </details>
+
+# %% tags=["setup", "ex-18"]
+# Model 0 trained with the course's recipe (loaded from models/ if an earlier notebook saved it)
+ce_model, _ = load_or_train_course_model("model_0", device=device)
+ce_model.eval()
+with torch.inference_mode():
+    ce_logits = ce_model(test_images[:16].to(device)).cpu()
+ce_labels = test_labels[:16]
+print(f"ce_logits {list(ce_logits.shape)}, ce_labels {list(ce_labels.shape)}")
+print(f"Test image 0 ({class_names[ce_labels[0]]}): logits {[round(z, 2) for z in ce_logits[0].tolist()]}")
+
+# %% tags=["exercise", "ex-18"]
+ce_probs = None  # TODO: softmax of ce_logits with torch.exp and .sum: one row of probabilities per image
+ce_losses = None  # TODO: each image's loss, -ln(probability of its true label), shape [16]
+torch_loss = None  # TODO: nn.CrossEntropyLoss() on this batch
+
+# %% tags=["solution", "ex-18"]
+exp_logits = torch.exp(ce_logits)  # every logit made positive
+ce_probs = exp_logits / exp_logits.sum(dim=1, keepdim=True)  # each row divided by its own sum: [16, 10] / [16, 1]
+rows = torch.arange(len(ce_labels))
+ce_losses = -torch.log(ce_probs[rows, ce_labels])  # per row, the probability in the true label's column
+torch_loss = nn.CrossEntropyLoss()(ce_logits, ce_labels)  # the raw logits: it applies softmax itself
+
+print(f"Each row of ce_probs sums to 1: {torch.allclose(ce_probs.sum(dim=1), torch.ones(len(ce_probs)))}")
+print(f"Mean of ce_losses: {ce_losses.mean():.4f} | nn.CrossEntropyLoss: {torch_loss:.4f}")
+print(f"Softmax twice (probabilities given to the loss): {nn.CrossEntropyLoss()(ce_probs, ce_labels):.4f}")
+for k in (0, 12):
+    print(f"Test image {k:>2} ({class_names[ce_labels[k]]}): p(true class) = {ce_probs[k, ce_labels[k]]:.3f}, "
+          f"loss = {ce_losses[k]:.3f}, predicted: {class_names[ce_probs[k].argmax()]}")
+
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
+for ax, k in zip(axes, (0, 12)):
+    colours = ["tab:orange" if c == ce_labels[k] else "tab:blue" for c in range(len(class_names))]
+    ax.bar(class_names, ce_probs[k], color=colours)
+    ax.set_title(f"Test image {k}: true class {class_names[ce_labels[k]]} (orange), loss {ce_losses[k]:.3f}")
+    ax.set_xlabel("Class")
+    ax.tick_params(axis="x", rotation=60)
+axes[0].set_ylabel("Probability (softmax)")
+plt.tight_layout()
+plt.show()
+
+# %% tags=["check", "ex-18"]
+check_softmax_by_hand(ce_probs, ce_losses, torch_loss, ce_logits, ce_labels)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** The loss only looks at the true class's probability: 0.788 for the ankle
+# > boot of test image 0 gives a loss of 0.238, while test image 12, a sneaker that Model 0
+# > takes for a sandal, gets 0.283 and a loss of 1.263. As that probability falls
+# > towards 0, $-\ln p$ grows without limit, so a confident mistake costs the most.
+# > `nn.CrossEntropyLoss` wants the logits because it applies softmax itself (in a
+# > numerically safer form, `log_softmax`). Given probabilities, it applies softmax a
+# > second time: the mean loss of the same predictions rises from 0.2067 to 1.6001, and
+# > no model, however good, could bring it near 0.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 19: One convolution output by hand
+#
+# **Difficulty:** ★★☆ practice
+#
+# At each position, a convolutional layer lays a kernel over a window of its input,
+# multiplies them pixel by pixel, adds up the products and adds a bias. With several
+# input channels the kernel has one 3x3 slice per channel, and the sum runs over all
+# the channels too: each kernel still gives one number per position.
+#
+# The setup cell builds two seeded layers, `conv_1` (1 channel in, 10 out) and `conv_2`
+# (10 in, 10 out), both 3x3 with stride 1 and no padding, and computes
+# `feature_maps = relu(conv_1(conv_image))` for a real test image.
+#
+# 1. Write `conv_output_at(image, kernel, bias, i, j)`: `image` is `[C, H, W]`, `kernel`
+#    is one kernel `[C, 3, 3]` (such as `conv_1.weight[0]`) and `bias` its bias (such as
+#    `conv_1.bias[0]`). Return the output at row `i`, column `j` using indexing, `*` and
+#    `.sum()` only.
+# 2. Compare `conv_output_at(conv_image, conv_1.weight[0], conv_1.bias[0], 13, 13)` with
+#    `conv_1(conv_image)[0, 13, 13]`, and do the same for `conv_2` on `feature_maps`.
+#
+# The check compares your function with `F.conv2d` at many positions, on the 1-channel
+# image and on the 10 feature maps.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Without padding, the output at `(0, 0)` comes from the image's top-left corner. Slice
+# a window as big as the kernel, across every channel.
+#
+# </details>
+
+# %% tags=["setup", "ex-19"]
+set_seeds(42)
+conv_image = test_images[0]  # [1, 28, 28]: an ankle boot
+conv_1 = nn.Conv2d(in_channels=1, out_channels=10, kernel_size=3)  # 28x28 -> 26x26
+conv_2 = nn.Conv2d(in_channels=10, out_channels=10, kernel_size=3)  # 26x26 -> 24x24
+with torch.inference_mode():
+    feature_maps = torch.relu(conv_1(conv_image))  # [10, 26, 26]: conv_2's input has 10 channels
+print(f"conv_image {list(conv_image.shape)} -> feature_maps {list(feature_maps.shape)}")
+print(f"conv_1.weight {list(conv_1.weight.shape)}, conv_2.weight {list(conv_2.weight.shape)}")
+
+
+# %% tags=["exercise", "ex-19"]
+def conv_output_at(image, kernel, bias, i, j):
+    # TODO: the window of `image` under the kernel at (i, j), times the kernel, summed over everything, plus bias
+    raise NotImplementedError("Exercise 19: write the multiply-and-sum here")
+
+
+# TODO: compare conv_output_at(...) with conv_1(conv_image)[0, 13, 13], and with conv_2 on feature_maps
+
+# %% tags=["solution", "ex-19"]
+def conv_output_at(image, kernel, bias, i, j):
+    size = kernel.shape[-1]
+    window = image[:, i : i + size, j : j + size]  # [C, 3, 3], its top-left pixel at (i, j)
+    return (window * kernel).sum() + bias  # pixel by pixel, summed over rows, columns and channels
+
+
+with torch.inference_mode():
+    by_hand_1 = conv_output_at(conv_image, conv_1.weight[0], conv_1.bias[0], 13, 13)
+    by_layer_1 = conv_1(conv_image)[0, 13, 13]
+    by_hand_2 = conv_output_at(feature_maps, conv_2.weight[0], conv_2.bias[0], 13, 13)
+    by_layer_2 = conv_2(feature_maps)[0, 13, 13]
+print(f"conv_1 at (13, 13), 1 channel:   by hand {by_hand_1:.4f} | the layer {by_layer_1:.4f}")
+print(f"conv_2 at (13, 13), 10 channels: by hand {by_hand_2:.4f} | the layer {by_layer_2:.4f}")
+print(f"conv_2 has {sum(p.numel() for p in conv_2.parameters())} parameters: 10 kernels of 10 x 3 x 3, plus 10 biases")
+
+window, kernel = conv_image[0, 13:16, 13:16], conv_1.weight[0, 0].detach()
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+axes[0].imshow(conv_image.squeeze(), cmap="gray")
+axes[0].add_patch(plt.Rectangle((12.5, 12.5), 3, 3, fill=False, edgecolor="tab:orange", linewidth=2))
+axes[0].set(title="conv_image: the window of output (13, 13)", xlabel="Column", ylabel="Row")
+for ax, values, title, cmap, label in ((axes[1], window, "The window's pixels", "gray", "Pixel value"),
+                                       (axes[2], kernel, "conv_1's kernel 0", "coolwarm", "Weight")):
+    shown = ax.imshow(values, cmap=cmap)
+    for (row, col), value in np.ndenumerate(values.numpy()):
+        ax.text(col, row, f"{value:.2f}", ha="center", va="center", bbox={"facecolor": "white", "alpha": 0.8})
+    fig.colorbar(shown, ax=ax, label=label)
+    ax.set(title=title, xlabel="Column", ylabel="Row", xticks=range(3), yticks=range(3))
+plt.tight_layout()
+plt.show()
+
+# %% tags=["check", "ex-19"]
+check_conv_by_hand(conv_output_at, conv_image, conv_1, feature_maps, conv_2)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** Multiply the two grids in the figure cell by cell, add the nine products
+# > and the bias, and you get the first printed number. `nn.Conv2d` does not flip the
+# > kernel, as the convolution of mathematics does (strictly, it computes a
+# > cross-correlation); for a learned kernel that makes no difference, but by hand it
+# > does. With 10 input channels, each output adds 90 products and one bias. With
+# > `padding=1`, as in TinyVGG, the image gets a border of zeros, so output `(i, j)` is
+# > centred on pixel `(i, j)`.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 20: The receptive field
+#
+# **Difficulty:** ★★★ challenge
+#
+# An output of a 3x3 convolution depends on a 3x3 patch of its input. The next layer
+# combines 3x3 of *those* outputs, so it depends on a bigger patch of the image. The
+# **receptive field** of a layer is the side of the patch of input pixels that one of
+# its outputs depends on.
+#
+# Walk through the layers from the input and keep two numbers up to date: the
+# receptive field so far (1 pixel before any layer) and the **jump**, how many input
+# pixels apart two neighbouring outputs of the latest layer are (also 1 at the start).
+# Work out how a layer with kernel size `k` and stride `s` changes each of them.
+#
+# 1. Write `receptive_field(layers)`: `layers` is a list of `(kernel_size, stride)`
+#    pairs, first layer first; return the receptive field in pixels (an `int`).
+# 2. List TinyVGG's layers that slide a window over their input as `tinyvgg_layers`,
+#    in order, and store `tinyvgg_field = receptive_field(tinyvgg_layers)`.
+#
+# Padding moves the patch but does not change its size, so the pairs leave it out. The
+# check tries your function on several stacks of layers, some with strides early on.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Draw one row of pixels and work out by hand two 3x3 convolutions, then a 2x2 pooling
+# (stride 2) followed by a 3x3 convolution: how far apart are the pixels that the second
+# layer's window reaches?
+#
+# </details>
+
+# %% tags=["exercise", "ex-20"]
+def receptive_field(layers: list[tuple[int, int]]) -> int:
+    # TODO: walk the layers from the input, updating the receptive field and the jump; return the field
+    raise NotImplementedError("Exercise 20: write the walk through the layers here")
+
+
+tinyvgg_layers = None  # TODO: TinyVGG's windowed layers as (kernel_size, stride) pairs, in order
+tinyvgg_field = None  # TODO: receptive_field(tinyvgg_layers)
+
+
+# %% tags=["solution", "ex-20"]
+def receptive_field(layers: list[tuple[int, int]]) -> int:
+    field, jump = 1, 1  # before any layer: one pixel, and neighbours 1 pixel apart
+    for kernel_size, stride in layers:
+        field += (kernel_size - 1) * jump  # the window spans kernel_size outputs below, each `jump` pixels apart
+        jump *= stride  # this layer's own outputs are `stride` of its inputs apart
+    return field
+
+
+tinyvgg_layers = [(3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (2, 2)]  # each block: conv, conv, max-pool
+tinyvgg_field = receptive_field(tinyvgg_layers)
+
+names = ["block_1 conv", "block_1 conv", "block_1 max-pool", "block_2 conv", "block_2 conv", "block_2 max-pool"]
+print(f"{'After':<17} {'kernel':>6} {'stride':>6} {'field':>5} {'jump':>4}")
+for n, (name, (kernel_size, stride)) in enumerate(zip(names, tinyvgg_layers), start=1):
+    jump = int(np.prod([s for _, s in tinyvgg_layers[:n]]))
+    print(f"{name:<17} {kernel_size:>6} {stride:>6} {receptive_field(tinyvgg_layers[:n]):>5} {jump:>4}")
+
+# Test it: TinyVGG's block_2 output at (3, 3), in the middle of its 7x7 map, sees rows and
+# columns 6 to 21 of the image (each padding of 1 moves the patch back by one jump).
+set_seeds(42)
+tiny_vgg_model = FashionMNISTModelV2(input_shape=1, hidden_units=10, output_shape=len(class_names)).eval()
+image = test_images[:1]
+patch_only = torch.zeros_like(image)
+patch_only[..., 6:22, 6:22] = image[..., 6:22, 6:22]  # every pixel outside the 16x16 patch set to 0
+with torch.inference_mode():
+    full = tiny_vgg_model.block_2(tiny_vgg_model.block_1(image))[0, :, 3, 3]
+    from_patch = tiny_vgg_model.block_2(tiny_vgg_model.block_1(patch_only))[0, :, 3, 3]
+print(f"\nblock_2's 10 outputs at (3, 3) unchanged without the pixels outside the patch: "
+      f"{torch.allclose(full, from_patch)}")
+
+fig, axes = plt.subplots(1, 2, figsize=(8, 4))
+for ax, shown, title in ((axes[0], image, "Test image 0"), (axes[1], patch_only, "All that output (3, 3) sees")):
+    ax.imshow(shown.squeeze(), cmap="gray")
+    ax.add_patch(plt.Rectangle((5.5, 5.5), 16, 16, fill=False, edgecolor="tab:orange", linewidth=2))
+    ax.set(title=title, xlabel="Column", ylabel="Row")
+plt.tight_layout()
+plt.show()
+
+# %% tags=["check", "ex-20"]
+check_receptive_field(receptive_field, tinyvgg_layers, tinyvgg_field)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** A layer's window reaches `kernel_size - 1` outputs further than one output
+# > of the layer below, and those are `jump` pixels apart, so the field grows by
+# > `(kernel_size - 1) * jump`; only then does the layer's stride multiply the jump for
+# > the layers after it. That is why the two convolutions of `block_2` add 4 pixels
+# > each, twice what those of `block_1` add. Pooling enlarges the field like any
+# > window. Each of TinyVGG's last outputs sees 16x16 of the 28x28 pixels, and the
+# > test above backs it up: blanking everything outside that patch leaves those
+# > outputs unchanged, so nothing outside it reaches them. The linear classifier then
+# > combines all 7x7 of them, so the prediction depends on the whole image.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 21: Average pooling in TinyVGG
+#
+# **Difficulty:** ★☆☆ warm-up
+#
+# TinyVGG shrinks its feature maps with `nn.MaxPool2d(kernel_size=2)`: each 2x2 window
+# becomes its largest value. `nn.AvgPool2d(kernel_size=2)` keeps the window's mean
+# instead.
+#
+# 1. Write `AvgPoolTinyVGG`: a class with the same three arguments as
+#    `FashionMNISTModelV2` (TinyVGG, imported in the setup cell from `helper_functions`)
+#    and the same layers, except that both max-pools become 2x2 average pools.
+# 2. Before you count anything, predict: does the swap change the number of
+#    parameters? Set `params_change` to `True` or `False`.
+#
+# The check builds your model (without training it), runs it on 8 real test images
+# and compares its layers with TinyVGG's.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# A subclass of `FashionMNISTModelV2` can replace layers of its `nn.Sequential` blocks
+# after `super().__init__(...)`; copying the whole class and editing it works too.
+#
+# </details>
+
+# %% tags=["exercise", "ex-21"]
+# TODO: replace None with the class AvgPoolTinyVGG: TinyVGG with nn.AvgPool2d in place of nn.MaxPool2d
+AvgPoolTinyVGG = None
+params_change = None  # TODO: your prediction, True or False: does the swap change the number of parameters?
+
+
+# %% tags=["solution", "ex-21"]
+class AvgPoolTinyVGG(FashionMNISTModelV2):
+    """TinyVGG with 2x2 average pooling: the course's model with its two max-pools swapped."""
+
+    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
+        super().__init__(input_shape, hidden_units, output_shape)
+        self.block_1[4] = nn.AvgPool2d(kernel_size=2)  # index 4: the last layer of each block, the pool
+        self.block_2[4] = nn.AvgPool2d(kernel_size=2)
+
+
+params_change = False  # a pooling layer has no weights to learn
+
+for model in (FashionMNISTModelV2(1, 10, len(class_names)), AvgPoolTinyVGG(1, 10, len(class_names))):
+    pools = [type(layer).__name__ for layer in model.modules() if isinstance(layer, (nn.MaxPool2d, nn.AvgPool2d))]
+    print(f"{type(model).__name__:<19} {sum(p.numel() for p in model.parameters()):,} parameters, pools: {pools}")
+
+pool_image = test_images[0]  # [1, 28, 28]
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+for ax, shown, title in ((axes[0], pool_image, "Test image 0, 28x28"),
+                         (axes[1], nn.MaxPool2d(2)(pool_image), "nn.MaxPool2d(2): 14x14"),
+                         (axes[2], nn.AvgPool2d(2)(pool_image), "nn.AvgPool2d(2): 14x14")):
+    fig.colorbar(ax.imshow(shown.squeeze(), cmap="gray", vmin=0, vmax=1), ax=ax, label="Pixel value")
+    ax.set(title=title, xlabel="Column", ylabel="Row")
+plt.tight_layout()
+plt.show()
+
+# %% tags=["check", "ex-21"]
+check_avg_pool_tiny_vgg(AvgPoolTinyVGG, params_change, test_images[:8])
+
+# %% [markdown] tags=["solution"]
+# > **Note:** Both models have the same 7,740 parameters: a pooling layer only takes the
+# > maximum or the mean of each window, so it has nothing to learn, and it halves the
+# > height and width either way, so the classifier still receives `10 * 7 * 7` numbers.
+# > The figure shows the difference: max-pooling keeps the brightest pixel of each
+# > window, so thin bright details survive, while average pooling mixes them with
+# > their darker neighbours and the picture looks softer. Which one
+# > gives TinyVGG the better accuracy on FashionMNIST is a question for training: the
+# > training loop of Exercise 5 can answer it.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - `len(dataset)` counts samples; FashionMNIST has 60,000 training and 10,000 test
@@ -1311,6 +1657,12 @@ check_tiny_vgg(TinyVGG)
 # - A ReLU between linear layers makes a model non-linear; after the last layer it
 #   only does harm. TinyVGG is two blocks of convolutions, ReLUs and pooling, then
 #   one linear layer, and you can write it from its description.
+# - Softmax is `exp(logits)` divided by each row's sum; cross-entropy is `-ln p` of the
+#   true class. `nn.CrossEntropyLoss` takes the logits, never probabilities.
+# - One convolution output is a multiply-and-sum of a window and a kernel over every
+#   input channel, plus the bias; `nn.Conv2d` does not flip the kernel.
+# - The receptive field grows by `(kernel_size - 1) * jump` per layer; TinyVGG's last
+#   outputs each see 16x16 pixels. Pooling has no parameters, max or average.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Extra-curriculum

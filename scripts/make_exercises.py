@@ -29,11 +29,13 @@ EXERCISES = NOTEBOOKS_DIR / "09_exercises.py"
 TITLE = """\
 # 09. Exercises
 
-Time to practise. These seventeen exercises walk through the whole chapter: the data,
+Time to practise. These twenty-one exercises walk through the whole chapter: the data,
 the baseline model and its training loop, TinyVGG, comparing models, convolution
 shapes, and the questions every computer vision project meets: overfitting, GPUs,
 confusion matrices and wrong predictions. Exercise 12 takes TinyVGG to a new dataset,
-handwritten digits, and the last two have you build Model 1 and TinyVGG yourself.
+handwritten digits; 16 and 17 have you build Model 1 and TinyVGG yourself, and the
+last four open the models up by hand: softmax and cross-entropy, one convolution
+output, the receptive field and average pooling.
 
 Most exercises check themselves: run the check cell after your answer and it tells
 you what is right or what is wrong. The solutions are in notebook 10; try first!"""
@@ -72,7 +74,9 @@ You practised the whole path from images to evaluated models:
 - how kernel size, stride and padding set a convolution's output size (9),
 - computer vision in industry and overfitting (10, 11),
 - a new dataset, device-agnostic timing, a confusion matrix and the model's mistakes (12-15),
-- Model 1 and TinyVGG, written by you from their descriptions (16, 17).
+- Model 1 and TinyVGG, written by you from their descriptions (16, 17),
+- what happens inside: softmax and cross-entropy, one convolution output, the
+  receptive field, and average pooling in place of max-pooling (18-21).
 
 Compare your answers with notebook 10."""
 
@@ -122,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{EXERCISES.name} is {'up to date' if fresh else 'stale: run python scripts/make_exercises.py'}")
         return 0 if fresh else 1
     changed = not EXERCISES.exists() or EXERCISES.read_text() != text
-    EXERCISES.write_text(text)
+    if changed:  # an untouched file: Jupytext may be executing notebook 09 right now
+        EXERCISES.write_text(text)
     print(f"{'wrote' if changed else 'unchanged'}: {EXERCISES}")
     return 0
 

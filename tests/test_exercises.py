@@ -992,6 +992,406 @@ CASES.update({
 })
 
 
+# ---------------------------------------------------------------------------
+# Exercises 18-21: the models opened up by hand
+# ---------------------------------------------------------------------------
+
+# Exercise 18: logits of 6 images; the model's guess (argmax) is wrong for images 1 and 4.
+CE_LOGITS = torch.randn(6, 10, generator=torch.Generator().manual_seed(4)) * 3
+CE_LABELS = CE_LOGITS.argmax(dim=1)
+CE_LABELS[[1, 4]] = (CE_LABELS[[1, 4]] + 3) % 10
+CE_ROWS = torch.arange(len(CE_LABELS))
+
+
+def ce_probs(logits=CE_LOGITS, dim=1):
+    exp = logits.exp()
+    return exp / exp.sum(dim=dim, keepdim=True)
+
+
+def ce_answer(probs=None, losses=None, torch_loss=None):
+    """Exercise 18's right answer, with any part replaced."""
+    right_probs = ce_probs()
+    return (
+        right_probs if probs is None else probs,
+        -right_probs[CE_ROWS, CE_LABELS].log() if losses is None else losses,
+        nn.CrossEntropyLoss()(CE_LOGITS, CE_LABELS) if torch_loss is None else torch_loss,
+        CE_LOGITS,
+        CE_LABELS,
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def conv_setup() -> tuple[torch.Tensor, nn.Conv2d, torch.Tensor, nn.Conv2d]:
+    """Exercise 19's setup: a real test image, two seeded layers and the feature maps between them."""
+    torch.manual_seed(42)
+    conv_1, conv_2 = nn.Conv2d(1, 10, kernel_size=3), nn.Conv2d(10, 10, kernel_size=3)
+    image = curve_data().tensors[0][0]  # [1, 28, 28]
+    with torch.no_grad():
+        return image, conv_1, torch.relu(conv_1(image)), conv_2
+
+
+def conv_by_hand(mistake: str | None = None):
+    """Exercise 19's conv_output_at, with one of the usual mistakes switched on."""
+
+    def conv_output_at(image, kernel, bias, i, j):
+        if mistake == "centred":
+            i, j = i - 1, j - 1
+        elif mistake == "shifted":
+            i, j = i + 1, j + 1
+        elif mistake == "swapped":
+            i, j = j, i
+        elif mistake == "flipped":
+            kernel = kernel.flip(-2, -1)
+        elif mistake == "one channel":
+            image, kernel = image[:1], kernel[:1]
+        window = image[:, i : i + 3, j : j + 3]
+        if mistake == "no sum":
+            return window * kernel + bias
+        if mistake == "bias per product":
+            return (window * kernel + bias).sum()
+        if mistake == "mean":
+            return (window * kernel).mean() + bias
+        if mistake == "no bias":
+            return (window * kernel).sum()
+        if mistake == "float":
+            return ((window * kernel).sum() + bias).item()
+        if mistake == "zero at the edge" and i == 0:
+            return 0.0
+        if mistake == "one too much":
+            return (window * kernel).sum() + bias + 1
+        return (window * kernel).sum() + bias
+
+    return conv_output_at
+
+
+def conv_args(function):
+    return lambda: (function, *conv_setup())
+
+
+def field(mistake: str | None = None):
+    """Exercise 20's receptive_field: right, or one of the check's wrong formulas."""
+    if mistake is None:
+        def receptive_field(layers):
+            size, jump = 1, 1
+            for kernel_size, stride in layers:
+                size, jump = size + (kernel_size - 1) * jump, jump * stride
+            return size
+
+        return receptive_field
+    return checks._FIELD_MISTAKES[mistake][0]
+
+
+TINY_VGG_PAIRS = [(3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (2, 2)]
+
+
+class AvgPoolTinyVGG(hf.FashionMNISTModelV2):
+    """Exercise 21's answer: the course's TinyVGG with its pools swapped, and the usual mistakes."""
+
+    mistake: str | None = None
+
+    def __init__(self, input_shape: int, hidden_units: int, output_shape: int):
+        super().__init__(input_shape, hidden_units, output_shape)
+        mistake = self.mistake
+        self.block_1[4] = nn.AvgPool2d(kernel_size=3 if mistake == "big-pool" else 2)
+        if mistake != "one-max-pool":
+            self.block_2[4] = nn.AvgPool2d(kernel_size=2, stride=1 if mistake == "stride-1" else None)
+        if mistake == "no-second-pool":
+            self.block_2 = nn.Sequential(*self.block_2[:4])
+        elif mistake == "third-pool":
+            self.block_2.append(nn.AvgPool2d(kernel_size=1))
+        elif mistake == "final-relu":
+            self.classifier.append(nn.ReLU())
+        elif mistake == "no-linear":
+            self.classifier = nn.Sequential(nn.Flatten())
+        elif mistake == "dropout":
+            self.classifier.insert(1, nn.Dropout(0.2))
+        elif mistake == "inplace-relu":
+            self.block_1[1] = nn.ReLU(inplace=True)
+        elif mistake == "extra-parameter":
+            self.scale = nn.Parameter(torch.ones(()))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        features = self.block_2(self.block_1(x))
+        if self.mistake == "no-classifier":
+            return features
+        if self.mistake == "skip-block-2":
+            return self.classifier(self.block_1(x))
+        logits = self.classifier(features)
+        return logits.softmax(dim=1) if self.mistake == "softmax" else logits
+
+
+def avg_pool(mistake: str | None = None) -> type:
+    return type("AvgPoolTinyVGG", (AvgPoolTinyVGG,), {"mistake": mistake})
+
+
+class AvgPoolTinyVGGFromScratch(TinyVGG):
+    """Exercise 21 answered by writing TinyVGG out again with average pools."""
+
+    @staticmethod
+    def block(in_channels: int, hidden_units: int) -> nn.Sequential:
+        return nn.Sequential(*TinyVGG.block(in_channels, hidden_units)[:4], nn.AvgPool2d(2))
+
+
+def pool_images() -> torch.Tensor:
+    return curve_data().tensors[0][:8]
+
+
+CASES.update({
+    # Exercise 18
+    "softmax-right": (checks.check_softmax_by_hand, lambda: ce_answer(), True, OK, "nn.CrossEntropyLoss() gives"),
+    "softmax-float-loss-right": (
+        checks.check_softmax_by_hand, lambda: ce_answer(torch_loss=nn.CrossEntropyLoss()(CE_LOGITS, CE_LABELS).item()),
+        True, OK, "sum to 1 per image",
+    ),
+    "softmax-todo": (checks.check_softmax_by_hand, lambda: (None, None, None, CE_LOGITS, CE_LABELS), False, TODO, "torch.exp"),
+    "softmax-probs-list": (
+        checks.check_softmax_by_hand, lambda: ce_answer(probs=ce_probs().tolist()), False, WRONG_ANSWER, "ce_probs should be a tensor",
+    ),
+    "softmax-losses-list": (
+        checks.check_softmax_by_hand, lambda: ce_answer(losses=[0.5] * 6), False, WRONG_ANSWER, "ce_losses should be a tensor",
+    ),
+    "softmax-probs-one-row": (
+        checks.check_softmax_by_hand, lambda: ce_answer(probs=ce_probs()[0]), False, WRONG_ANSWER, "one probability per logit",
+    ),
+    "softmax-dim-0": (checks.check_softmax_by_hand, lambda: ce_answer(probs=ce_probs(dim=0)), False, WRONG_ANSWER, "dim=0"),
+    "softmax-not-divided": (
+        checks.check_softmax_by_hand, lambda: ce_answer(probs=CE_LOGITS.exp()), False, WRONG_ANSWER, "exp(logit) itself",
+    ),
+    "softmax-whole-batch-sum": (
+        checks.check_softmax_by_hand, lambda: ce_answer(probs=CE_LOGITS.exp() / CE_LOGITS.exp().sum()),
+        False, WRONG_ANSWER, "over the whole batch",
+    ),
+    "softmax-no-exp": (
+        checks.check_softmax_by_hand, lambda: ce_answer(probs=CE_LOGITS / CE_LOGITS.sum(dim=1, keepdim=True)),
+        False, WRONG_ANSWER, "without taking exp first",
+    ),
+    "softmax-rows-not-one": (
+        checks.check_softmax_by_hand, lambda: ce_answer(probs=ce_probs() / 2), False, WRONG_ANSWER, "don't sum to 1",
+    ),
+    "softmax-other-softmax": (
+        checks.check_softmax_by_hand, lambda: ce_answer(probs=ce_probs(CE_LOGITS * 2)), False, WRONG_ANSWER,
+        "not the softmax of ce_logits",
+    ),
+    "loss-mean-only": (
+        checks.check_softmax_by_hand, lambda: ce_answer(losses=-ce_probs()[CE_ROWS, CE_LABELS].log().mean()),
+        False, WRONG_ANSWER, "single number",
+    ),
+    "loss-all-columns": (
+        checks.check_softmax_by_hand, lambda: ce_answer(losses=-ce_probs()[:, CE_LABELS].log()),
+        False, WRONG_ANSWER, "probs[:, labels]",
+    ),
+    "loss-column": (
+        checks.check_softmax_by_hand, lambda: ce_answer(losses=-ce_probs()[CE_ROWS, CE_LABELS, None].log()),
+        False, WRONG_ANSWER, "expected [6]",
+    ),
+    "loss-no-minus": (
+        checks.check_softmax_by_hand, lambda: ce_answer(losses=ce_probs()[CE_ROWS, CE_LABELS].log()),
+        False, WRONG_ANSWER, "minus that log",
+    ),
+    "loss-log10": (
+        checks.check_softmax_by_hand, lambda: ce_answer(losses=-ce_probs()[CE_ROWS, CE_LABELS].log10()),
+        False, WRONG_ANSWER, "base-10",
+    ),
+    "loss-log2": (
+        checks.check_softmax_by_hand, lambda: ce_answer(losses=-ce_probs()[CE_ROWS, CE_LABELS].log2()),
+        False, WRONG_ANSWER, "base-2",
+    ),
+    "loss-predicted-class": (
+        checks.check_softmax_by_hand, lambda: ce_answer(losses=-ce_probs().max(dim=1).values.log()),
+        False, WRONG_ANSWER, "predicted class",
+    ),
+    "loss-logit": (
+        checks.check_softmax_by_hand, lambda: ce_answer(losses=-CE_LOGITS[CE_ROWS, CE_LABELS]), False, WRONG_ANSWER,
+        "logit of the true class",
+    ),
+    "loss-one-minus-p": (
+        checks.check_softmax_by_hand, lambda: ce_answer(losses=1 - ce_probs()[CE_ROWS, CE_LABELS]), False, WRONG_ANSWER,
+        "1 - p[label]",
+    ),
+    "loss-other-class": (
+        checks.check_softmax_by_hand, lambda: ce_answer(losses=-ce_probs()[CE_ROWS, (CE_LABELS + 1) % 10].log()),
+        False, WRONG_ANSWER, "other classes",
+    ),
+    "loss-off": (
+        checks.check_softmax_by_hand, lambda: ce_answer(losses=-ce_probs()[CE_ROWS, CE_LABELS].log() + 0.5),
+        False, WRONG_ANSWER, "but -ln p[label] for that image is",
+    ),
+    "torch-loss-per-image": (
+        checks.check_softmax_by_hand,
+        lambda: ce_answer(torch_loss=nn.CrossEntropyLoss(reduction="none")(CE_LOGITS, CE_LABELS)),
+        False, WRONG_ANSWER, "gives one number",
+    ),
+    "torch-loss-text": (checks.check_softmax_by_hand, lambda: ce_answer(torch_loss="0.5"), False, WRONG_ANSWER, "should be a number"),
+    "torch-loss-double-softmax": (
+        checks.check_softmax_by_hand, lambda: ce_answer(torch_loss=nn.CrossEntropyLoss()(ce_probs(), CE_LABELS)),
+        False, WRONG_ANSWER, "given the probabilities",
+    ),
+    "torch-loss-sum": (
+        checks.check_softmax_by_hand,
+        lambda: ce_answer(torch_loss=nn.CrossEntropyLoss(reduction="sum")(CE_LOGITS, CE_LABELS)),
+        False, WRONG_ANSWER, "sum of the losses",
+    ),
+    "torch-loss-other": (checks.check_softmax_by_hand, lambda: ce_answer(torch_loss=1.0), False, WRONG_ANSWER, "logits first"),
+    # Exercise 19
+    "conv-by-hand-right": (checks.check_conv_by_hand, conv_args(conv_by_hand()), True, OK, "10-channel feature maps"),
+    "conv-by-hand-float-right": (checks.check_conv_by_hand, conv_args(conv_by_hand("float")), True, OK, "matches F.conv2d"),
+    "conv-by-hand-todo": (checks.check_conv_by_hand, conv_args(None), False, TODO, "conv_output_at"),
+    "conv-by-hand-template": (checks.check_conv_by_hand, conv_args(not_implemented), False, TODO, "multiply the 3x3 window"),
+    "conv-by-hand-not-a-function": (checks.check_conv_by_hand, conv_args(0.6), False, WRONG_ANSWER, "should be a function"),
+    "conv-by-hand-crashes": (checks.check_conv_by_hand, conv_args(lambda *args: 1 / 0), False, WRONG_ANSWER, "ZeroDivisionError"),
+    "conv-by-hand-no-return": (checks.check_conv_by_hand, conv_args(lambda *args: None), False, WRONG_ANSWER, "return"),
+    "conv-by-hand-text": (checks.check_conv_by_hand, conv_args(lambda *args: "0.6"), False, WRONG_ANSWER, "one number"),
+    "conv-by-hand-no-sum": (checks.check_conv_by_hand, conv_args(conv_by_hand("no sum")), False, WRONG_ANSWER, ".sum()"),
+    "conv-by-hand-flipped": (checks.check_conv_by_hand, conv_args(conv_by_hand("flipped")), False, WRONG_ANSWER, "flips the kernel"),
+    "conv-by-hand-no-bias": (checks.check_conv_by_hand, conv_args(conv_by_hand("no bias")), False, WRONG_ANSWER, "forgets the bias"),
+    "conv-by-hand-bias-per-product": (
+        checks.check_conv_by_hand, conv_args(conv_by_hand("bias per product")), False, WRONG_ANSWER, "to every product",
+    ),
+    "conv-by-hand-mean": (checks.check_conv_by_hand, conv_args(conv_by_hand("mean")), False, WRONG_ANSWER, "averages the products"),
+    "conv-by-hand-swapped": (checks.check_conv_by_hand, conv_args(conv_by_hand("swapped")), False, WRONG_ANSWER, "swaps rows"),
+    "conv-by-hand-one-channel": (
+        checks.check_conv_by_hand, conv_args(conv_by_hand("one channel")), False, WRONG_ANSWER, "only the first input channel",
+    ),
+    "conv-by-hand-centred": (checks.check_conv_by_hand, conv_args(conv_by_hand("centred")), False, WRONG_ANSWER, "centres the window"),
+    "conv-by-hand-shifted": (
+        checks.check_conv_by_hand, conv_args(conv_by_hand("shifted")), False, WRONG_ANSWER, "shifted by +1 row(s) and +1 column(s)",
+    ),
+    "conv-by-hand-one-too-much": (
+        checks.check_conv_by_hand, conv_args(conv_by_hand("one too much")), False, WRONG_ANSWER, "but F.conv2d gives",
+    ),
+    "conv-by-hand-wrong-at-the-edge": (
+        checks.check_conv_by_hand, conv_args(conv_by_hand("zero at the edge")), False, WRONG_ANSWER, "i=0, j=0) gives 0.0000",
+    ),
+    # Exercise 20
+    "field-right": (checks.check_receptive_field, lambda: (field(), TINY_VGG_PAIRS, 16), True, OK, "16x16 pixels"),
+    "field-relus-listed-right": (
+        checks.check_receptive_field, lambda: (field(), [(3, 1), (1, 1), *TINY_VGG_PAIRS[1:]], 16), True, OK, "all 8 stacks",
+    ),
+    "field-todo": (checks.check_receptive_field, lambda: (None, None, None), False, TODO, "receptive_field(layers)"),
+    "field-template": (checks.check_receptive_field, lambda: (not_implemented, None, None), False, TODO, "the jump"),
+    "field-not-a-function": (checks.check_receptive_field, lambda: (16, TINY_VGG_PAIRS, 16), False, WRONG_ANSWER, "should be a function"),
+    "field-crashes": (
+        checks.check_receptive_field, lambda: (lambda layers: layers[0][0], TINY_VGG_PAIRS, 16), False, WRONG_ANSWER, "IndexError",
+    ),
+    "field-no-return": (checks.check_receptive_field, lambda: (lambda layers: None, TINY_VGG_PAIRS, 16), False, WRONG_ANSWER, "return"),
+    "field-float": (
+        checks.check_receptive_field, lambda: (lambda layers: float(field()(layers)), TINY_VGG_PAIRS, 16), False, WRONG_ANSWER,
+        "whole number",
+    ),
+    "field-no-jump": (checks.check_receptive_field, lambda: (field("no jump"), TINY_VGG_PAIRS, 11), False, WRONG_ANSWER, "(the jump)"),
+    "field-sum-of-kernels": (
+        checks.check_receptive_field, lambda: (field("sum of kernels"), TINY_VGG_PAIRS, 16), False, WRONG_ANSWER, "windows overlap",
+    ),
+    "field-jump-too-early": (
+        checks.check_receptive_field, lambda: (field("jump too early"), TINY_VGG_PAIRS, 19), False, WRONG_ANSWER, "before adding",
+    ),
+    "field-own-stride": (
+        checks.check_receptive_field, lambda: (field("own stride"), TINY_VGG_PAIRS, 13), False, WRONG_ANSWER, "layer's own stride",
+    ),
+    "field-pool-adds-nothing": (
+        checks.check_receptive_field, lambda: (field("pool adds nothing"), TINY_VGG_PAIRS, 13), False, WRONG_ANSWER,
+        "only multiply the jump",
+    ),
+    "field-pool-skipped": (
+        checks.check_receptive_field, lambda: (field("pool skipped"), TINY_VGG_PAIRS, 9), False, WRONG_ANSWER, "leaves out the strided",
+    ),
+    "field-reversed": (checks.check_receptive_field, lambda: (field("reversed"), TINY_VGG_PAIRS, 28), False, WRONG_ANSWER, "wrong order"),
+    "field-start-at-0": (checks.check_receptive_field, lambda: (field("start at 0"), TINY_VGG_PAIRS, 15), False, WRONG_ANSWER, "1 too small"),
+    "field-constant": (
+        checks.check_receptive_field, lambda: (lambda layers: 16, TINY_VGG_PAIRS, 16), False, WRONG_ANSWER,
+        "for no layers, [], receptive_field gives 16, but the receptive field is 1 pixels",
+    ),
+    "field-layers-todo": (checks.check_receptive_field, lambda: (field(), None, None), False, TODO, "list TinyVGG's layers"),
+    "field-layers-not-pairs": (
+        checks.check_receptive_field, lambda: (field(), ["conv", "pool"], 16), False, WRONG_ANSWER, "(kernel_size, stride) pairs",
+    ),
+    "field-layers-no-pools": (
+        checks.check_receptive_field, lambda: (field(), [(3, 1)] * 4, 9), False, WRONG_ANSWER, "leaves out the two max-pools",
+    ),
+    "field-layers-pool-stride-1": (
+        checks.check_receptive_field, lambda: (field(), [(2, 1) if k == 2 else (k, s) for k, s in TINY_VGG_PAIRS], 9),
+        False, WRONG_ANSWER, "stride 1",
+    ),
+    "field-layers-other": (
+        checks.check_receptive_field, lambda: (field(), TINY_VGG_PAIRS[:3], 6), False, WRONG_ANSWER, "two blocks",
+    ),
+    "field-tinyvgg-wrong": (checks.check_receptive_field, lambda: (field(), TINY_VGG_PAIRS, 15), False, WRONG_ANSWER, "tinyvgg_field is 15"),
+    # Exercise 21
+    "avg-pool-right": (checks.check_avg_pool_tiny_vgg, lambda: (avg_pool(), False, pool_images()), True, OK, "7,740 parameters"),
+    "avg-pool-from-scratch-right": (
+        checks.check_avg_pool_tiny_vgg, lambda: (AvgPoolTinyVGGFromScratch, False, pool_images()), True, OK, "pooling has none",
+    ),
+    "avg-pool-inplace-relu-right": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool("inplace-relu"), False, pool_images()), True, OK, "output [8, 10]",
+    ),
+    "avg-pool-todo": (checks.check_avg_pool_tiny_vgg, lambda: (None, None, pool_images()), False, TODO, "AvgPoolTinyVGG"),
+    "avg-pool-instance": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool()(1, 10, 10), False, pool_images()), False, WRONG_ANSWER, "should be a class",
+    ),
+    "avg-pool-bad-arguments": (
+        checks.check_avg_pool_tiny_vgg, lambda: (NeedsOtherArguments, False, pool_images()), False, WRONG_ANSWER, "keep those three",
+    ),
+    "avg-pool-max-pools": (
+        checks.check_avg_pool_tiny_vgg, lambda: (hf.FashionMNISTModelV2, False, pool_images()), False, WRONG_ANSWER,
+        "still has 2 nn.MaxPool2d",
+    ),
+    "avg-pool-one-max-pool-left": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool("one-max-pool"), False, pool_images()), False, WRONG_ANSWER,
+        "still has 1 nn.MaxPool2d",
+    ),
+    "avg-pool-one-pool": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool("no-second-pool"), False, pool_images()), False, WRONG_ANSWER,
+        "has 1 nn.AvgPool2d layers",
+    ),
+    "avg-pool-three-pools": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool("third-pool"), False, pool_images()), False, WRONG_ANSWER,
+        "has 3 nn.AvgPool2d layers",
+    ),
+    "avg-pool-big-pool": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool("big-pool"), False, pool_images()), False, WRONG_ANSWER, "kernel_size=3",
+    ),
+    "avg-pool-stride-1": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool("stride-1"), False, pool_images()), False, WRONG_ANSWER, "stride is also 2",
+    ),
+    "avg-pool-dropout": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool("dropout"), False, pool_images()), False, WRONG_ANSWER,
+        "layer 12 of AvgPoolTinyVGG is Dropout",
+    ),
+    "avg-pool-final-relu": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool("final-relu"), False, pool_images()), False, WRONG_ANSWER,
+        "adds ReLU() after TinyVGG's last layer",
+    ),
+    "avg-pool-no-linear": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool("no-linear"), False, pool_images()), False, WRONG_ANSWER,
+        "stops after 11 layers, but TinyVGG goes on with Linear",
+    ),
+    "avg-pool-extra-parameter": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool("extra-parameter"), False, pool_images()), False, WRONG_ANSWER,
+        "7,741 parameters",
+    ),
+    "avg-pool-skips-block-2": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool("skip-block-2"), False, pool_images()), False, WRONG_ANSWER,
+        "block_1, block_2, then the classifier",
+    ),
+    "avg-pool-no-classifier": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool("no-classifier"), False, pool_images()), False, WRONG_ANSWER,
+        "expected [8, 10]",
+    ),
+    "avg-pool-softmax": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool("softmax"), False, pool_images()), False, WRONG_ANSWER, "logits as they are",
+    ),
+    "avg-pool-prediction-todo": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool(), None, pool_images()), False, TODO, "params_change",
+    ),
+    "avg-pool-prediction-text": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool(), "no", pool_images()), False, WRONG_ANSWER, "True or False",
+    ),
+    "avg-pool-prediction-wrong": (
+        checks.check_avg_pool_tiny_vgg, lambda: (avg_pool(), True, pool_images()), False, WRONG_ANSWER, "no weights",
+    ),
+})
+
+
 def RESULTS() -> pd.DataFrame:  # noqa: N802 (reads like the constant it stands for)
     return pd.DataFrame(
         {
@@ -1081,13 +1481,23 @@ WRONG_ANSWERS_IN_CELLS = {
     "ex-9": ({"conv_output_size": lambda n, k, s=1, p=0: (n - k) // s}, "off by one"),
     "ex-16": ({"NonLinearModel": hf.FashionMNISTModelV1}, "go negative"),
     "ex-17": ({"TinyVGG": tiny_vgg("in-features")}, "= 490"),
+    "ex-18": (dict(zip(["ce_probs", "ce_losses", "torch_loss"], ce_answer(torch_loss=nn.CrossEntropyLoss()(ce_probs(), CE_LABELS)))),
+              "given the probabilities"),
+    "ex-19": ({"conv_output_at": conv_by_hand("centred")}, "centres the window"),
+    "ex-20": ({"receptive_field": field("no jump"), "tinyvgg_layers": TINY_VGG_PAIRS, "tinyvgg_field": 11}, "(the jump)"),
+    "ex-21": ({"AvgPoolTinyVGG": hf.FashionMNISTModelV2, "params_change": False}, "nn.MaxPool2d"),
 }
 
 
 def check_cell_namespace() -> dict:
     """What a check cell finds before its exercise is answered: the checks and the setup."""
     checks_by_name = {name: getattr(checks, name) for name in dir(checks) if name.startswith("check_")}
-    return checks_by_name | {"device": DEVICE, "curve_data": curve_data()}
+    conv_image, conv_1, feature_maps, conv_2 = conv_setup()
+    return checks_by_name | {
+        "device": DEVICE, "curve_data": curve_data(), "test_images": curve_data().tensors[0],
+        "ce_logits": CE_LOGITS, "ce_labels": CE_LABELS,
+        "conv_image": conv_image, "conv_1": conv_1, "feature_maps": feature_maps, "conv_2": conv_2,
+    }
 
 
 def first_check_cell(ex_id: str) -> tuple[list, object]:
