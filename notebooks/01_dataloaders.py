@@ -356,7 +356,8 @@ print(f"Each exactly one float32 step away? {one_step}")
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Normalising: centre 0, spread 1
 #
-# Pixels in [0, 1] are all positive, and most sit at 0 (the black background).
+# Pixels in [0, 1] are never negative, and about half of them are exactly 0 (the
+# black background).
 # `v2.Normalize(mean, std)` computes `(x - mean) / std` for each channel; with the
 # data's own mean and standard deviation, the values end up centred on 0 with a
 # spread of about 1. We compute both over all 60,000 training images, whose raw
@@ -395,11 +396,12 @@ plt.show()
 # std come out close to 0 and 1, not exact: 1,000 images are a sample of the
 # 60,000.
 #
-# Why bother? A neuron's gradient for the weight of pixel `i` is that pixel's
-# value times a factor shared by all its weights. With only positive pixels, all
-# those gradients share one sign, so a step moves all the weights up or all down.
-# Centred inputs lift that constraint, and a spread near 1 keeps the weighted sums
-# and the steps in a sensible range.
+# Why bother? For one image, a neuron's gradient for the weight of pixel `i` is
+# that pixel's value times a factor shared by all its weights. With pixels that are
+# never negative, all those gradients share one sign: that image pushes all the
+# weights up together, or all down. A batch averages images whose factors differ in
+# sign, which loosens this, but centred inputs remove it at the source, and a spread
+# near 1 keeps the weighted sums and the steps in a sensible range.
 #
 # The course's models are trained **without** `Normalize`, on [0, 1], already a
 # small range. It matters more for raw 0-255 values or unevenly bright colour
@@ -410,15 +412,15 @@ plt.show()
 #
 # A model that has seen a T-shirt in one exact position may stumble on the same
 # T-shirt shifted or turned a little. **Data augmentation** makes random
-# variations of each training image that keep its label: mirrored, turned,
+# variations of each training image that keep its label: turned a little,
 # cropped. The model sees more variety without a single new photo. The random
 # steps go into the training pipeline only:
 
 # %%
 train_transform = v2.Compose([
-    v2.RandomHorizontalFlip(p=0.5),                   # mirror left-right, half of the time
-    v2.RandomRotation(degrees=10),                    # turn by up to 10 degrees either way
-    v2.RandomResizedCrop(size=28, scale=(0.8, 1.0)),  # keep 80-100% of the area, back to 28x28
+    v2.RandomRotation(degrees=10),  # turn by up to 10 degrees either way
+    # keep 80-100% of the area, in a shape between 3:4 and 4:3 (the default), back to 28x28
+    v2.RandomResizedCrop(size=28, scale=(0.8, 1.0)),
     to_float_image, normalize,                        # then the fixed steps
 ])
 test_transform = v2.Compose([to_float_image, normalize])  # fixed steps only
@@ -455,8 +457,11 @@ plt.show()
 #
 # Choose augmentations that make pictures the model could really meet. A vertical
 # flip would be a bad one: every FashionMNIST item is photographed upright, so an
-# upside-down boot never occurs, and the model would waste effort learning it. A
-# mirrored T-shirt is still a plausible T-shirt.
+# upside-down boot never occurs, and the model would waste effort learning it. Even
+# the most common augmentation, a horizontal flip (`v2.RandomHorizontalFlip()`), is
+# doubtful here: a mirrored T-shirt is still a plausible T-shirt, but the shoes in
+# the figures above all point their toes to the left, and a mirrored boot would
+# point the other way.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

@@ -576,12 +576,18 @@ plt.show()
 # out the ankle boot: its bar is below that line.
 #
 # **Cross-entropy** looks at only one of the ten bars: the probability `p` the model
-# gives the **true** class. The loss is `-log(p)`.
+# gives the **true** class. The loss is `-log(p)`, with the natural logarithm
+# (`torch.log`, base e): a certain right answer, p = 1, costs 0.
 #
 # Note what we hand `nn.CrossEntropyLoss`: the raw **logits**, not `probs`. It runs
 # softmax and the log itself, as one step (log-softmax), so a model trained with it
 # must not end in a softmax. It also expects a batch, so we give it a batch of one:
 # logits of shape `[1, 10]` and a label of shape `[1]`.
+#
+# > **Note:** Compute it by hand only to see what it does. In your own code use
+# > `nn.CrossEntropyLoss` (or `torch.log_softmax`): `torch.exp` of a large logit
+# > overflows to `inf`, and a tiny probability rounds to 0, whose log is `-inf`; those
+# > functions subtract the largest logit first and never form the probabilities.
 
 # %%
 loss_by_hand = -torch.log(probs[label])

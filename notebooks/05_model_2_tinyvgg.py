@@ -578,6 +578,7 @@ plt.show()
 from matplotlib import cbook
 from PIL import Image
 
+# asfileobj=False asks for the file's path, which every matplotlib version returns
 with Image.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)) as picture:
     photo = ToTensor()(picture.convert("RGB"))  # [3, 600, 512], values 0-1
 crop = photo[:, 190:222, 180:212].unsqueeze(0)  # [1, 3, 32, 32]
@@ -676,7 +677,8 @@ by_definition = sum(window[a, b] * sobel_x[2 - a, 2 - b] for a in range(3) for b
 with_flipped = F.conv2d(test_image.unsqueeze(0), flipped.view(1, 1, 3, 3))[0, 0, row, col]
 print(f"Convolution by its definition:     {by_definition.item():+.4f}")
 print(f"F.conv2d with the flipped kernel:  {with_flipped.item():+.4f}")
-print(f"F.conv2d with the kernel as it is: {products.sum().item():+.4f}")
+as_it_is = F.conv2d(test_image.unsqueeze(0), sobel_x.view(1, 1, 3, 3))[0, 0, row, col]  # no bias
+print(f"F.conv2d with the kernel as it is: {as_it_is.item():+.4f}")
 
 # %% [markdown]
 # Flipping Sobel x swaps its negative column with its positive one: the flipped kernel
@@ -740,7 +742,8 @@ plt.show()
 #
 # Read this to watch, on one kernel, what training does to every kernel of TinyVGG:
 # they start as random numbers, and gradient descent shapes them into pattern
-# detectors.
+# detectors. It uses `F`, `sobel_x` and `draw_numbers` from the section before, so run
+# that one first.
 #
 # We give a single 3x3 kernel, a seeded `nn.Conv2d(1, 1, kernel_size=3, bias=False)`,
 # a task whose answer we know: on 64 real training images, its output should match
@@ -813,8 +816,8 @@ print(f"Largest difference: {(learned - sobel_x).abs().max().item():.2f}")
 # curve bends into a much shallower line. The reason is in the images: neighbouring
 # rows of a picture are much alike, so moving weight from the outer rows to the middle
 # row changes the output, and the loss, only a little. The gradient in that direction
-# is small, and so are the steps. After 500 steps every weight is within 0.05 of
-# Sobel x.
+# is small, and so are the steps. After 500 steps the largest difference from Sobel x,
+# rounded, is 0.05.
 #
 # TinyVGG's training is this for all of its kernels at once, with one difference:
 # nobody gives it target kernels. The only signal is the classification loss, and the

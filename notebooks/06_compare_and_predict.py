@@ -216,14 +216,19 @@ why_cnn
 #   convolution's 900 weights (10 kernels of 10x3x3) are used at all 28x28
 #   positions, for 705,600 multiply-adds.
 #
-# That suits images: an edge, a corner or the end of a sleeve means the same thing
-# wherever it appears. A kernel that finds it in one place finds it everywhere, so
-# TinyVGG learns it once. `model_1` ties each weight to one pixel: it must learn the
-# pattern again for each position, and a shirt moved two pixels meets other weights.
+# That suits images: an edge or the end of a sleeve means the same thing wherever
+# it appears, so TinyVGG learns it once. `model_1` ties each weight to one pixel: it
+# must learn the pattern again for each position.
 #
 # So TinyVGG spends its few parameters on small, reusable pattern detectors, and its
-# arithmetic on applying them everywhere. The parameter counts cannot explain why it
-# is the slowest to train in section 3's chart; the arithmetic can.
+# arithmetic on applying them everywhere. That arithmetic is why it trains slowest
+# in section 3's chart, though not 143 times slower: the linear models spend most of
+# their time fetching images, not computing (notebook 03's optional section on where
+# the training time goes measures it).
+#
+# A caveat: TinyVGG is also deeper (four convolutions against two linear layers), and
+# this comparison does not separate depth from local, shared weights. It does show
+# that how a network uses its weights matters more than how many it has.
 #
 # > **Going deeper:** how far one TinyVGG feature sees, and which parts of an image
 # > its decision depends on: see the two optional sections at the end.
@@ -234,11 +239,8 @@ why_cnn
 # The table shows a trade-off that you will meet again and again in machine
 # learning:
 #
-# - **TinyVGG (`model_2`) is the most accurate.** Its small shared kernels learn
-#   shapes such as collars, soles and straps instead of one weight per pixel.
-# - **It is also the slowest to train.** Its multiply-adds dwarf those of the two
-#   small linear layers of `model_0` and `model_1`. On a CPU that shows in the
-#   training time; a GPU narrows the gap because convolutions parallelise well.
+# - **TinyVGG (`model_2`) is the most accurate and the slowest to train**, for the
+#   reasons of section 4; a GPU narrows the gap, as convolutions parallelise well.
 # - **`model_1` is no better than `model_0`.** The two linear models end up with
 #   practically the same accuracy: adding non-linear activations did not buy
 #   anything here. Notebook 04 showed that the ReLU after Model 1's last layer is
@@ -508,18 +510,25 @@ for layer in [*tinyvgg.block_1, *tinyvgg.block_2]:
 # %% [markdown]
 # So one value of block 2's output sees a 16x16 square of the 28x28 image, and
 # neighbouring values are 4 pixels apart. ReLU layers do not change either number.
+# (Values near the border of the 7x7 map see less of the image: part of their
+# square lies in the zero padding around it.)
 #
 # Let's check it. If we ask autograd for the gradient of one output value with
 # respect to the input pixels, every pixel outside its receptive field must get a
-# gradient of exactly 0: changing it cannot change that value. We take the value of
-# channel 2 at row 3, column 3 (the middle of the 7x7 map) for 100 real test images.
+# gradient of exactly 0: changing it cannot change that value. We take row 3,
+# column 3 (the middle of the 7x7 map) for 100 real test images, in the channel whose
+# value there is above 0 for the most images: where it is 0, its last ReLU is off and
+# no pixel gets a gradient at all.
 
 # %%
 images = all_images[:100].clone().to(device).requires_grad_(True)  # [100, 1, 28, 28]
 tinyvgg.eval()
 block_2_out = tinyvgg.block_2(tinyvgg.block_1(images))  # [100, 10, 7, 7]
+is_active = block_2_out[:, :, 3, 3] > 0  # [100, 10]
+channel = is_active.sum(dim=0).argmax().item()  # the channel active for the most images
+example = is_active[:, channel].nonzero()[0].item()  # the first test image where it is active
 # Images do not mix in the network, so the gradient of the sum gives each image's own gradient.
-(pixel_grads,) = torch.autograd.grad(block_2_out[:, 2, 3, 3].sum(), images)
+(pixel_grads,) = torch.autograd.grad(block_2_out[:, channel, 3, 3].sum(), images)
 influence = pixel_grads.squeeze(dim=1).cpu() != 0  # [100, 28, 28]: True where a pixel matters
 
 
@@ -529,8 +538,9 @@ def bounding_box(mask: torch.Tensor) -> tuple[int, int, int, int]:
     return rows[0].item(), rows[-1].item(), cols[0].item(), cols[-1].item()
 
 
-print(f"The value is above 0 for {(block_2_out[:, 2, 3, 3] > 0).sum().item()} of the 100 images")
-for label, mask in (("test image 0 alone", influence[0]), ("all 100 images", influence.any(dim=0))):
+print(f"Channel {channel}: the value is above 0 for {is_active[:, channel].sum().item()} of the 100 images, "
+      f"first for test image {example}")
+for label, mask in ((f"test image {example} alone", influence[example]), ("all 100 images", influence.any(dim=0))):
     top, bottom, left, right = bounding_box(mask)
     print(f"{label:<18}: {mask.sum().item():3d} pixels with a nonzero gradient, rows {top}-{bottom}, "
           f"columns {left}-{right}: a {bottom - top + 1}x{right - left + 1} box")
@@ -540,19 +550,19 @@ for label, mask in (("test image 0 alone", influence[0]), ("all 100 images", inf
 # formula said, and not one pixel outside it gets a gradient. For a single image the
 # region is smaller: a ReLU that outputs 0 passes no gradient back, and a max pool
 # passes it only to the largest value of each 2x2 window, so one image uses only
-# some of the paths. Where the value itself is 0, its last ReLU is off and no pixel
-# gets a gradient at all. Here is the square on test image 0:
+# some of the paths. Here is the square on that test image:
 
 # %%
 top, bottom, left, right = bounding_box(influence.any(dim=0))
 fig, axes = plt.subplots(1, 3, figsize=(13, 4), layout="constrained")
-axes[0].imshow(all_images[0].squeeze(), cmap="gray")
+axes[0].imshow(all_images[example].squeeze(), cmap="gray")
 axes[0].add_patch(plt.Rectangle((left - 0.5, top - 0.5), right - left + 1, bottom - top + 1,
                                 fill=False, edgecolor="tab:orange", linewidth=2))
-axes[0].set_title(f"Test image 0 ({class_names[all_labels[0]]})\nand the 16x16 receptive field")
-shown = axes[1].imshow(pixel_grads[0, 0].abs().cpu(), cmap="viridis")
+axes[0].set_title(f"Test image {example} ({class_names[all_labels[example]]})\n"
+                  f"and the {bottom - top + 1}x{right - left + 1} receptive field")
+shown = axes[1].imshow(pixel_grads[example, 0].abs().cpu(), cmap="viridis")
 fig.colorbar(shown, ax=axes[1], label="|gradient|")
-axes[1].set_title("|gradient| for test image 0")
+axes[1].set_title(f"|gradient| for test image {example}")
 shown = axes[2].imshow(influence.sum(dim=0), cmap="viridis", vmin=0, vmax=100)
 fig.colorbar(shown, ax=axes[2], label="number of images (of 100)")
 axes[2].set_title("Nonzero gradient, over 100 images")
@@ -561,9 +571,10 @@ for ax in axes:
 plt.show()
 
 # %% [markdown]
-# On the right, the pixels near the border of the square matter in fewer images
-# than those in the middle: the gradient reaches them only when the max pools pick
-# values on that side.
+# On the right, no pixel reaches 100: the images whose value is 0 give no pixel a
+# gradient, so the count is at most the number of active images printed above. The
+# pixels near the border of the square matter in fewer images than those in the
+# middle: the gradient reaches them only when the max pools pick values on that side.
 #
 # The square covers more than half the width of the image, but not all of it: no
 # single value of block 2 sees the whole garment. The classifier's `nn.Linear` layer

@@ -315,15 +315,16 @@ for wrong_path in [Path("my_photo.jpg"), MODEL_SAVE_PATH]:
 
 
 # %%
-def show_prediction(path: str | Path, title: str) -> None:
-    """Print the loaded model's top three classes for an image file, and plot its prediction."""
-    model_input, inverted = image_file_to_input(path)
-    label, probabilities = predict_image_file(path, loaded_model_2, class_names, device)
+def show_prediction(path: str | Path, title: str, model: nn.Module) -> None:
+    """Print the model's top three classes for an image file, and plot its prediction."""
+    label, probabilities = predict_image_file(path, model, class_names, device)
+    model_input, inverted = image_file_to_input(path)  # the same steps again, to show the input
     top = probabilities.topk(3)
     print(f"{title} -> " + ", ".join(f"{class_names[i]} {p:.3f}" for p, i in zip(*top)) + f" (inverted: {inverted})")
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4), width_ratios=[1, 1.2, 1.5], layout="constrained")
-    with Image.open(path) as original:
+    with Image.open(path) as opened:
+        original = ImageOps.exif_transpose(opened)  # upright, as the model gets it
         axes[0].imshow(original, cmap="gray", vmin=0, vmax=255)
         axes[0].set_title(f"{title}: {original.width}x{original.height} pixels")
     shown = axes[1].imshow(model_input[0, 0], cmap="gray", vmin=0, vmax=1)
@@ -344,7 +345,7 @@ def show_prediction(path: str | Path, title: str) -> None:
 # %%
 photo_path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # the file's path
 # Your own image: photo_path = "my_photo.jpg" (in Colab, upload it first with the folder icon on the left)
-show_prediction(photo_path, "Grace Hopper")
+show_prediction(photo_path, "Grace Hopper", loaded_model_2)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Shirt** with probability 0.569, and **Bag** second with 0.395. The middle panel
@@ -362,7 +363,7 @@ with tempfile.TemporaryDirectory() as folder:
         jacket = photo.crop((0, 300, 512, 600))  # (left, top, right, bottom)
     jacket_path = Path(folder) / "jacket.png"
     jacket.save(jacket_path)
-    show_prediction(jacket_path, "The jacket")
+    show_prediction(jacket_path, "The jacket", loaded_model_2)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Bag** with probability 0.999, and wrong. The border (flag, sky and collar) is
@@ -379,7 +380,7 @@ with tempfile.TemporaryDirectory() as folder:
     coat_index = test_data.targets.tolist().index(class_names.index("Coat"))
     coat_path = Path(folder) / "test_coat.png"
     Image.fromarray(test_data.data[coat_index].numpy()).save(coat_path)
-    show_prediction(coat_path, f"Test image {coat_index}")
+    show_prediction(coat_path, f"Test image {coat_index}", loaded_model_2)
     print(f"Same input as the test set's tensor: {torch.equal(image_file_to_input(coat_path)[0][0], test_data[coat_index][0])}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -575,9 +576,13 @@ with torch.inference_mode():
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # With pretrained weights, a common recipe is to freeze everything but the new head
-# (`requires_grad_(False)` on the other parameters), train it for a few epochs with
-# the training loop from notebook 03, and then, if you like, unfreeze the rest and
-# train it all with a small learning rate.
+# (`requires_grad_(False)` on the other parameters, and the frozen BatchNorm layers
+# kept in `eval()` mode, or training updates their running statistics), train it for
+# a few epochs with the `train` function from notebook 03, and then, if you like,
+# unfreeze the rest and train it all with a small learning rate. Two things change
+# from this course: the conversion above goes into the datasets' `transform`, so
+# every image arrives as a 3x224x224 tensor, and each image then costs over a
+# thousand times TinyVGG's arithmetic: a job for a GPU, not a laptop CPU.
 #
 # - PyTorch's tutorial [Transfer learning for computer vision](https://pytorch.org/tutorials/beginner/transfer_learning_tutorial.html)
 #   walks through both ways on a small dataset of ants and bees.
