@@ -1,12 +1,12 @@
 """The toolbox of the PyTorch Computer Vision course: what its notebooks call.
 
 Several of these a notebook teaches by writing them out, exactly as they are
-here, and imports them from this file afterwards: FashionMNISTModelV0,
-accuracy_fn and print_train_time (notebook 02); train_step,
-test_step, train, eval_model, dataset_to_tensors and make_batch_loader (notebook 03);
-FashionMNISTModelV1 (notebook 04); FashionMNISTModelV2 (notebook 05);
-make_predictions (notebook 06). The others are tools the notebooks use along
-the way.
+here, and imports them from this file afterwards: split_train_validation
+(notebook 01); FashionMNISTModelV0, accuracy_fn and print_train_time (notebook
+02); train_step, test_step, train, eval_model, dataset_to_tensors and
+make_batch_loader (notebook 03); FashionMNISTModelV1 (notebook 04);
+FashionMNISTModelV2 (notebook 05); make_predictions (notebook 06). The others
+are tools the notebooks use along the way.
 
 The course's own machinery lives in the ``cv_course`` package beside this file:
 checking the downloaded data (``cv_course.data``), the course models' training
@@ -72,6 +72,18 @@ def prepare_fashion_mnist(
     root = Path(root) if root is not None else course_data_dir()
     fetch_fashion_mnist(root / "FashionMNIST" / "raw", debian_dir, mirrors)
     return root
+
+
+def split_train_validation(
+    dataset: torch.utils.data.Dataset, val_size: int = 5000, seed: int = 42
+) -> tuple[torch.utils.data.Subset, torch.utils.data.Subset]:
+    """Split ``dataset`` at random into a training part and a validation part of
+    ``val_size`` samples, the same split for the same ``seed`` on every run.
+    Raises ``ValueError`` unless 0 < ``val_size`` < ``len(dataset)``."""
+    if not 0 < val_size < len(dataset):
+        raise ValueError(f"val_size must be between 1 and {len(dataset) - 1} (the dataset has {len(dataset)} samples), not {val_size}.")
+    generator = torch.Generator().manual_seed(seed)  # its own generator: the global seed does not move the split
+    return torch.utils.data.random_split(dataset, [len(dataset) - val_size, val_size], generator=generator)
 
 
 # ---------------------------------------------------------------------------
@@ -140,21 +152,21 @@ def print_train_time(start: float, end: float, device: torch.device | str | None
 
 
 def plot_loss_curves(results: dict[str, list[float]]) -> plt.Figure:
-    """Plot training and test loss and accuracy per epoch.
+    """Plot training and validation loss and accuracy per epoch.
 
-    ``results`` holds the lists ``train_loss``, ``train_acc``, ``test_loss`` and
-    ``test_acc``, one value per epoch (as returned by the course's ``train``).
+    ``results`` holds the lists ``train_loss``, ``train_acc``, ``val_loss`` and
+    ``val_acc``, one value per epoch (as returned by the course's ``train``).
     """
-    missing = {"train_loss", "train_acc", "test_loss", "test_acc"} - results.keys()
+    missing = {"train_loss", "train_acc", "val_loss", "val_acc"} - results.keys()
     if missing:
         raise ValueError(f"results is missing {sorted(missing)}; expected one list per metric.")
     epochs = range(1, len(results["train_loss"]) + 1)  # numbered as train() prints them
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(12, 4))
     loss_ax.plot(epochs, results["train_loss"], "o-", label="train (running average over the epoch)")
-    loss_ax.plot(epochs, results["test_loss"], "s--", label="test (weights at the end of the epoch)")
+    loss_ax.plot(epochs, results["val_loss"], "s--", label="validation (weights at the end of the epoch)")
     loss_ax.set(title="Loss", xlabel="Epoch", ylabel="mean cross-entropy loss per image")
     acc_ax.plot(epochs, results["train_acc"], "o-", label="train (running average over the epoch)")
-    acc_ax.plot(epochs, results["test_acc"], "s--", label="test (weights at the end of the epoch)")
+    acc_ax.plot(epochs, results["val_acc"], "s--", label="validation (weights at the end of the epoch)")
     acc_ax.set(title="Accuracy", xlabel="Epoch", ylabel="accuracy (%)")
     for ax in (loss_ax, acc_ax):
         ax.set_xticks(list(epochs))  # whole epochs only
@@ -234,12 +246,16 @@ def download_data(
 
 def dataset_to_tensors(dataset) -> torch.utils.data.TensorDataset:
     """Convert a torchvision MNIST-style dataset (``.data`` uint8 N x H x W,
-    ``.targets``) into float images in [0, 1] of shape N x 1 x H x W, once.
+    ``.targets``), or a ``Subset`` of one, into float images in [0, 1] of shape
+    N x 1 x H x W, once.
 
     The values are exactly what ``transforms.ToTensor()`` gives per sample.
     """
-    images = dataset.data.unsqueeze(dim=1).float().div(255)
-    return torch.utils.data.TensorDataset(images, torch.as_tensor(dataset.targets))
+    indices = slice(None)  # every sample
+    if isinstance(dataset, torch.utils.data.Subset):  # a part from split_train_validation
+        dataset, indices = dataset.dataset, dataset.indices
+    images = dataset.data[indices].unsqueeze(dim=1).float().div(255)
+    return torch.utils.data.TensorDataset(images, torch.as_tensor(dataset.targets)[indices])
 
 
 def make_batch_loader(
@@ -333,7 +349,7 @@ test_step.__test__ = False
 def train(
     model: nn.Module,
     train_loader: torch.utils.data.DataLoader,
-    test_loader: torch.utils.data.DataLoader,
+    val_loader: torch.utils.data.DataLoader,
     loss_fn: nn.Module,
     optimizer: torch.optim.Optimizer,
     accuracy_fn=accuracy_fn,
@@ -341,22 +357,23 @@ def train(
     device: torch.device | str | None = None,
     progress: bool = True,
 ) -> dict[str, list[float]]:
-    """Run ``train_step`` and ``test_step`` for ``epochs`` epochs, showing a
+    """Run ``train_step`` on ``train_loader`` and ``test_step`` on ``val_loader``
+    (usually the validation set) for ``epochs`` epochs, showing a
     progress bar and one line per epoch unless ``progress`` is False. Returns
-    the per-epoch ``train_loss``, ``train_acc``, ``test_loss`` and ``test_acc``
+    the per-epoch ``train_loss``, ``train_acc``, ``val_loss`` and ``val_acc``
     (the input of ``plot_loss_curves``). ``device`` defaults to the model's."""
     from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text in a terminal
 
-    results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
+    results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
     for epoch in tqdm(range(1, epochs + 1), desc="Epochs", disable=not progress):
         train_loss, train_acc = train_step(model, train_loader, loss_fn, optimizer, accuracy_fn, device)
-        test_loss, test_acc = test_step(model, test_loader, loss_fn, accuracy_fn, device)
+        val_loss, val_acc = test_step(model, val_loader, loss_fn, accuracy_fn, device)
         if progress:
             print(
                 f"Epoch {epoch}/{epochs} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
-                f"| test loss: {test_loss:.5f}, test acc: {test_acc:.2f}%"
+                f"| val loss: {val_loss:.5f}, val acc: {val_acc:.2f}%"
             )
-        for key, value in zip(results, (train_loss, train_acc, test_loss, test_acc)):
+        for key, value in zip(results, (train_loss, train_acc, val_loss, val_acc)):
             results[key].append(value)
     return results
 

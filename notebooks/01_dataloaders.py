@@ -2,10 +2,10 @@
 # # 01. DataLoaders: feeding data in mini-batches
 #
 # In notebook 00 we loaded FashionMNIST as two `Dataset`s: 60,000 training and
-# 10,000 test images that we can index one at a time. A model, however, learns
-# from **batches** of images. This notebook wraps each dataset in a
-# `torch.utils.data.DataLoader`, which cuts it into mini-batches, shuffles it and
-# hands the batches to the training loop.
+# 10,000 test images that we can index one at a time. This notebook first sets
+# 5,000 of the training images aside as a **validation set**, then wraps each
+# dataset in a `torch.utils.data.DataLoader`, which cuts it into mini-batches,
+# shuffles it and hands the batches to the training loop.
 
 # %% [markdown] tags=["colab-badge"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.3.0/notebooks/01_dataloaders.ipynb)
@@ -23,13 +23,14 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 #
 # 1. [Why mini-batches](#1.-Why-mini-batches)
 # 2. [Loading the datasets](#2.-Loading-the-datasets)
-# 3. [Creating the DataLoaders](#3.-Creating-the-DataLoaders)
-# 4. [How many batches](#4.-How-many-batches)
-# 5. [Inside a batch](#5.-Inside-a-batch)
-# 6. [Shuffling and reproducibility](#6.-Shuffling-and-reproducibility)
-# 7. [One sample from a batch](#7.-One-sample-from-a-batch)
-# 8. [Transforms: from image to tensor, normalising, augmenting](#8.-Transforms:-from-image-to-tensor,-normalising,-augmenting)
-# 9. [Summary](#Summary)
+# 3. [A validation set: train, choose, test once](#3.-A-validation-set:-train,-choose,-test-once)
+# 4. [Creating the DataLoaders](#4.-Creating-the-DataLoaders)
+# 5. [How many batches](#5.-How-many-batches)
+# 6. [Inside a batch](#6.-Inside-a-batch)
+# 7. [Shuffling and reproducibility](#7.-Shuffling-and-reproducibility)
+# 8. [One sample from a batch](#8.-One-sample-from-a-batch)
+# 9. [Transforms: from image to tensor, normalising, augmenting](#9.-Transforms:-from-image-to-tensor,-normalising,-augmenting)
+# 10. [Summary](#Summary)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Why mini-batches
@@ -42,7 +43,7 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 #   With bigger images or models that no longer fits on a GPU; a batch can be made
 #   small enough to fit.
 # - **More updates.** One pass over the data (an **epoch**) with batches of 32
-#   gives 1,875 small gradient steps instead of a single big one. Each step uses a
+#   gives well over a thousand small gradient steps instead of a single big one. Each step uses a
 #   noisy estimate of the gradient, but many cheap, slightly noisy steps usually
 #   beat one exact step.
 #
@@ -66,11 +67,11 @@ from helper_functions import prepare_fashion_mnist, set_seeds
 
 data_root = prepare_fashion_mnist()  # makes sure the files are in data/ (offline or online)
 
-train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
+full_train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
 test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
-class_names = train_data.classes
+class_names = full_train_data.classes
 
-print(f"Training images: {len(train_data)}, test images: {len(test_data)}")
+print(f"Training images: {len(full_train_data)}, test images: {len(test_data)}")
 print(f"Classes: {class_names}")
 
 # %% [markdown]
@@ -78,11 +79,66 @@ print(f"Classes: {class_names}")
 
 # %%
 bytes_per_image = 1 * 28 * 28 * 4  # channels * height * width * 4 bytes per float32
-print(f"All training images: {len(train_data) * bytes_per_image / 1e6:.1f} MB")
+print(f"All training images: {len(full_train_data) * bytes_per_image / 1e6:.1f} MB")
 print(f"One batch of 32:     {32 * bytes_per_image / 1e3:.1f} kB")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. Creating the DataLoaders
+# ## 3. A validation set: train, choose, test once
+#
+# In the coming notebooks we will build three models, train each for a few
+# epochs and pick the best. If we picked by test accuracy, the test set would
+# become part of the design: every choice fits the model a little more to those
+# 10,000 images, and their accuracy would no longer say how the model does on
+# images it has never met. So we give each job its own data:
+#
+# | set | images | used for |
+# | --- | --- | --- |
+# | training | 55,000 | the gradient steps |
+# | validation | 5,000 | choosing: which model, how many epochs, which settings |
+# | test | 10,000 | once, at the very end, for the model we chose |
+#
+# The validation images are taken at random from the training file, with a
+# seeded generator so that every run, and every notebook, gets the same split:
+
+# %%
+def split_train_validation(
+    dataset: torch.utils.data.Dataset, val_size: int = 5000, seed: int = 42
+) -> tuple[torch.utils.data.Subset, torch.utils.data.Subset]:
+    """Split ``dataset`` at random into a training part and a validation part of
+    ``val_size`` samples, the same split for the same ``seed`` on every run.
+    Raises ``ValueError`` unless 0 < ``val_size`` < ``len(dataset)``."""
+    if not 0 < val_size < len(dataset):
+        raise ValueError(f"val_size must be between 1 and {len(dataset) - 1} (the dataset has {len(dataset)} samples), not {val_size}.")
+    generator = torch.Generator().manual_seed(seed)  # its own generator: the global seed does not move the split
+    return torch.utils.data.random_split(dataset, [len(dataset) - val_size, val_size], generator=generator)
+
+
+train_data, val_data = split_train_validation(full_train_data)
+overlap = set(train_data.indices) & set(val_data.indices)
+print(f"Training: {len(train_data):,} images, validation: {len(val_data):,}, in both: {len(overlap)}")
+print(f"The first validation images are numbers {val_data.indices[:5]} of the training file")
+
+# %% [markdown]
+# `random_split` returns two `Subset`s: views that hold a list of indices into
+# the original dataset and copy no images. A random split of 5,000 keeps the ten
+# classes roughly balanced, about 500 images each, as a count of the validation
+# labels shows:
+
+# %%
+val_labels = full_train_data.targets[val_data.indices]
+print({name: count for name, count in zip(class_names, val_labels.bincount().tolist())})
+
+# %% [markdown]
+# > **Note:** From here on the course trains on `train_data` (55,000 images),
+# > compares models on `val_data` and touches `test_data` once, in notebook 06.
+# > `split_train_validation` now lives in `helper_functions.py`, exactly as written
+# > above, so every notebook gets the same split. We import it from there:
+
+# %%
+from helper_functions import split_train_validation
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Creating the DataLoaders
 #
 # A `DataLoader` takes a `Dataset` and a few options:
 #
@@ -97,41 +153,41 @@ train_dataloader = DataLoader(
     batch_size=BATCH_SIZE,
     shuffle=True,  # a new random order every epoch
 )
+val_dataloader = DataLoader(val_data, batch_size=BATCH_SIZE, shuffle=False)  # always the same order
+test_dataloader = DataLoader(test_data, batch_size=BATCH_SIZE, shuffle=False)
 
-test_dataloader = DataLoader(
-    test_data,
-    batch_size=BATCH_SIZE,
-    shuffle=False,  # always the same order
-)
-
-print(f"train_dataloader: batches of {train_dataloader.batch_size} from {len(train_dataloader.dataset)} images")
-print(f"test_dataloader:  batches of {test_dataloader.batch_size} from {len(test_dataloader.dataset)} images")
+for name, loader in [("train", train_dataloader), ("val", val_dataloader), ("test", test_dataloader)]:
+    print(f"{name + '_dataloader:':18} batches of {loader.batch_size} from {len(loader.dataset):,} images")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Why shuffle the training data but not the test data?
+# ### Why shuffle the training data but not the validation and test data?
 #
 # - **Training:** if the samples came in a fixed order, say all sneakers first, a
 #   batch would hold just one class and each step would drag the model towards
 #   that class. Even in a well-mixed file, a fixed order means the same 32 images
 #   share a batch in every epoch. Shuffling gives every epoch new, varied batches,
 #   so the gradient steps are more representative of the whole dataset.
-# - **Testing:** the model does not learn from test batches, so their order cannot
-#   change the result: accuracy over all 10,000 images is the same in any order.
+# - **Validation and testing:** the model does not learn from these batches, so
+#   their order cannot change the result: accuracy over all the images is the
+#   same in any order.
 #   A fixed order makes runs reproducible and comparable: prediction number `i`
 #   always belongs to `test_data[i]`, which we rely on later for the confusion
 #   matrix and for comparing models image by image.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. How many batches
+# ## 5. How many batches
 #
 # `len()` of a DataLoader is the number of batches per epoch.
 
 # %%
-print(f"Length of train_dataloader: {len(train_dataloader)} batches of {BATCH_SIZE}")
+print(f"Length of train_dataloader: {len(train_dataloader):,} batches of {BATCH_SIZE}")
+print(f"Length of val_dataloader:   {len(val_dataloader)} batches of {BATCH_SIZE}")
 print(f"Length of test_dataloader:  {len(test_dataloader)} batches of {BATCH_SIZE}")
+print(f"Images in the last training batch: {len(train_data) - (len(train_dataloader) - 1) * BATCH_SIZE}")
 
 # %% [markdown]
-# - Training: 60,000 / 32 = 1,875 exactly, so every batch is full.
+# - Training: 55,000 / 32 = 1,718.75, so 1,718 full batches and a last one of 24.
+# - Validation: 5,000 / 32 = 156.25: 156 full batches and a last one of 8.
 # - Test: 10,000 / 32 = 312.5. The DataLoader rounds **up**,
 #   `ceil(10000 / 32) = 313`: 312 full batches plus a last one with the
 #   remaining 10,000 - 312 * 32 = 16 images.
@@ -156,19 +212,19 @@ print(f"With drop_last=True: {len(test_dataloader_drop_last)} batches, "
       f"{len(test_dataloader_drop_last) * BATCH_SIZE} of {len(test_data)} images used")
 
 # %% [markdown]
-# > **Note:** Never drop test images: every one of them should count towards the
-# > score. `drop_last=True` is occasionally useful for *training*, for example when
+# > **Note:** Never drop validation or test images: every one of them should
+# > count towards the score. `drop_last=True` is occasionally useful for *training*, for example when
 # > a layer such as batch normalisation misbehaves on a tiny last batch.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Inside a batch
+# ## 6. Inside a batch
 #
 # A DataLoader is an *iterable*: a `for` loop over it yields one batch per step,
 # as a pair `(images, labels)`. To look at just one batch, we make an iterator with
 # `iter()` and take its first item with `next()`.
 #
 # Because the training DataLoader shuffles, which images come first is random. We
-# seed right before `iter()` (section 6 explains why exactly there), so every run
+# seed right before `iter()` (section 7 explains why exactly there), so every run
 # shows the same batch.
 
 # %%
@@ -203,7 +259,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Shuffling and reproducibility
+# ## 7. Shuffling and reproducibility
 #
 # Each time you call `iter()` on the training DataLoader, a new epoch starts with a
 # fresh random order. Without a seed, two epochs begin with different batches:
@@ -215,7 +271,7 @@ print(f"Epoch A starts with labels {first_epoch_labels[:10].tolist()}")
 print(f"Epoch B starts with labels {second_epoch_labels[:10].tolist()}")
 
 # %% [markdown]
-# (These two are reproducible too, but only because we seeded once in section 5
+# (These two are reproducible too, but only because we seeded once in section 6
 # and ran exactly the same code since.)
 #
 # Where does the random order come from? When no `generator` is passed, the
@@ -277,10 +333,10 @@ print(f"test_data.targets[:10]:  {test_data.targets[:10].tolist()}")
 print(f"Same order as the dataset? {torch.equal(test_labels_batch, test_data.targets[:BATCH_SIZE])}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7. One sample from a batch
+# ## 8. One sample from a batch
 #
 # Inside a batch, each sample is still the image and label we know from the
-# dataset. Let's pick one at random from the batch of section 5 (seeded, so it is
+# dataset. Let's pick one at random from the batch of section 6 (seeded, so it is
 # the same one every time) and check that nothing changed along the way.
 
 # %%
@@ -308,7 +364,7 @@ plt.show()
 # > laptop the defaults are fine.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 8. Transforms: from image to tensor, normalising, augmenting
+# ## 9. Transforms: from image to tensor, normalising, augmenting
 #
 # Every dataset so far was created with `transform=ToTensor()`. A **transform** is
 # a function the `Dataset` applies to a sample each time you index it: the place
@@ -360,18 +416,18 @@ print(f"Each exactly one float32 step away? {one_step}")
 # black background).
 # `v2.Normalize(mean, std)` computes `(x - mean) / std` for each channel; with the
 # data's own mean and standard deviation, the values end up centred on 0 with a
-# spread of about 1. We compute both over all 60,000 training images, whose raw
-# `uint8` pixels are in `train_data.data`:
+# spread of about 1. We compute both over the 55,000 training images; their raw
+# `uint8` pixels are in the training file's `.data`, at `train_data.indices`:
 
 # %%
-pixels = train_data.data.float() / 255  # [60000, 28, 28], values 0-1
+pixels = full_train_data.data[train_data.indices].float() / 255  # [55000, 28, 28], values 0-1
 mean, std = pixels.mean().item(), pixels.std().item()
 print(f"Training-set pixels: mean {mean:.4f}, std {std:.4f}")
 
 # %% [markdown]
-# These statistics come from the **training set only**. The test set stands in
-# for images the model has never seen, so it gets the same transform with the
-# *training* statistics, as a new photo would later.
+# These statistics come from the **training images only**. The validation and
+# test images stand in for images the model has never seen, so they get the same
+# transform with the *training* statistics, as a new photo would later.
 #
 # Now a dataset whose transform ends with `Normalize`, on the same 1,000 images:
 
@@ -394,7 +450,7 @@ plt.show()
 # The histogram keeps its shape; `Normalize` only shifts and stretches it (the
 # y-axis is logarithmic, or the bar of black pixels would hide the rest). Mean and
 # std come out close to 0 and 1, not exact: 1,000 images are a sample of the
-# 60,000.
+# 55,000.
 #
 # Why bother? For one image, a neuron's gradient for the weight of pixel `i` is
 # that pixel's value times a factor shared by all its weights. With pixels that are
@@ -441,19 +497,21 @@ print(f"Test image 0 indexed twice, same tensor?     {torch.equal(test_data_plai
 torch.manual_seed(42)
 fig, axes = plt.subplots(4, 6, figsize=(9, 6.6))
 for row, idx in enumerate([0, 1, 3, 6]):
-    versions = [train_data[idx][0]] + [train_data_augmented[idx][0] for _ in range(5)]
+    versions = [full_train_data[idx][0]] + [train_data_augmented[idx][0] for _ in range(5)]
     for col, (ax, img) in enumerate(zip(axes[row], versions)):
         ax.imshow(img.squeeze(), cmap="gray")
-        ax.set_title(class_names[train_data[idx][1]] if col == 0 else f"augmented {col}", fontsize=9)
+        ax.set_title(class_names[full_train_data[idx][1]] if col == 0 else f"augmented {col}", fontsize=9)
         ax.axis("off")
 fig.suptitle("Original (left) and five random augmentations of each (seed 42)")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The test set is never augmented: it measures how well the model does on the
-# images *as they are*, and random changes would measure something else, and
-# differently on every run.
+# The validation and test images are never augmented: they measure how well the
+# model does on images *as they are*, and random changes would measure something
+# else, and differently on every run. As the validation images come from the
+# training file, take them from a second dataset object with the plain transform:
+# `Subset(datasets.FashionMNIST(..., transform=test_transform), val_data.indices)`.
 #
 # Choose augmentations that make pictures the model could really meet. A vertical
 # flip would be a bad one: every FashionMNIST item is photographed upright, so an
@@ -468,12 +526,15 @@ plt.show()
 #
 # - A `DataLoader` turns a `Dataset` into an iterable of **mini-batches**: less
 #   memory per step and many more gradient updates per epoch.
-# - `BATCH_SIZE = 32`: 60,000 / 32 = **1,875** training batches; ceil(10,000 / 32) =
-#   **313** test batches, the last holding 16 images (`drop_last=True` would drop it).
+# - Three sets, three jobs: train on 55,000 images, choose on a seeded validation
+#   set of 5,000 (`split_train_validation`), test once at the end on 10,000.
+# - `BATCH_SIZE = 32`: **1,719** training batches, the last holding 24 images;
+#   ceil(10,000 / 32) = **313** test batches, the last holding 16 (`drop_last=True`
+#   would drop it).
 # - A batch is a pair: images `[32, 1, 28, 28]` (NCHW) and labels `[32]`.
 # - `shuffle=True` for training, so every epoch sees new, mixed batches;
-#   `shuffle=False` for testing, so results are reproducible and line up with
-#   `test_data`.
+#   `shuffle=False` for validation and testing, so results are reproducible and
+#   line up with the dataset.
 # - Shuffling uses PyTorch's global random generator when `iter()` is called:
 #   call `set_seeds(42)` right before it, or pass the DataLoader its own
 #   `generator=torch.Generator().manual_seed(42)`.

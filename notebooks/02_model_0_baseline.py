@@ -7,7 +7,7 @@
 #
 # That model is our **baseline**. Every model that comes later has to beat its
 # score to justify being more complicated. Along the way we write the training and
-# testing loop that all later models reuse, and we time it.
+# evaluation loop that all later models reuse, and we time it.
 
 # %% [markdown] tags=["colab-badge"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.3.0/notebooks/02_model_0_baseline.ipynb)
@@ -28,9 +28,9 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # 3. [Building Model 0](#3.-Building-Model-0)
 # 4. [Loss function, optimizer and accuracy](#4.-Loss-function,-optimizer-and-accuracy)
 # 5. [Timing an experiment](#5.-Timing-an-experiment)
-# 6. [The training and testing loop, step by step](#6.-The-training-and-testing-loop,-step-by-step)
+# 6. [The training and validation loop, step by step](#6.-The-training-and-validation-loop,-step-by-step)
 # 7. [Training Model 0 for 3 epochs](#7.-Training-Model-0-for-3-epochs)
-# 8. [Training accuracy against test accuracy](#8.-Training-accuracy-against-test-accuracy)
+# 8. [Training accuracy against validation accuracy](#8.-Training-accuracy-against-validation-accuracy)
 # 9. [Summary](#Summary)
 #
 # **Going deeper (optional):** [what cross-entropy computes, on one image](#Going-deeper-(optional):-what-cross-entropy-computes,-on-one-image)
@@ -38,9 +38,10 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The data and the DataLoaders
 #
-# Each notebook of the course runs on its own, so we load FashionMNIST again
-# and rebuild the two DataLoaders from notebook 01: batches of 32, the training
-# batches shuffled, the test batches in a fixed order.
+# Each notebook of the course runs on its own, so we load FashionMNIST again,
+# split off the same 5,000 validation images as notebook 01, and rebuild its
+# DataLoaders: batches of 32, the training batches shuffled, the validation
+# batches in a fixed order. The test set stays untouched until notebook 06.
 #
 # The training DataLoader gets **its own random generator**, seeded with 42. Its
 # shuffled order then depends on nothing else in the notebook, so every run sees
@@ -64,12 +65,12 @@ from tqdm.auto import tqdm  # a progress bar that suits notebooks and terminals 
 
 import matplotlib.pyplot as plt
 
-from helper_functions import plot_loss_curves, prepare_fashion_mnist, set_seeds
+from helper_functions import plot_loss_curves, prepare_fashion_mnist, set_seeds, split_train_validation
 
 data_root = prepare_fashion_mnist()
-train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
-test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
-class_names = train_data.classes
+full_train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
+train_data, val_data = split_train_validation(full_train_data)  # 55,000 and 5,000, seed 42
+class_names = full_train_data.classes
 
 BATCH_SIZE = 32
 train_dataloader = DataLoader(
@@ -78,19 +79,19 @@ train_dataloader = DataLoader(
     shuffle=True,
     generator=torch.Generator().manual_seed(42),  # the same shuffled order on every run
 )
-test_dataloader = DataLoader(test_data, batch_size=BATCH_SIZE, shuffle=False)
+val_dataloader = DataLoader(val_data, batch_size=BATCH_SIZE, shuffle=False)
 
-print(f"Training: {len(train_data)} images in {len(train_dataloader)} batches of {BATCH_SIZE}")
-print(f"Testing:  {len(test_data)} images in {len(test_dataloader)} batches")
-print(f"Classes:  {class_names}")
+print(f"Training:   {len(train_data):,} images in {len(train_dataloader):,} batches of {BATCH_SIZE}")
+print(f"Validation: {len(val_data):,} images in {len(val_dataloader)} batches")
+print(f"Classes:    {class_names}")
 
 # %% [markdown]
-# 60,000 divides evenly by 32, so every training batch is full. 10,000 does not:
-# the test set ends with a smaller batch. Keep that in mind, it matters when we
-# average the loss in section 6.
+# Neither 55,000 nor 5,000 divides evenly by 32, so each set ends with a smaller
+# batch. Keep that in mind, it matters when we average the loss in section 6.
 
 # %%
-print(f"Last test batch: {len(test_data) - (len(test_dataloader) - 1) * BATCH_SIZE} images")
+print(f"Last training batch:   {len(train_data) - (len(train_dataloader) - 1) * BATCH_SIZE} images")
+print(f"Last validation batch: {len(val_data) - (len(val_dataloader) - 1) * BATCH_SIZE} images")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Flattening an image with `nn.Flatten`
@@ -118,7 +119,7 @@ print(f"After flattening:  {flattened.shape} -> [colour_channels, height * width
 # pixel values, one row per image:
 
 # %%
-image_batch, label_batch = next(iter(test_dataloader))  # the test loader: no shuffling involved
+image_batch, label_batch = next(iter(val_dataloader))  # the validation loader: no shuffling involved
 print(f"Batch before: {image_batch.shape}")
 print(f"Batch after:  {flatten_model(image_batch).shape}")
 
@@ -302,7 +303,7 @@ def print_train_time(start: float, end: float, device: torch.device | str | None
 from helper_functions import accuracy_fn, print_train_time
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. The training and testing loop, step by step
+# ## 6. The training and validation loop, step by step
 #
 # This is PyTorch's usual training loop (forward pass, loss, zero the gradients,
 # backward pass, optimizer step), with one level for the data: it arrives in
@@ -317,9 +318,9 @@ from helper_functions import accuracy_fn, print_train_time
 #    4. backpropagation: `loss.backward()`
 #    5. update the weights: `optimizer.step()`
 #    6. add this batch's loss and accuracy to the epoch's totals
-# 2. **Test.** Put the model in evaluation mode (`model.eval()`) and, inside
+# 2. **Validate.** Put the model in evaluation mode (`model.eval()`) and, inside
 #    `torch.inference_mode()`, do the forward pass and add up loss and accuracy for
-#    each test batch. No gradients, no optimizer.
+#    each validation batch. No gradients, no optimizer.
 # 3. **Report** the epoch's average loss and accuracy.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -327,8 +328,8 @@ from helper_functions import accuracy_fn, print_train_time
 #
 # This is **mini-batch gradient descent**. Each batch gives a gradient computed
 # from 32 images: a noisy but cheap estimate of the gradient over the whole
-# training set. Stepping after every batch means 1,875 small weight updates per
-# epoch instead of one big update after all 60,000 images. The model improves
+# training set. Stepping after every batch means 1,719 small weight updates per
+# epoch instead of one big update after all 55,000 images. The model improves
 # throughout the epoch, and no step needs the whole dataset in memory.
 #
 # `optimizer.zero_grad()` comes first in every step because PyTorch **adds** new
@@ -343,8 +344,8 @@ from helper_functions import accuracy_fn, print_train_time
 # batch size. To report **one** loss for the whole epoch we want the mean over all
 # images. A batch's mean covers `len(y)` images, so we multiply it by `len(y)`
 # before adding it to the total, and divide the total by the number of images at
-# the end. Simply averaging the batch means would give the last test batch (16
-# images) the same weight as a full batch of 32. Accuracy is averaged the same way.
+# the end. Simply averaging the batch means would give the last validation batch
+# (8 images) the same weight as a full batch of 32. Accuracy is averaged the same way.
 #
 # Two more details in the loop below:
 #
@@ -362,7 +363,7 @@ from helper_functions import accuracy_fn, print_train_time
 
 # %%
 epochs = 3
-model_0_history = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
+model_0_history = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
 
 train_time_start_on_cpu = timer()
 for epoch in tqdm(range(1, epochs + 1), desc="Epochs"):  # epochs 1, 2, 3
@@ -387,23 +388,23 @@ for epoch in tqdm(range(1, epochs + 1), desc="Epochs"):  # epochs 1, 2, 3
     train_loss /= n_train
     train_acc /= n_train
 
-    ### Testing
+    ### Validation
     model_0.eval()
-    test_loss, test_acc, n_test = 0.0, 0.0, 0
+    val_loss, val_acc, n_val = 0.0, 0.0, 0
     with torch.inference_mode():
-        for X, y in test_dataloader:
-            test_logits = model_0(X)
-            test_loss += loss_fn(test_logits, y).item() * len(y)
-            test_acc += accuracy_fn(y, test_logits.argmax(dim=1)) * len(y)
-            n_test += len(y)
-    test_loss /= n_test
-    test_acc /= n_test
+        for X, y in val_dataloader:
+            val_logits = model_0(X)
+            val_loss += loss_fn(val_logits, y).item() * len(y)
+            val_acc += accuracy_fn(y, val_logits.argmax(dim=1)) * len(y)
+            n_val += len(y)
+    val_loss /= n_val
+    val_acc /= n_val
 
     print(
         f"Epoch {epoch}/{epochs} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
-        f"| test loss: {test_loss:.5f}, test acc: {test_acc:.2f}%"
+        f"| val loss: {val_loss:.5f}, val acc: {val_acc:.2f}%"
     )
-    for key, value in zip(model_0_history, (train_loss, train_acc, test_loss, test_acc)):
+    for key, value in zip(model_0_history, (train_loss, train_acc, val_loss, val_acc)):
         model_0_history[key].append(value)
 train_time_end_on_cpu = timer()
 
@@ -415,16 +416,16 @@ total_train_time_model_0 = print_train_time(
 
 # %% [markdown]
 # The training loss falls every epoch, and after three epochs the model labels
-# about 83% of the test images correctly: not bad for fewer than 8,000 parameters
-# and images it has never seen.
+# about 83% of the validation images correctly: not bad for fewer than 8,000
+# parameters and images it has never trained on.
 #
-# The training time printed above includes the testing after each epoch, and it
+# The training time printed above includes the validation after each epoch, and it
 # depends on your computer. Notebook 03 trains the very same model with functions
 # we can reuse.
 #
 # The loop also kept each epoch's numbers in `model_0_history`. `plot_loss_curves`
 # from `helper_functions.py` draws them: loss on the left, accuracy on the right,
-# for the training data and the test data, with the epochs numbered as the loop
+# for the training data and the validation data, with the epochs numbered as the loop
 # printed them.
 
 # %%
@@ -443,7 +444,7 @@ plt.show()
 # notebook 04 measure the gap the fair way.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 8. Training accuracy against test accuracy
+# ## 8. Training accuracy against validation accuracy
 #
 # In epoch 2 the test accuracy came out *higher* than the training accuracy
 # (83.56% against 83.11%). Is the model better on images it has never seen? No:
@@ -452,11 +453,11 @@ plt.show()
 # - The **training** accuracy is a running average over the epoch. Its first
 #   batches were scored by the weights of the start of the epoch, its last batches
 #   by the weights of the end, so it lags behind the model.
-# - The **test** accuracy is measured after the epoch, entirely with the weights
-#   of the end of the epoch.
+# - The **validation** accuracy is measured after the epoch, entirely with the
+#   weights of the end of the epoch.
 #
 # To compare like with like, score the training images with the final weights too,
-# in evaluation mode and without gradients, exactly as the test images were. Order
+# in evaluation mode and without gradients, exactly as the validation images were. Order
 # does not matter for a score, so a DataLoader without shuffling will do:
 
 # %%
@@ -466,13 +467,13 @@ with torch.inference_mode():
 
 print(f"Training accuracy, running average over epoch 3:   {model_0_history['train_acc'][-1]:.2f}%")
 print(f"Training accuracy with the weights after epoch 3:  {train_correct / len(train_data) * 100:.2f}%")
-print(f"Test accuracy with the weights after epoch 3:      {model_0_history['test_acc'][-1]:.2f}%")
+print(f"Validation accuracy with the weights after epoch 3: {model_0_history['val_acc'][-1]:.2f}%")
 
 # %% [markdown]
 # Measured the same way, the model scores higher on the images it learned from
 # than on new ones, as you would expect. The running average is still the usual
 # thing to print during training, because it costs nothing extra; just remember
-# that it lags behind the weights when you compare it with the test accuracy.
+# that it lags behind the weights when you compare it with the validation accuracy.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -492,7 +493,7 @@ print(f"Test accuracy with the weights after epoch 3:      {model_0_history['tes
 #   `accuracy_fn`, `print_train_time` and `FashionMNISTModelV0` now live in
 #   `helper_functions.py`.
 # - The training accuracy printed per epoch is a running average while the weights
-#   change; the test accuracy uses the weights of the end of the epoch. Compare
+#   change; the validation accuracy uses the weights of the end of the epoch. Compare
 #   them only with that in mind, and judge overfitting over several epochs.
 #
 # **Next:** notebook 03 turns the loop into functions and runs the code on a GPU
@@ -503,7 +504,7 @@ print(f"Test accuracy with the weights after epoch 3:      {model_0_history['tes
 #
 # - Change `hidden_units` to 5 and to 100 and retrain. How do the accuracy and the
 #   training time change?
-# - Train for 5 epochs instead of 3. Does the test accuracy keep improving?
+# - Train for 5 epochs instead of 3. Does the validation accuracy keep improving?
 # - Read the PyTorch documentation of
 #   [`nn.CrossEntropyLoss`](https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html):
 #   what do its `reduction` options do?
@@ -517,8 +518,8 @@ print(f"Test accuracy with the weights after epoch 3:      {model_0_history['tes
 #
 # We take the ankle boot of section 2 (`train_data[0]`) and a fresh, untrained copy
 # of Model 0: the same class and the same seed as in section 3, so it starts from
-# exactly the weights `model_0` had before training. Its outputs on the test batch
-# of section 3 confirm it.
+# exactly the weights `model_0` had before training. Its outputs on the validation
+# batch of section 3 confirm it.
 
 # %%
 image, label = train_data[0]  # the ankle boot of section 2
@@ -611,9 +612,9 @@ print(f"ln(10) = -log(1/10) = {math.log(10):.4f}")
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # For this image the true class got 0.0835, a little less than 1/10, so its loss,
 # 2.4831, lies a little above ln(10). Over many images such ups and downs even out:
-# on the 32 images of the test batch in section 4, the untrained model's loss was
+# on the 32 images of the validation batch in section 4, the untrained model's loss was
 # 2.2909, close to 2.3026. (Section 7 prints a much lower training loss for epoch
-# 1, 0.58848, because that is an average over all 1,875 batches while the model
+# 1, 0.58848, because that is an average over all 1,719 batches while the model
 # was already learning.)
 #
 # Now the same image through `model_0`, trained for 3 epochs in section 7. We also

@@ -1,7 +1,7 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # 03. Training functions and the GPU
 #
-# In notebook 02 we wrote the training and testing loop inline, for Model 0. Two
+# In notebook 02 we wrote the training and validation loop inline, for Model 0. Two
 # more models are coming, so before building them we turn that loop into
 # functions we can call for any model, and make the code run on a GPU (or another
 # accelerator) when there is one. Then we measure when a GPU actually helps.
@@ -59,7 +59,14 @@ from torch.utils.data import DataLoader
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
-from helper_functions import FashionMNISTModelV0, accuracy_fn, prepare_fashion_mnist, print_train_time, set_seeds
+from helper_functions import (
+    FashionMNISTModelV0,
+    accuracy_fn,
+    prepare_fashion_mnist,
+    print_train_time,
+    set_seeds,
+    split_train_validation,
+)
 
 device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 print(f"Using device: {device}")
@@ -67,26 +74,27 @@ print(f"Using device: {device}")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. The data
 #
-# The same data and DataLoaders as in notebook 02: the `ToTensor` datasets,
-# batches of 32, the training batches shuffled by their own generator seeded with 42.
+# The same data and DataLoaders as in notebook 02: the `ToTensor` datasets, the
+# same 55,000 training and 5,000 validation images, batches of 32, the training
+# batches shuffled by their own generator seeded with 42.
 
 # %%
 data_root = prepare_fashion_mnist()
-train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
-test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
-class_names = train_data.classes
+full_train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
+train_data, val_data = split_train_validation(full_train_data)  # 55,000 and 5,000, seed 42
+class_names = full_train_data.classes
 
 BATCH_SIZE = 32
 train_dataloader = DataLoader(
     train_data, batch_size=BATCH_SIZE, shuffle=True, generator=torch.Generator().manual_seed(42)
 )
-test_dataloader = DataLoader(test_data, batch_size=BATCH_SIZE, shuffle=False)
-print(f"{len(train_dataloader)} training batches, {len(test_dataloader)} test batches of up to {BATCH_SIZE}")
+val_dataloader = DataLoader(val_data, batch_size=BATCH_SIZE, shuffle=False)
+print(f"{len(train_dataloader):,} training batches, {len(val_dataloader)} validation batches of up to {BATCH_SIZE}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Turning the loops into functions
 #
-# We wrote the training and testing loop once, for Model 0, inline. Models 1 and 2
+# We wrote the training and validation loop once, for Model 0, inline. Models 1 and 2
 # need it too. Copying it each time invites mistakes, so we turn it into functions:
 #
 # - `train_step`: one epoch of training over a DataLoader; returns the epoch's mean
@@ -184,7 +192,7 @@ def test_step(
 def train(
     model: nn.Module,
     train_loader: torch.utils.data.DataLoader,
-    test_loader: torch.utils.data.DataLoader,
+    val_loader: torch.utils.data.DataLoader,
     loss_fn: nn.Module,
     optimizer: torch.optim.Optimizer,
     accuracy_fn=accuracy_fn,
@@ -192,27 +200,27 @@ def train(
     device: torch.device | str | None = None,
     progress: bool = True,
 ) -> dict[str, list[float]]:
-    """Run ``train_step`` and ``test_step`` for ``epochs`` epochs, showing a
+    """Run ``train_step`` on ``train_loader`` and ``test_step`` on ``val_loader``
+    (usually the validation set) for ``epochs`` epochs, showing a
     progress bar and one line per epoch unless ``progress`` is False. Returns
-    the per-epoch ``train_loss``, ``train_acc``, ``test_loss`` and ``test_acc``
+    the per-epoch ``train_loss``, ``train_acc``, ``val_loss`` and ``val_acc``
     (the input of ``plot_loss_curves``). ``device`` defaults to the model's."""
     from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text in a terminal
 
-    results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
+    results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
     for epoch in tqdm(range(1, epochs + 1), desc="Epochs", disable=not progress):
         train_loss, train_acc = train_step(model, train_loader, loss_fn, optimizer, accuracy_fn, device)
-        test_loss, test_acc = test_step(model, test_loader, loss_fn, accuracy_fn, device)
+        val_loss, val_acc = test_step(model, val_loader, loss_fn, accuracy_fn, device)
         if progress:
             print(
                 f"Epoch {epoch}/{epochs} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
-                f"| test loss: {test_loss:.5f}, test acc: {test_acc:.2f}%"
+                f"| val loss: {val_loss:.5f}, val acc: {val_acc:.2f}%"
             )
-        for key, value in zip(results, (train_loss, train_acc, test_loss, test_acc)):
+        for key, value in zip(results, (train_loss, train_acc, val_loss, val_acc)):
             results[key].append(value)
     return results
 
 
-# %%
 def eval_model(
     model: nn.Module,
     data_loader: torch.utils.data.DataLoader,
@@ -257,7 +265,7 @@ train_time_start = timer()
 model_0_history = train(
     model=model_0,
     train_loader=train_dataloader,
-    test_loader=test_dataloader,
+    val_loader=val_dataloader,
     loss_fn=loss_fn,
     optimizer=optimizer,
     accuracy_fn=accuracy_fn,
@@ -268,12 +276,12 @@ train_time_end = timer()
 total_train_time_model_0 = print_train_time(start=train_time_start, end=train_time_end, device=device)
 
 # %%
-model_0_results = eval_model(model=model_0, data_loader=test_dataloader, loss_fn=loss_fn, device=device)
+model_0_results = eval_model(model=model_0, data_loader=val_dataloader, loss_fn=loss_fn, device=device)
 model_0_results
 
 # %% [markdown]
-# The same three epochs as in notebook 02, line for line, ending at the same test
-# accuracy, 82.93%. From now on, training a model is one call to `train`, and the
+# The same three epochs as in notebook 02, line for line, ending at the same
+# validation accuracy, 82.93%. From now on, training a model is one call to `train`, and the
 # history it returns is ready for `plot_loss_curves`.
 #
 # The notebooks after this one compare other models with Model 0. Instead of
@@ -310,8 +318,8 @@ print(f"Saved model_0 to models/{saved_path.name}")
 def seconds_per_step(model: nn.Module, batch_size: int, device: str, steps: int = 50) -> float:
     """Mean seconds of one training step of ``model`` on one batch of
     ``batch_size`` training images, kept on ``device``, after a warm-up."""
-    images = train_data.data[:batch_size].unsqueeze(dim=1).float().div(255).to(device)
-    labels = train_data.targets[:batch_size].to(device)
+    images = full_train_data.data[:batch_size].unsqueeze(dim=1).float().div(255).to(device)
+    labels = full_train_data.targets[:batch_size].to(device)
     model = model.to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 
@@ -457,10 +465,10 @@ plt.show()
 
 # %% [markdown]
 # Compare the two bars: for a model this small, preparing the batches is a large
-# part of the work, and it is repeated every epoch for the same 60,000 images.
+# part of the work, and it is repeated every epoch for the same 55,000 images.
 # (Timings depend on your machine and on what else runs on it.) Evaluation has the
-# same problem: 10,000 test images are converted one by one after every epoch,
-# although the test set never changes.
+# same problem: 5,000 validation images are converted one by one after every
+# epoch, although they never change.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Going deeper (optional): a faster path to the same model
@@ -480,36 +488,42 @@ plt.show()
 # ### Speed-up 1: convert the images to tensors once
 #
 # The dataset object already holds every image as one `uint8` tensor,
-# `train_data.data`, of shape `[60000, 28, 28]`. One vectorised operation does for
-# all of them what `ToTensor` does for one image: add the colour-channel
-# dimension, convert to `float32`, divide by 255.
+# `full_train_data.data`, of shape `[60000, 28, 28]`; a `Subset` such as
+# `train_data` holds the list of its images' positions in it, `.indices`. One
+# vectorised operation does for all of them what `ToTensor` does for one image:
+# add the colour-channel dimension, convert to `float32`, divide by 255.
 
 # %%
 def dataset_to_tensors(dataset) -> torch.utils.data.TensorDataset:
     """Convert a torchvision MNIST-style dataset (``.data`` uint8 N x H x W,
-    ``.targets``) into float images in [0, 1] of shape N x 1 x H x W, once.
+    ``.targets``), or a ``Subset`` of one, into float images in [0, 1] of shape
+    N x 1 x H x W, once.
 
     The values are exactly what ``transforms.ToTensor()`` gives per sample.
     """
-    images = dataset.data.unsqueeze(dim=1).float().div(255)
-    return torch.utils.data.TensorDataset(images, torch.as_tensor(dataset.targets))
+    indices = slice(None)  # every sample
+    if isinstance(dataset, torch.utils.data.Subset):  # a part from split_train_validation
+        dataset, indices = dataset.dataset, dataset.indices
+    images = dataset.data[indices].unsqueeze(dim=1).float().div(255)
+    return torch.utils.data.TensorDataset(images, torch.as_tensor(dataset.targets)[indices])
 
 
 # %%
 train_tensors = dataset_to_tensors(train_data)
-test_tensors = dataset_to_tensors(test_data)
+val_tensors = dataset_to_tensors(val_data)
 images, labels = train_tensors.tensors
 print(f"Images: {images.shape}, {images.dtype}, {images.numel() * images.element_size() / 1e6:.0f} MB")
 print(f"Labels: {labels.shape}, {labels.dtype}")
 
 # %% [markdown]
-# Exactly the same numbers as `ToTensor`? Let's check every test image, bit for bit:
+# Exactly the same numbers and labels as the `ToTensor` dataset gives? Let's check
+# every validation image, bit for bit:
 
 # %%
 same_as_to_tensor = all(
-    torch.equal(test_tensors[i][0], test_data[i][0]) for i in range(len(test_data))
+    torch.equal(val_tensors[i][0], val_data[i][0]) and val_tensors[i][1] == val_data[i][1] for i in range(len(val_data))
 )
-print(f"All {len(test_data)} test images identical to ToTensor's: {same_as_to_tensor}")
+print(f"All {len(val_data):,} validation images identical to ToTensor's: {same_as_to_tensor}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Speed-up 2: fetch a whole batch at once
@@ -522,7 +536,7 @@ print(f"All {len(test_data)} test images identical to ToTensor's: {same_as_to_te
 #
 # `make_batch_loader` keeps the `DataLoader` for what it does well: shuffling with
 # our seeded generator and cutting the order into batches. We give it the
-# **positions** `0, 1, ..., 59999` (a `range`) as its "dataset", so it shuffles and
+# **positions** `0, 1, ..., 54999` (a `range`) as its "dataset", so it shuffles and
 # batches the positions exactly as it would the images, and a `collate_fn` named
 # `gather` that turns each list of 32 positions into a batch of images and labels.
 
@@ -585,10 +599,10 @@ from helper_functions import dataset_to_tensors, make_batch_loader
 # batches mean fewer calls and less overhead per image, as section 5 measured.
 
 # %%
-test_loader_32 = make_batch_loader(test_tensors, batch_size=32)
-test_loader_1000 = make_batch_loader(test_tensors, batch_size=1000)
+val_loader_32 = make_batch_loader(val_tensors, batch_size=32)
+val_loader_1000 = make_batch_loader(val_tensors, batch_size=1000)
 
-for eval_batch_size, loader in ((32, test_loader_32), (1000, test_loader_1000)):
+for eval_batch_size, loader in ((32, val_loader_32), (1000, val_loader_1000)):
     start = timer()
     results = eval_model(model_0, loader, loss_fn, device=device)
     eval_seconds = timer() - start
@@ -602,11 +616,12 @@ for eval_batch_size, loader in ((32, test_loader_32), (1000, test_loader_1000)):
 # model it cannot find in `models/`. It does exactly what section 4 did, with the
 # speed-ups:
 #
-# 1. `dataset_to_tensors` for both splits and `make_batch_loader` with batches of
-#    32, shuffled with seed 42; evaluation batches of 1000
+# 1. `split_train_validation`, `dataset_to_tensors` for both parts and
+#    `make_batch_loader` with batches of 32, shuffled with seed 42; validation
+#    batches of 1000
 # 2. `set_seeds(42)`, then the model
 # 3. `nn.CrossEntropyLoss()`, SGD with lr 0.1, `train` for 3 epochs
-# 4. `eval_model` on the test set
+# 4. `eval_model` on the validation set
 #
 # If the batches and the starting weights are the same, the trained model must be
 # the same. Let's check with Model 0:
@@ -620,7 +635,7 @@ same_weights = all(
     torch.equal(a, b) for a, b in zip(model_0.state_dict().values(), fast_model_0.state_dict().values())
 )
 print(f"Same weights as model_0 trained in section 4: {same_weights}")
-print(f"Test accuracy: {fast_model_0_record['model_acc']:.2f}% (section 4: {model_0_results['model_acc']:.2f}%)")
+print(f"Validation accuracy: {fast_model_0_record['model_acc']:.2f}% (section 4: {model_0_results['model_acc']:.2f}%)")
 _ = print_train_time(0, total_train_time_model_0, device=f"{device}, section 4 (ToTensor DataLoader)")
 _ = print_train_time(0, fast_model_0_record["train_time"], device=f"{device}, train_course_model")
 print(f"The faster path is {total_train_time_model_0 / fast_model_0_record['train_time']:.1f}x faster")

@@ -61,6 +61,7 @@ from helper_functions import (
     prepare_fashion_mnist,
     print_train_time,
     set_seeds,
+    split_train_validation,
     train,
 )
 
@@ -68,14 +69,14 @@ device = torch.accelerator.current_accelerator().type if torch.accelerator.is_av
 print(f"Using device: {device}")
 
 data_root = prepare_fashion_mnist()
-train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
-test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
-class_names = train_data.classes
+full_train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
+train_data, val_data = split_train_validation(full_train_data)  # 55,000 and 5,000, seed 42
+class_names = full_train_data.classes
 
 BATCH_SIZE = 32
 train_loader = DataLoader(train_data, batch_size=BATCH_SIZE, shuffle=True, generator=torch.Generator().manual_seed(42))
-test_loader = DataLoader(test_data, batch_size=BATCH_SIZE, shuffle=False)
-print(f"{len(train_loader)} training batches, {len(test_loader)} test batches of up to {BATCH_SIZE}")
+val_loader = DataLoader(val_data, batch_size=BATCH_SIZE, shuffle=False)
+print(f"{len(train_loader):,} training batches, {len(val_loader)} validation batches of up to {BATCH_SIZE}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Model 1: adding non-linearity
@@ -140,7 +141,7 @@ train_time_start = timer()
 model_1_history = train(
     model=model_1,
     train_loader=train_loader,
-    test_loader=test_loader,
+    val_loader=val_loader,
     loss_fn=loss_fn,
     optimizer=optimizer,
     accuracy_fn=accuracy_fn,
@@ -151,13 +152,13 @@ train_time_end = timer()
 total_train_time_model_1 = print_train_time(start=train_time_start, end=train_time_end, device=device)
 
 # %%
-model_1_results = eval_model(model=model_1, data_loader=test_loader, loss_fn=loss_fn, device=device)
+model_1_results = eval_model(model=model_1, data_loader=val_loader, loss_fn=loss_fn, device=device)
 model_1_results
 
 # %% [markdown]
-# Model 1 ends at about 83% test accuracy. But look at the epochs: after epochs 1
-# and 2 its test accuracy was only 62.80% and 67.06%, and epoch 3 alone added
-# about 16 points. The training accuracy of epoch 3, 74.98%, is far below the test
+# Model 1 ends at about 83% validation accuracy. But look at the epochs: after epochs 1
+# and 2 its validation accuracy was only 62.80% and 67.06%, and epoch 3 alone added
+# about 16 points. The training accuracy of epoch 3, 74.98%, is far below the validation
 # accuracy because it is a running average over the epoch (notebook 02, section
 # 8): most of its batches were scored before the jump. The curves show it:
 
@@ -166,8 +167,8 @@ plot_loss_curves(model_1_history)
 plt.show()
 
 # %% [markdown]
-# Model 0's curves in notebook 02 rose and fell gently; Model 1's test accuracy
-# climbs slowly for two epochs, then leaps in epoch 3, and its test loss drops
+# Model 0's curves in notebook 02 rose and fell gently; Model 1's validation accuracy
+# climbs slowly for two epochs, then leaps in epoch 3, and its validation loss drops
 # with it. Something held Model 1 back for two epochs. The rest of this notebook
 # examines the two usual suspects, and finds that one of them can do far worse.
 #
@@ -195,7 +196,7 @@ from cv_course.recipe import load_or_train_course_model
 
 model_0, model_0_results = load_or_train_course_model("model_0", device=device)
 for results in (model_0_results, model_1_results):
-    print(f"{results['model_name']}: test loss {results['model_loss']:.4f}, test accuracy {results['model_acc']:.2f}%")
+    print(f"{results['model_name']}: validation loss {results['model_loss']:.4f}, validation accuracy {results['model_acc']:.2f}%")
 
 # %% [markdown]
 # A tie after three epochs. In the original version of this course, Model 1 did
@@ -208,30 +209,30 @@ for results in (model_0_results, model_1_results):
 # ## 5. Is Model 1 overfitting?
 #
 # **Overfitting** means a model learns its training data well but does not carry
-# what it learned over to new data: high training accuracy, clearly lower test
-# accuracy. It is the usual suspect when a more flexible model does worse on the test set.
+# what it learned over to new data: high training accuracy, clearly lower validation
+# accuracy. It is the usual suspect when a more flexible model does worse on the validation set.
 # The way to find out is to measure both with the final weights (notebook 02
 # showed why the running training average will not do). Evaluation updates no
 # weights, so we can use batches of 1000 images here: fewer, bigger steps.
 
 # %%
 train_loader_1000 = DataLoader(train_data, batch_size=1000)
-test_loader_1000 = DataLoader(test_data, batch_size=1000)
+val_loader_1000 = DataLoader(val_data, batch_size=1000)
 for name, model in (("Model 0", model_0.to(device)), ("Model 1", model_1)):
     on_train = eval_model(model, train_loader_1000, loss_fn, device=device)
-    on_test = eval_model(model, test_loader_1000, loss_fn, device=device)
-    print(f"{name}: train accuracy {on_train['model_acc']:.2f}%, test accuracy {on_test['model_acc']:.2f}%, "
-          f"gap {on_train['model_acc'] - on_test['model_acc']:.2f} points")
+    on_val = eval_model(model, val_loader_1000, loss_fn, device=device)
+    print(f"{name}: train accuracy {on_train['model_acc']:.2f}%, validation accuracy {on_val['model_acc']:.2f}%, "
+          f"gap {on_train['model_acc'] - on_val['model_acc']:.2f} points")
 
 # %% [markdown]
 # No sign of overfitting: both models score about as well on new images as
 # on the images they trained on, with gaps under 2 points, and Model 1's gap is
 # not larger than Model 0's. With 10 hidden units and 3 epochs, the model is too
-# small and trained too briefly to memorise 60,000 images.
+# small and trained too briefly to memorise 55,000 images.
 #
 # Overfitting is a real danger with bigger models and longer training (the usual
 # remedies: more data, a smaller or different model, regularisation), and it is
-# the first thing to check when a model does worse on the test set. Here it is
+# the first thing to check when a model does worse on the validation set. Here it is
 # not the culprit.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -253,19 +254,20 @@ for name, model in (("Model 0", model_0.to(device)), ("Model 1", model_1)):
 # How much of Model 1's output is clipped?
 
 # %%
-test_images = test_data.data.unsqueeze(dim=1).float() / 255  # all 10,000, as ToTensor scales them
-test_labels = test_data.targets
+from helper_functions import dataset_to_tensors, make_batch_loader
+
+val_images, val_labels = dataset_to_tensors(val_data).tensors  # all 5,000 at once, as ToTensor scales them
 model_1.eval()
 with torch.inference_mode():
-    test_logits = model_1(test_images.to(device)).cpu()
+    val_logits = model_1(val_images.to(device)).cpu()
 
-clipped = test_logits == 0
-true_class_clipped = clipped[torch.arange(len(test_labels)), test_labels]
-print(f"Test logits that are exactly 0:          {clipped.float().mean().item() * 100:.1f}%")
-print(f"Test images whose true class scores 0:   {true_class_clipped.sum().item()} of {len(test_labels)}")
+clipped = val_logits == 0
+true_class_clipped = clipped[torch.arange(len(val_labels)), val_labels]
+print(f"Validation logits that are exactly 0:          {clipped.float().mean().item() * 100:.1f}%")
+print(f"Validation images whose true class scores 0:   {true_class_clipped.sum().item()} of {len(val_labels)}")
 
 # %% [markdown]
-# Almost half of all the scores are clipped to 0, and for some test images the
+# Almost half of all the scores are clipped to 0, and for some validation images the
 # score of the right class is stuck at 0. Our Model 1 recovered during its
 # third epoch; whether a model recovers depends on how training happens to go.
 
@@ -277,7 +279,7 @@ print(f"Test images whose true class scores 0:   {true_class_clipped.sum().item(
 # final ReLU has no weights, so the starting weights stay identical), and trains it
 # with the same recipe as in section 3. Only the **shuffle seed** of the training
 # batches varies, so we see how much the result depends on the order of the
-# batches. For each trained model we print its test accuracy and the classes it
+# batches. For each trained model we print its validation accuracy and the classes it
 # never predicts.
 #
 # > **Note:** seven models train here. To keep the wait short they get their
@@ -286,22 +288,20 @@ print(f"Test images whose true class scores 0:   {true_class_clipped.sum().item(
 # > one tensor in advance (notebook 03's optional section shows how).
 
 # %%
-from helper_functions import dataset_to_tensors, make_batch_loader
-
 train_tensors = dataset_to_tensors(train_data)
-fast_test_loader = make_batch_loader(dataset_to_tensors(test_data), batch_size=1000)
+fast_val_loader = make_batch_loader(dataset_to_tensors(val_data), batch_size=1000)
 
 
 def predictions_per_class(model: nn.Module) -> torch.Tensor:
-    """How many of the 10,000 test images ``model`` predicts as each class."""
+    """How many of the 5,000 validation images ``model`` predicts as each class."""
     model.eval()
     with torch.inference_mode():
-        predicted = model(test_images.to(device)).argmax(dim=1).cpu()
+        predicted = model(val_images.to(device)).argmax(dim=1).cpu()
     return torch.bincount(predicted, minlength=len(class_names))
 
 
 def classes_never_predicted(model: nn.Module) -> list[str]:
-    """The classes that ``model`` predicts for none of the test images."""
+    """The classes that ``model`` predicts for none of the validation images."""
     return [name for name, count in zip(class_names, predictions_per_class(model)) if count == 0]
 
 
@@ -315,7 +315,7 @@ def train_model_1_variant(shuffle_seed: int, final_relu: bool) -> nn.Module:
     model.to(device)
     shuffled_loader = make_batch_loader(train_tensors, batch_size=BATCH_SIZE, shuffle=True, seed=shuffle_seed)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    train(model, shuffled_loader, fast_test_loader, loss_fn, optimizer, epochs=3, device=device, progress=False)
+    train(model, shuffled_loader, fast_val_loader, loss_fn, optimizer, epochs=3, device=device, progress=False)
     return model
 
 
@@ -330,7 +330,7 @@ for shuffle_seed in (42, 0, 1, 2):
         else:
             model = train_model_1_variant(shuffle_seed, final_relu)
         variants[shuffle_seed, final_relu] = model
-        accuracy = eval_model(model, fast_test_loader, loss_fn, device=device)["model_acc"]
+        accuracy = eval_model(model, fast_val_loader, loss_fn, device=device)["model_acc"]
         never_predicted = classes_never_predicted(model)
         missing = f" (never predicts {', '.join(never_predicted)})" if never_predicted else ""
         cells.append(f"{accuracy:.2f}%{missing}")
@@ -341,7 +341,7 @@ for shuffle_seed in (42, 0, 1, 2):
 # order of the batches: with our seed 42, Model 1 happened to recover and tie the
 # baseline, but with the other orders it ended at 65.78%, 75.62% and 65.57%, and
 # each of those models never predicts Dress, or Dress and Ankle boot, at all. A
-# tenth of the test images belongs to each class, so a class the model never
+# tenth of the validation images belongs to each class, so a class the model never
 # predicts costs up to 10 points. That is the trap described above: once a
 # class's score is clipped to 0 for nearly every image, it gets almost no gradient,
 # and in these runs it stayed dead. **Without** the final ReLU, the same model ends between 81.71% and
@@ -364,9 +364,9 @@ for shuffle_seed in (42, 0, 1, 2):
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Predictions per class
 #
-# What does a dead class look like? Each bar below counts how many of the 10,000
-# test images a model assigns to a class; a perfect model would reach the dashed
-# line, 1,000, for every class. Three models from the table: Model 1 from
+# What does a dead class look like? Each bar below counts how many of the 5,000
+# validation images a model assigns to a class; a perfect model would reach the
+# black mark, the class's true count (about 500), for every class. Three models from the table: Model 1 from
 # section 3, and the two models trained on the batch order of shuffle seed 0.
 
 # %%
@@ -380,9 +380,9 @@ bar_width = 0.27
 fig, ax = plt.subplots(figsize=(11, 4))
 for offset, (label, model) in zip((-1, 0, 1), shown.items()):
     ax.bar(positions + offset * bar_width, predictions_per_class(model), width=bar_width, label=label)
-ax.axhline(1000, color="black", linestyle="--", linewidth=1, label="test images per class")
+ax.scatter(positions, val_labels.bincount(), marker="_", s=600, color="black", label="validation images per class")
 ax.set_xticks(positions, class_names, rotation=30, ha="right")
-ax.set_ylabel("test images predicted as the class")
+ax.set_ylabel("validation images predicted as the class")
 ax.legend(fontsize=8)
 plt.show()
 
@@ -405,11 +405,11 @@ for label, model in shown.items():
 dead_model = variants[0, True]
 dead_model.eval()
 with torch.inference_mode():
-    dead_logits = dead_model(test_images.to(device)).cpu()
+    dead_logits = dead_model(val_images.to(device)).cpu()
 all_zero = (dead_logits == 0).all(dim=1)
-print(f"Test images with all ten logits exactly 0: {all_zero.sum().item()}")
+print(f"Validation images with all ten logits exactly 0: {all_zero.sum().item()}")
 print(f"Predicted class of those images: {sorted({class_names[i] for i in dead_logits[all_zero].argmax(dim=1).tolist()})}")
-zero_rows_per_class = torch.bincount(test_labels[all_zero], minlength=len(class_names))
+zero_rows_per_class = torch.bincount(val_labels[all_zero], minlength=len(class_names))
 print(f"Their true classes: {dict(zip(class_names, zero_rows_per_class.tolist()))}")
 
 # %% [markdown]
@@ -425,8 +425,8 @@ print(f"Their true classes: {dict(zip(class_names, zero_rows_per_class.tolist())
 # - **Model 1** adds ReLU activations between Model 0's linear layers, and one
 #   after the last layer. With our batch order it ties the baseline (82.94% against
 #   82.93%) after a slow start; the final ReLU is not why it ties.
-# - It is not **overfitting**: its training and test accuracies are close. Compare
-#   both whenever a bigger model does worse on the test set.
+# - It is not **overfitting**: its training and validation accuracies are close. Compare
+#   both whenever a bigger model does worse on the validation set.
 # - The **ReLU after the last layer** clips negative logits to 0, and a clipped
 #   score gets no gradient. With other batch orders whole classes die: the model
 #   never predicts them and loses up to 10 points per dead class; an image whose ten

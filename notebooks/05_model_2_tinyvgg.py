@@ -67,6 +67,7 @@ from helper_functions import (
     prepare_fashion_mnist,
     print_train_time,
     set_seeds,
+    split_train_validation,
     train,
 )
 
@@ -74,14 +75,15 @@ device = torch.accelerator.current_accelerator().type if torch.accelerator.is_av
 print(f"Using device: {device}")
 
 data_root = prepare_fashion_mnist()
-train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
-test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())
-class_names = train_data.classes
+full_train_data = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=ToTensor())
+train_data, val_data = split_train_validation(full_train_data)  # 55,000 and 5,000, seed 42
+test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=ToTensor())  # pictures only
+class_names = full_train_data.classes
 
 BATCH_SIZE = 32
 train_loader = DataLoader(train_data, batch_size=BATCH_SIZE, shuffle=True, generator=torch.Generator().manual_seed(42))
-test_loader = DataLoader(test_data, batch_size=BATCH_SIZE, shuffle=False)
-print(f"{len(train_loader)} training batches, {len(test_loader)} test batches of up to {BATCH_SIZE}")
+val_loader = DataLoader(val_data, batch_size=BATCH_SIZE, shuffle=False)
+print(f"{len(train_loader):,} training batches, {len(val_loader)} validation batches of up to {BATCH_SIZE}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. The TinyVGG architecture
@@ -319,7 +321,7 @@ model_2
 # samples of 49 numbers, and the linear layer, which wants 490, refuses:
 
 # %%
-one_image = train_data[0][0]
+one_image = full_train_data[0][0]
 try:
     model_2(one_image)
 except RuntimeError as error:
@@ -403,7 +405,7 @@ train_time_start = timer()
 model_2_history = train(
     model=model_2,
     train_loader=train_loader,
-    test_loader=test_loader,
+    val_loader=val_loader,
     loss_fn=loss_fn,
     optimizer=optimizer,
     accuracy_fn=accuracy_fn,
@@ -421,19 +423,19 @@ plot_loss_curves(model_2_history)
 plt.show()
 
 # %% [markdown]
-# The training loss falls in every epoch, and the test accuracy rises in every
-# epoch, to 88.06%. The test loss drops a lot in epoch 2 and only a little in
+# The training loss falls in every epoch, and the validation accuracy rises in every
+# epoch, to 88.06%. The validation loss drops a lot in epoch 2 and only a little in
 # epoch 3: most of what three epochs teach this model, it learned in the first two.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Evaluating and saving Model 2
 
 # %%
-model_2_results = eval_model(model=model_2, data_loader=test_loader, loss_fn=loss_fn, device=device)
+model_2_results = eval_model(model=model_2, data_loader=val_loader, loss_fn=loss_fn, device=device)
 model_2_results
 
 # %% [markdown]
-# Model 2 beats both linear models after the same three epochs: 88.06% test
+# Model 2 beats both linear models after the same three epochs: 88.06% validation
 # accuracy against about 83% for Model 0 (notebook 02) and Model 1 (notebook 04), because its
 # convolutions look at neighbouring pixels together instead of one long row of
 # numbers.
@@ -470,7 +472,7 @@ print(f"Saved model_2 to models/{saved_path.name}")
 #   the layers before it: for TinyVGG on 28x28 images, `hidden_units * 7 * 7`.
 # - `FashionMNISTModelV2` now lives in `helper_functions.py`.
 # - Model 2 and its results are saved in `models/`, ready for the notebooks that follow.
-# - After 3 epochs Model 2 reaches about 88% test accuracy, well ahead of the
+# - After 3 epochs Model 2 reaches about 88% validation accuracy, well ahead of the
 #   linear models (about 83% in notebooks 02 and 04), at the cost of a much longer
 #   training time.
 #
@@ -752,7 +754,7 @@ plt.show()
 # rate 0.5, the same 64 images at every step, 500 steps:
 
 # %%
-edge_images = torch.stack([train_data[i][0] for i in range(64)])  # [64, 1, 28, 28]
+edge_images = torch.stack([full_train_data[i][0] for i in range(64)])  # [64, 1, 28, 28]
 edge_targets = F.conv2d(edge_images, sobel_x.view(1, 1, 3, 3))  # [64, 1, 26, 26]: the answers
 
 set_seeds(42)
@@ -902,8 +904,8 @@ for name, maps in (("block_1", after_block_1), ("block_2", after_block_2)):
 # training steps in each layout, after a few steps of warm-up:
 
 # %%
-X_batch = torch.stack([train_data[i][0] for i in range(32)])
-y_batch = train_data.targets[:32]
+X_batch = torch.stack([full_train_data[i][0] for i in range(32)])
+y_batch = full_train_data.targets[:32]
 for memory_format in (torch.contiguous_format, torch.channels_last):
     set_seeds(42)
     timing_model = FashionMNISTModelV2(1, 10, 10).to(device, memory_format=memory_format)

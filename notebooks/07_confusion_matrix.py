@@ -40,8 +40,9 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The best model and the test data
 #
-# Notebook 06 found that `model_2`, the TinyVGG convolutional network, is the
-# most accurate of the three. `load_or_train_course_model` loads it from `models/`,
+# Notebook 06 chose `model_2`, the TinyVGG convolutional network, as the most
+# accurate of the three on the validation set, and tested it once. Here we break
+# that one test down by class. `load_or_train_course_model` loads it from `models/`,
 # or trains it the course's way if it is not there (for example in a fresh Colab
 # session), so this notebook runs on its own.
 
@@ -65,7 +66,7 @@ test_data = datasets.FashionMNIST(root=data_root, train=False, download=True, tr
 class_names = test_data.classes
 
 model_2, model_2_results = load_or_train_course_model("model_2", device=device)
-print(f"{model_2_results['model_name']}: {model_2_results['model_acc']:.2f}% test accuracy")
+print(f"{model_2_results['model_name']}: {model_2_results['model_acc']:.2f}% validation accuracy")
 print(f"torchmetrics version: {torchmetrics.__version__}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -680,7 +680,7 @@ check_device_timing(
 
 # %% tags=["setup", "ex-14"]
 trained_model_0, trained_model_0_results = load_or_train_course_model("model_0", device=device)
-print(f"{trained_model_0_results['model_name']}: {trained_model_0_results['model_acc']:.2f}% test accuracy")
+print(f"{trained_model_0_results['model_name']}: {trained_model_0_results['model_acc']:.2f}% validation accuracy")
 
 # %% tags=["exercise", "ex-14"]
 from mlxtend.plotting import plot_confusion_matrix

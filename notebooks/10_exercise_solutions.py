@@ -873,7 +873,7 @@ mnist_results = train(
     device=device,
     progress=False,
 )
-for epoch, (train_acc, test_acc) in enumerate(zip(mnist_results["train_acc"], mnist_results["test_acc"]), start=1):
+for epoch, (train_acc, test_acc) in enumerate(zip(mnist_results["train_acc"], mnist_results["val_acc"]), start=1):
     print(f"Epoch {epoch}: train accuracy {train_acc:.2f}% (running average), test accuracy {test_acc:.2f}%")
 
 # %% [markdown] tags=["solution"]
@@ -1026,7 +1026,7 @@ check_device_timing(
 
 # %% tags=["setup", "ex-14"]
 trained_model_0, trained_model_0_results = load_or_train_course_model("model_0", device=device)
-print(f"{trained_model_0_results['model_name']}: {trained_model_0_results['model_acc']:.2f}% test accuracy")
+print(f"{trained_model_0_results['model_name']}: {trained_model_0_results['model_acc']:.2f}% validation accuracy")
 
 # %% tags=["exercise", "ex-14"]
 from mlxtend.plotting import plot_confusion_matrix
@@ -1209,7 +1209,7 @@ non_linear_history = train(
     device=device,
     progress=False,
 )
-print(f"After 1 epoch: test accuracy {non_linear_history['test_acc'][-1]:.2f}%")
+print(f"After 1 epoch: test accuracy {non_linear_history['val_acc'][-1]:.2f}%")
 
 # %% tags=["check", "ex-16"]
 check_model_accuracy(non_linear_model, test_images, test_labels, threshold=75, name="non_linear_model")

@@ -73,22 +73,22 @@ def test_set_seeds_makes_every_generator_repeat():
 # plots -------------------------------------------------------------------------
 
 def test_plot_loss_curves_draws_both_panels():
-    results = {"train_loss": [1.0, 0.5], "test_loss": [1.1, 0.6], "train_acc": [50, 70], "test_acc": [45, 65]}
+    results = {"train_loss": [1.0, 0.5], "val_loss": [1.1, 0.6], "train_acc": [50, 70], "val_acc": [45, 65]}
     fig = hf.plot_loss_curves(results)
     loss_ax, acc_ax = fig.axes
     assert loss_ax.get_title() == "Loss" and acc_ax.get_title() == "Accuracy"
-    # All four curves, train before test in each panel, over epochs 1 and 2.
+    # All four curves, train before validation in each panel, over epochs 1 and 2.
     assert [list(line.get_ydata()) for line in loss_ax.lines] == [[1.0, 0.5], [1.1, 0.6]]
     assert [list(line.get_ydata()) for line in acc_ax.lines] == [[50, 70], [45, 65]]
     assert [list(line.get_xdata()) for line in loss_ax.lines + acc_ax.lines] == [[1, 2]] * 4
     for ax in (loss_ax, acc_ax):  # a legend tells the two curves apart
         labels = [text.get_text() for text in ax.get_legend().get_texts()]
-        assert len(set(labels)) == 2 and labels[0].startswith("train") and labels[1].startswith("test"), labels
+        assert len(set(labels)) == 2 and labels[0].startswith("train") and labels[1].startswith("validation"), labels
 
 
 def test_plot_loss_curves_names_missing_metrics():
-    with pytest.raises(ValueError, match="test_acc"):
-        hf.plot_loss_curves({"train_loss": [1], "test_loss": [1], "train_acc": [1]})
+    with pytest.raises(ValueError, match="val_acc"):
+        hf.plot_loss_curves({"train_loss": [1], "val_loss": [1], "train_acc": [1]})
 
 
 def test_find_course_root_from_notebooks_and_elsewhere(course_root, tmp_path):

@@ -15,6 +15,7 @@ NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
 
 #: notebook (stem) -> the helper_functions definitions it teaches.
 TAUGHT = {
+    "01_dataloaders": ["split_train_validation"],
     "02_model_0_baseline": ["FashionMNISTModelV0", "accuracy_fn", "print_train_time"],
     "03_training_functions_and_gpu": [
         "train_step",
@@ -103,9 +104,9 @@ def test_nothing_taught_is_defined_twice_in_the_course():
 
 
 def test_the_toolbox_stays_short_and_its_docstring_true():
-    """helper_functions.py is what a student reads: about 500 lines, and its opening
+    """helper_functions.py is what a student reads: about 550 lines, and its opening
     docstring names every definition the notebooks teach."""
     source = inspect.getsource(hf)
-    assert len(source.splitlines()) <= 550, "helper_functions.py grew past about 550 lines: move machinery to cv_course/"
+    assert len(source.splitlines()) <= 560, "helper_functions.py grew past about 560 lines: move machinery to cv_course/"
     missing = [name for _, name in CASES if name not in hf.__doc__]
     assert not missing, f"helper_functions' docstring does not mention {missing}"

@@ -152,7 +152,7 @@ def test_train_prints_one_line_per_epoch_unless_silent(test_tensors, capsys):
     printed = capsys.readouterr()
     # Numbered from 1, as plot_loss_curves numbers its x axis.
     assert [line.split(" |")[0] for line in printed.out.splitlines()] == ["Epoch 1/2", "Epoch 2/2"]
-    assert set(results) == {"train_loss", "train_acc", "test_loss", "test_acc"}
+    assert set(results) == {"train_loss", "train_acc", "val_loss", "val_acc"}
     assert all(len(values) == 2 for values in results.values())
 
     model = recipe.build_course_model("model_0")
@@ -172,7 +172,7 @@ def test_train_returns_what_train_step_and_test_step_give_each_epoch(test_tensor
 
     model = recipe.build_course_model("model_1")
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    expected = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
+    expected = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
     for _ in range(3):
         for key, value in zip(expected, (*hf.train_step(model, train_loader, loss_fn, optimizer),
                                          *hf.test_step(model, test_loader, loss_fn))):
