@@ -1484,3 +1484,75 @@ def check_avg_pool_tiny_vgg(model_class, params_change, images, input_shape: int
         f"{_shape_text(output.shape)} for {len(batch)} images, and the same {n_params:,} parameters, since "
         "pooling has none."
     )
+
+
+def _split_problem(dataset, train_part, val_part, sizes: tuple[int, int]) -> str | None:
+    """Why ``train_part`` and ``val_part`` are not a split of ``dataset`` into ``sizes``, or None."""
+    for name, part in (("practice_train", train_part), ("practice_val", val_part)):
+        if not isinstance(part, torch.utils.data.Subset) or part.dataset is not dataset:
+            return (f"{name} should be a Subset of practice_data, as torch.utils.data.random_split returns, "
+                    f"got {type(part).__name__}.")
+    found = (len(train_part), len(val_part))
+    if found != sizes:
+        return f"the parts hold {found[0]:,} and {found[1]:,} images; split practice_data into {sizes[0]:,} and {sizes[1]:,}."
+    shared = set(map(int, train_part.indices)) & set(map(int, val_part.indices))
+    if shared:
+        return (f"{len(shared)} images are in both parts: a validation image the model trained on says nothing "
+                "about new images. Split once, with random_split, and use both parts it returns.")
+    return None
+
+
+def check_validation_choice(dataset, train_part, val_part, models_by_lr, val_acc_by_lr, best_lr, chosen_test_acc,
+                            test_images, test_labels, sizes: tuple[int, int] = (5000, 1000)) -> bool:
+    """Exercise 22: ``dataset`` split into ``train_part`` and ``val_part`` of ``sizes``;
+    one trained model per learning rate (``models_by_lr``), each model's accuracy (%) on
+    ``val_part`` (``val_acc_by_lr``), the learning rate chosen on it (``best_lr``) and the
+    chosen model's accuracy on the test images, measured once (``chosen_test_acc``)."""
+    if _missing(train_part, val_part, best_lr, chosen_test_acc) or not models_by_lr or not val_acc_by_lr:
+        return _check_todo("split practice_data with random_split, train one model per learning rate, score each "
+                           "on practice_val, pick best_lr, then test that one model once.")
+    problem = _split_problem(dataset, train_part, val_part, sizes)
+    if problem:
+        return _check_wrong(problem)
+    if not isinstance(models_by_lr, dict) or not isinstance(val_acc_by_lr, dict) or set(models_by_lr) != set(val_acc_by_lr):
+        return _check_wrong("models_by_lr and val_acc_by_lr should be dictionaries with the same keys: the learning rates.")
+    if len(models_by_lr) < 2:
+        return _check_wrong("train at least two learning rates: a choice needs candidates.")
+    images, labels = dataset.tensors
+
+    def accuracy(model, index) -> float:
+        index = torch.as_tensor(list(index))
+        return accuracy_fn(labels[index], _predict_labels(model, images[index]))
+
+    measured = {}
+    for lr, model in models_by_lr.items():
+        if not isinstance(model, nn.Module):
+            return _check_wrong(f"models_by_lr[{lr}] should be a trained model, got {type(model).__name__}.")
+        reported = val_acc_by_lr[lr]
+        if not _is_number(reported):
+            return _check_wrong(f"val_acc_by_lr[{lr}] should be a number (an accuracy in %), got {type(reported).__name__}.")
+        on_val = accuracy(model, val_part.indices)
+        if abs(reported - on_val) > 0.01:
+            on_test = accuracy_fn(test_labels.cpu(), _predict_labels(model, test_images))
+            if abs(reported - on_test) <= 0.01:
+                return _check_wrong(f"val_acc_by_lr[{lr}] is the accuracy on the test images: measure it on practice_val. "
+                                    "The test set is for the one model you choose, after choosing.")
+            if abs(reported - accuracy(model, train_part.indices)) <= 0.01:
+                return _check_wrong(f"val_acc_by_lr[{lr}] is the accuracy on the training part: measure it on practice_val, "
+                                    "images the model never trained on.")
+            if abs(reported - on_val / 100) <= 1e-4:
+                return _check_wrong(f"val_acc_by_lr[{lr}] looks like a fraction; give accuracies in %, as accuracy_fn does.")
+            return _check_wrong(f"val_acc_by_lr[{lr}] is {reported:.2f}%, but that model scores {on_val:.2f}% on practice_val.")
+        measured[lr] = on_val
+    best = max(measured, key=measured.get)
+    if best_lr not in measured or measured[best_lr] < measured[best]:
+        return _check_wrong(f"best_lr is {best_lr!r}, but the highest validation accuracy, {measured[best]:.2f}%, "
+                            f"belongs to lr={best}.")
+    if not _is_number(chosen_test_acc):
+        return _check_wrong(f"chosen_test_acc should be a number (an accuracy in %), got {type(chosen_test_acc).__name__}.")
+    tested = accuracy_fn(test_labels.cpu(), _predict_labels(models_by_lr[best_lr], test_images))
+    if abs(chosen_test_acc - tested) > 0.01:
+        return _check_wrong(f"chosen_test_acc is {chosen_test_acc:.2f}%, but the model of lr={best_lr} scores "
+                            f"{tested:.2f}% on the test images.")
+    return _check_ok(f"split {sizes[0]:,} / {sizes[1]:,} with no image in both, lr={best_lr} chosen on validation "
+                     f"({measured[best_lr]:.2f}%), then tested once: {tested:.2f}%.")

@@ -29,8 +29,10 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # 6. [Inside a batch](#6.-Inside-a-batch)
 # 7. [Shuffling and reproducibility](#7.-Shuffling-and-reproducibility)
 # 8. [One sample from a batch](#8.-One-sample-from-a-batch)
-# 9. [Transforms: from image to tensor, normalising, augmenting](#9.-Transforms:-from-image-to-tensor,-normalising,-augmenting)
+# 9. [Transforms: from image to tensor, normalising](#9.-Transforms:-from-image-to-tensor,-normalising)
 # 10. [Summary](#Summary)
+#
+# **Going deeper (optional):** [augmenting the training images](#Going-deeper-(optional):-augmenting-the-training-images)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Why mini-batches
@@ -130,7 +132,8 @@ print({name: count for name, count in zip(class_names, val_labels.bincount().tol
 
 # %% [markdown]
 # > **Note:** From here on the course trains on `train_data` (55,000 images),
-# > compares models on `val_data` and touches `test_data` once, in notebook 06.
+# > compares models on `val_data`, and touches `test_data` only once the choice is
+# > made, in notebook 06.
 # > `split_train_validation` now lives in `helper_functions.py`, exactly as written
 # > above, so every notebook gets the same split. We import it from there:
 
@@ -364,7 +367,7 @@ plt.show()
 # > laptop the defaults are fine.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 9. Transforms: from image to tensor, normalising, augmenting
+# ## 9. Transforms: from image to tensor, normalising
 #
 # Every dataset so far was created with `transform=ToTensor()`. A **transform** is
 # a function the `Dataset` applies to a sample each time you index it: the place
@@ -462,9 +465,49 @@ plt.show()
 # The course's models are trained **without** `Normalize`, on [0, 1], already a
 # small range. It matters more for raw 0-255 values or unevenly bright colour
 # channels.
+#
+# > **Going deeper:** random variations of the training images, and why they must
+# > never reach the validation and test images: [augmenting the training
+# > images](#Going-deeper-(optional):-augmenting-the-training-images), at the end.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - A `DataLoader` turns a `Dataset` into an iterable of **mini-batches**: less
+#   memory per step and many more gradient updates per epoch.
+# - Three sets, three jobs: train on 55,000 images, choose on a seeded validation
+#   set of 5,000 (`split_train_validation`), test once at the end on 10,000.
+# - `BATCH_SIZE = 32`: **1,719** training batches, the last holding 24 images;
+#   ceil(10,000 / 32) = **313** test batches, the last holding 16 (`drop_last=True`
+#   would drop it).
+# - A batch is a pair: images `[32, 1, 28, 28]` (NCHW) and labels `[32]`.
+# - `shuffle=True` for training, so every epoch sees new, mixed batches;
+#   `shuffle=False` for validation and testing, so results are reproducible and
+#   line up with the dataset.
+# - Shuffling uses PyTorch's global random generator when `iter()` is called:
+#   call `set_seeds(42)` right before it, or pass the DataLoader its own
+#   `generator=torch.Generator().manual_seed(42)`.
+# - A **transform** runs on every sample as it is indexed.
+#   `v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])` is the
+#   modern `ToTensor()` (equal to within one `float32` step); `v2.Normalize` with
+#   the training images' mean 0.2856 and std 0.3527 centres the pixels on 0;
+#   random augmentation goes into the training transform only, never the test one.
+#
+# **Next:** notebook 02 builds a first model and trains it batch by batch with
+# these DataLoaders.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Augmenting the training images
+# ### Extra-curriculum
+#
+# - [`torch.utils.data` documentation](https://pytorch.org/docs/stable/data.html): samplers, `collate_fn`, workers.
+# - [Reproducibility in PyTorch](https://pytorch.org/docs/stable/notes/randomness.html): what to seed, including DataLoader workers.
+# - [Transforming and augmenting images](https://pytorch.org/vision/stable/transforms.html): the `v2` transforms, and which to use for what.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going deeper (optional): augmenting the training images
+#
+# Read this when a model you train starts to overfit: augmentation is the first
+# remedy practitioners reach for, and it is built from the transforms of section 9.
 #
 # A model that has seen a T-shirt in one exact position may stumble on the same
 # T-shirt shifted or turned a little. **Data augmentation** makes random
@@ -520,36 +563,3 @@ plt.show()
 # doubtful here: a mirrored T-shirt is still a plausible T-shirt, but the shoes in
 # the figures above all point their toes to the left, and a mirrored boot would
 # point the other way.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Summary
-#
-# - A `DataLoader` turns a `Dataset` into an iterable of **mini-batches**: less
-#   memory per step and many more gradient updates per epoch.
-# - Three sets, three jobs: train on 55,000 images, choose on a seeded validation
-#   set of 5,000 (`split_train_validation`), test once at the end on 10,000.
-# - `BATCH_SIZE = 32`: **1,719** training batches, the last holding 24 images;
-#   ceil(10,000 / 32) = **313** test batches, the last holding 16 (`drop_last=True`
-#   would drop it).
-# - A batch is a pair: images `[32, 1, 28, 28]` (NCHW) and labels `[32]`.
-# - `shuffle=True` for training, so every epoch sees new, mixed batches;
-#   `shuffle=False` for validation and testing, so results are reproducible and
-#   line up with the dataset.
-# - Shuffling uses PyTorch's global random generator when `iter()` is called:
-#   call `set_seeds(42)` right before it, or pass the DataLoader its own
-#   `generator=torch.Generator().manual_seed(42)`.
-# - A **transform** runs on every sample as it is indexed.
-#   `v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])` is the
-#   modern `ToTensor()` (equal to within one `float32` step); `v2.Normalize` with
-#   the training set's mean 0.2860 and std 0.3530 centres the pixels on 0;
-#   random augmentation goes into the training transform only, never the test one.
-#
-# **Next:** notebook 02 builds a first model and trains it batch by batch with
-# these DataLoaders.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Extra-curriculum
-#
-# - [`torch.utils.data` documentation](https://pytorch.org/docs/stable/data.html): samplers, `collate_fn`, workers.
-# - [Reproducibility in PyTorch](https://pytorch.org/docs/stable/notes/randomness.html): what to seed, including DataLoader workers.
-# - [Transforming and augmenting images](https://pytorch.org/vision/stable/transforms.html): the `v2` transforms, and which to use for what.

@@ -41,7 +41,8 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # Each notebook of the course runs on its own, so we load FashionMNIST again,
 # split off the same 5,000 validation images as notebook 01, and rebuild its
 # DataLoaders: batches of 32, the training batches shuffled, the validation
-# batches in a fixed order. The test set stays untouched until notebook 06.
+# batches in a fixed order. The test set stays untouched until notebook 06 compares
+# the models.
 #
 # The training DataLoader gets **its own random generator**, seeded with 42. Its
 # shuffled order then depends on nothing else in the notebook, so every run sees
@@ -416,7 +417,7 @@ total_train_time_model_0 = print_train_time(
 
 # %% [markdown]
 # The training loss falls every epoch, and after three epochs the model labels
-# about 83% of the validation images correctly: not bad for fewer than 8,000
+# about 82% of the validation images correctly: not bad for fewer than 8,000
 # parameters and images it has never trained on.
 #
 # The training time printed above includes the validation after each epoch, and it
@@ -433,26 +434,26 @@ plot_loss_curves(model_0_history)
 plt.show()
 
 # %% [markdown]
-# Read the curves from left to right. The training loss falls every epoch. The test
-# loss falls too, then rises a little in epoch 3, in the same epoch that the test
-# accuracy dips from 83.56% to 82.93%. Is the model starting to memorise its
-# training images (**overfitting**)? One epoch cannot tell: SGD with a fixed
-# learning rate of 0.1 keeps moving the weights by large steps right up to the last
-# batch, so the test numbers of any single epoch wobble up and down by chance.
-# Overfitting shows as a gap between training and test that keeps **widening over
-# several epochs**, so watch for it when you train for longer; section 8 and
-# notebook 04 measure the gap the fair way.
+# The training loss falls every epoch; the validation loss is lowest after epoch
+# 1, then rises a little. The validation accuracy dips in epoch 2, from 82.68% to
+# 81.04%, and partly recovers in epoch 3, to 81.96%. Is the model memorising its
+# training images (**overfitting**)? Three epochs cannot tell: SGD with a fixed
+# learning rate of 0.1 keeps moving the weights by large steps up to the last
+# batch, so the validation numbers of any single epoch wobble by chance.
+# Overfitting shows as a gap between training and validation that keeps **widening
+# over several epochs**; section 8 and notebook 04 measure the gap the fair way.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Training accuracy against validation accuracy
 #
-# In epoch 2 the test accuracy came out *higher* than the training accuracy
-# (83.56% against 83.11%). Is the model better on images it has never seen? No:
-# the two numbers are not measured the same way.
+# In epoch 1 the validation accuracy came out far *higher* than the training
+# accuracy (82.68% against 78.97%). Is the model better on images it has never
+# seen? No: the two numbers are not measured the same way.
 #
 # - The **training** accuracy is a running average over the epoch. Its first
 #   batches were scored by the weights of the start of the epoch, its last batches
-#   by the weights of the end, so it lags behind the model.
+#   by the weights of the end, so it mixes all the weights of the epoch. In
+#   epoch 1, the first of them were random.
 # - The **validation** accuracy is measured after the epoch, entirely with the
 #   weights of the end of the epoch.
 #
@@ -471,9 +472,13 @@ print(f"Validation accuracy with the weights after epoch 3: {model_0_history['va
 
 # %% [markdown]
 # Measured the same way, the model scores higher on the images it learned from
-# than on new ones, as you would expect. The running average is still the usual
-# thing to print during training, because it costs nothing extra; just remember
-# that it lags behind the weights when you compare it with the validation accuracy.
+# than on new ones (82.79% against 81.96%), as you would expect, but by less than
+# a point: Model 0 has memorised very little.
+#
+# The running average can also err the other way: in epoch 3 it reads 84.00%,
+# above what the final weights score on the same images. The weights wobble, and
+# the last steps left them a little worse than their average over the epoch. The running average is still the usual thing to print, because
+# it costs nothing extra; just remember that it describes no single set of weights.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -573,7 +578,7 @@ plt.show()
 
 # %% [markdown]
 # The untrained model spreads its belief almost evenly: every bar lies between
-# 0.0669 and 0.1338, close to the dashed line of an even guess, and nothing singles
+# 0.0664 and 0.1327, close to the dashed line of an even guess, and nothing singles
 # out the ankle boot: its bar is below that line.
 #
 # **Cross-entropy** looks at only one of the ten bars: the probability `p` the model
@@ -600,7 +605,7 @@ print(f"Equal: {torch.allclose(loss_by_hand, loss_by_pytorch)}")
 
 # %% [markdown]
 # Why does an untrained model start near 2.30? Its random weights are small, so
-# the ten logits come out close together (here from -0.215 to 0.478). Close logits
+# the ten logits come out close together (here from -0.206 to 0.486). Close logits
 # give close probabilities, each near 1/10, and a probability of 1/10 for the true
 # class costs -log(1/10) = ln(10):
 
@@ -610,11 +615,11 @@ import math
 print(f"ln(10) = -log(1/10) = {math.log(10):.4f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# For this image the true class got 0.0835, a little less than 1/10, so its loss,
-# 2.4831, lies a little above ln(10). Over many images such ups and downs even out:
+# For this image the true class got 0.0790, a little less than 1/10, so its loss,
+# 2.5379, lies a little above ln(10). Over many images such ups and downs even out:
 # on the 32 images of the validation batch in section 4, the untrained model's loss was
-# 2.2909, close to 2.3026. (Section 7 prints a much lower training loss for epoch
-# 1, 0.58848, because that is an average over all 1,719 batches while the model
+# 2.2464, close to 2.3026. (Section 7 prints a much lower training loss for epoch
+# 1, 0.59414, because that is an average over all 1,719 batches while the model
 # was already learning.)
 #
 # Now the same image through `model_0`, trained for 3 epochs in section 7. We also
@@ -640,10 +645,10 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# After training, the model puts 0.9994 on the ankle boot (it has seen this
-# training image once in each of the 3 epochs), and the loss falls to 0.0006.
+# After training, the model puts 0.9984 on the ankle boot (it has seen this
+# training image once in each of the 3 epochs), and the loss falls to 0.0016.
 #
-# Fed the probabilities instead, the loss reads 1.4616, and even a model that is
+# Fed the probabilities instead, the loss reads 1.4625, and even a model that is
 # certain and right would get 1.4612 that way: the loss can hardly tell a good
 # answer from a perfect one. So Model 0 ends in a plain linear layer, with no
 # softmax. Use softmax only when you want to read probabilities, as the prediction

@@ -109,8 +109,8 @@ print(f"{len(train_dataloader):,} training batches, {len(val_dataloader)} valida
 # The bodies are the loop from notebook 02, plus `X.to(device), y.to(device)`:
 # the data must be on the same device as the model. Left out, `device` is the
 # device of the model's parameters, so a model moved to the GPU trains there
-# without a mismatch. An empty DataLoader gets an error that says so, instead of
-# a division by zero.
+# without a mismatch. An empty DataLoader raises a clear error, not a division by
+# zero.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### `train_step`
@@ -183,10 +183,9 @@ def test_step(
 #
 # `train` ties the steps together. It takes the DataLoaders, loss function and
 # optimizer as arguments, so the same function trains any model. It numbers the
-# epochs from 1, as the plots do, and shows a progress bar from `tqdm.auto`, which
-# draws a graphical bar in Jupyter and Colab and a text bar in a terminal.
-# `progress=False` turns off the bar and the per-epoch lines, for when another
-# function trains a model quietly.
+# epochs from 1, as the plots do, and shows a progress bar from `tqdm.auto` (a
+# widget in Jupyter and Colab, text in a terminal). `progress=False` turns off the
+# bar and the per-epoch lines, for when another function trains a model quietly.
 
 # %%
 def train(
@@ -281,14 +280,13 @@ model_0_results
 
 # %% [markdown]
 # The same three epochs as in notebook 02, line for line, ending at the same
-# validation accuracy, 82.93%. From now on, training a model is one call to `train`, and the
-# history it returns is ready for `plot_loss_curves`.
+# validation accuracy, 81.96%. From now on, training a model is one call to
+# `train`, and the history it returns is ready for `plot_loss_curves`.
 #
-# The notebooks after this one compare other models with Model 0. Instead of
-# training it again there, we save it now, with its results, in the course's
-# `models/` folder: `save_course_model` writes `models/model_0.pth` (the weights)
-# and `models/model_0.json` (the results record). Notebook 08 shows how saving and
-# loading work.
+# The notebooks after this one compare other models with Model 0, so we save it
+# now, with its results, in the course's `models/` folder: `save_course_model`
+# writes `models/model_0.pth` (the weights) and `models/model_0.json` (the results
+# record). Notebook 08 shows how saving and loading work.
 
 # %%
 from cv_course.recipe import save_course_model
@@ -302,9 +300,8 @@ print(f"Saved model_0 to models/{saved_path.name}")
 #
 # A GPU has thousands of simple cores and is built to run the same operation on a
 # lot of data at once. Whether that makes training faster depends on how much work
-# each step gives it. Let's measure the time of one training step of Model 0 on
-# one batch of real training images, for a small and a large batch, on every
-# device this machine has.
+# each step gives it. Let's time one training step of Model 0 on real training
+# images, for a small and a large batch, on every device this machine has.
 #
 # Two details make such a measurement honest:
 #
@@ -477,12 +474,13 @@ plt.show()
 # produces nothing new.
 #
 # > **When this does not apply:** the trick below keeps the whole dataset in memory
-# > as one tensor and converts it once. That suits FashionMNIST (about 188 MB as
-# > floats). It does not suit data that does not fit in memory, nor random
-# > augmentation that must change the images every epoch. There, keep the
-# > `DataLoader` and give it `num_workers`: that many background processes prepare
-# > the next batches while the model trains on the current one. (`make_batch_loader`
-# > needs no workers: its batches are cut from tensors already in memory.)
+# > as one tensor and converts it once. That suits FashionMNIST (its 55,000 training
+# > images take about 172 MB as floats). It does not suit data that does not fit
+# > in memory, nor random augmentation that must change the images every epoch.
+# > There, keep the `DataLoader` and give it `num_workers`: that many background
+# > processes prepare the next batches while the model trains on the current one.
+# > (`make_batch_loader` needs no workers: its batches are cut from tensors already
+# > in memory.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Speed-up 1: convert the images to tensors once
@@ -581,7 +579,7 @@ same_batches = all(
     for (X_plain, y_plain), (X_fast, y_fast) in zip(plain_batches, fast_batches, strict=True)
 )
 print(f"Every batch identical to the ToTensor DataLoader's, in the same order: {same_batches}")
-del plain_batches, fast_batches  # about 400 MB we no longer need
+del plain_batches, fast_batches  # about 350 MB we no longer need
 
 # %% [markdown]
 # > **Note:** `dataset_to_tensors` and `make_batch_loader` now live in

@@ -3,16 +3,15 @@
 #
 # Notebooks 02 to 05 trained three models on FashionMNIST: a linear baseline,
 # the same network with non-linear activations, and a small convolutional network
-# (TinyVGG). Each one left us a dictionary of results.
+# (TinyVGG).
 #
-# Now we put them side by side, pick the best one **on the validation set**, test
-# it once on the test set, and look at what it actually predicts: on random test
+# Now we put their results side by side, pick the best model **on the validation
+# set**, test it once on the test set, and look at what it predicts: on random test
 # images first, then on the images it gets wrong. The mistakes teach us as much
 # about the data as about the model.
 #
-# > **Note:** Models trained on another computer end up slightly different (processors
-# > round long sums differently, and training compounds it), so your accuracies, and a
-# > few of the predictions, may differ a little from the ones printed here.
+# > **Note:** Models trained on another computer end up slightly different, so your
+# > accuracies, and a few predictions, may differ a little from the ones printed here.
 
 # %% [markdown] tags=["colab-badge"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.3.0/notebooks/06_compare_and_predict.ipynb)
@@ -45,21 +44,18 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Getting the three trained models
 #
-# This notebook should work on its own, for example in a fresh Colab session where
-# the notebooks before it never ran. `load_or_train_course_model` from the course's
-# `cv_course.recipe` module takes care of that:
+# This notebook works on its own, even in a fresh Colab session where the notebooks
+# before it never ran, thanks to `load_or_train_course_model` from the course's
+# `cv_course.recipe` module:
 #
-# - if `models/` already holds a trained copy of the model and its results (notebooks
-#   03, 04 and 05 save them there), it loads them, without a word;
-# - otherwise it says which model it trains and why, shows a progress bar, trains
-#   the model with the course's recipe (same data, batch size, optimizer, seed and
-#   number of epochs as notebooks 03-05) and saves it in `models/` for next time.
+# - if `models/` holds a trained copy of the model and its results (notebooks 03,
+#   04 and 05 save them there), it loads them, without a word;
+# - otherwise it trains the model with the course's recipe (the data, settings and
+#   seed of notebooks 03-05), with a progress bar, and saves it in `models/`: a few
+#   minutes on a laptop CPU for all three.
 #
 # On the same computer, both ways give the same weights and the same results.
-#
-# > **Note:** Training all three models from scratch takes a few minutes on a
-# > laptop CPU (TinyVGG takes most of it) and much less on a GPU. Notebook 08
-# > explains how saving and loading works.
+# Notebook 08 explains how saving and loading works.
 
 # %%
 import random
@@ -98,10 +94,9 @@ print(sorted(records[0]))
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. A table of results, and one test
 #
-# A list of dictionaries with the same keys is exactly what a
-# [pandas](https://pandas.pydata.org/) `DataFrame` is built from: one row per
-# dictionary, one column per key. We use the names `model_0`, `model_1` and
-# `model_2` as the row labels.
+# A list of dictionaries with the same keys makes a
+# [pandas](https://pandas.pydata.org/) `DataFrame`: one row per dictionary, one
+# column per key, with the model names as row labels.
 
 # %%
 compare_results = pd.DataFrame(records, index=list(course_models))
@@ -114,13 +109,9 @@ compare_results["train_time"] = compare_results["train_time"].map(lambda seconds
 compare_results
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# > **Note:** Your training times will differ from the ones above: they depend on
-# > your hardware, on what else the computer is doing, and on whether a GPU was
-# > used. The losses and accuracies come out the same every time you run this on
-# > the same computer, because every model was trained from the same seed on the
-# > same data in the same order. On another computer, or on a GPU, their last digits
-# > can differ, and the accuracies by a fraction of a point: processors round long
-# > sums differently.
+# > **Note:** Your training times will differ from the ones above (hardware, other
+# > work on the computer, GPU or not). The losses and accuracies do not change from
+# > run to run on the same computer: same seed, same data, same order.
 #
 # Which model did best on the validation set? `idxmax` returns the row label of
 # the highest value in a column.
@@ -135,8 +126,7 @@ print(f"Most accurate on validation: {best_name} ({compare_results.loc[best_name
 # The choice is made, so now, and only now, the test set gets its turn: one
 # evaluation of the chosen model on the 10,000 test images. Its result is the
 # number to report, because nothing was chosen on it. Had we picked the model, its
-# epochs or its settings by test accuracy, this number would flatter the model a
-# little, like a validation accuracy.
+# epochs or its settings by test accuracy, it would flatter the model a little.
 
 # %%
 test_loader = torch.utils.data.DataLoader(test_data, batch_size=1000)  # evaluation: big batches, no shuffling
@@ -145,18 +135,18 @@ print(f"{best_name}: validation accuracy {compare_results.loc[best_name, 'val_ac
       f"test accuracy {best_test_results['model_acc']:.2f}%")
 
 # %% [markdown]
-# The two are close: 5,000 and 10,000 images the model never trained on, scored
-# the same way. They are not equal, because every set of images is a sample, and
-# a few hundred images of one kind or another move an accuracy by a fraction of a
-# point. From here on the model is fixed: the rest of the notebook looks at its
-# test predictions to understand it, not to change it.
+# The test accuracy is a little lower, but close. Both sets hold images the model
+# never trained on, scored the same way; they differ because each is its own sample,
+# with its own share of hard images, and samples of 5,000 and 10,000 images easily
+# differ by this much. From here on the model is fixed: the rest of the notebook
+# looks at its test predictions to understand it, not to change it.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Accuracy and training time in a chart
 #
-# A table is precise; a chart puts the two things we compare side by side. We plot
-# the accuracy of each model next to its training time (taken from the records, as
-# numbers). Mind the scales: on an axis from 0 to 100%, five points is a short step,
+# A chart puts the two things we compare side by side: the accuracy of each model
+# next to its training time (from the records, as numbers). Mind the scales: on an
+# axis from 0 to 100%, six or seven points is a short step,
 # while TinyVGG's training time stands out.
 
 # %%
@@ -175,17 +165,17 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Why the CNN wins with fewer parameters
 #
-# TinyVGG is the most accurate of the three, yet it is not the biggest. Let's count two
-# things for each model: its **parameters** (the numbers training adjusts) and its
+# TinyVGG is the most accurate of the three, yet it is not the biggest. Let's count,
+# for each model, its **parameters** (the numbers training adjusts) and its
 # **multiply-adds** for one image (the arithmetic of a forward pass). Every output
-# value of a layer is one weighted sum, with one multiply-add for each weight it uses:
+# value of a layer is one weighted sum, with one multiply-add per weight it uses:
 #
 # - `nn.Linear`: each of the `out_features` outputs sums over all `in_features` inputs;
 # - `nn.Conv2d`: each value of every output channel, at every row and column, sums over
 #   a `k x k` window of all `in_channels` input channels.
 #
 # A **forward hook**, a function PyTorch calls each time a layer runs, gives us each
-# layer's output, so we can count.
+# layer's output to count.
 
 # %%
 from torch import nn
@@ -209,8 +199,8 @@ def count_multiply_adds(model: nn.Module) -> list[int]:
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Now a table: parameters and multiply-adds next to the validation accuracy and the
-# training time from the records (rounded, as in section 2).
+# Now a table: parameters and multiply-adds next to section 2's validation accuracy
+# and training time.
 
 # %%
 sizes = {}
@@ -228,8 +218,8 @@ why_cnn
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # `model_1` and TinyVGG have almost the same number of parameters, 7,960 and 7,740,
-# yet TinyVGG does 143 times the arithmetic and reaches 88.06% instead of 82.94%.
-# Two ideas make that possible:
+# yet TinyVGG does 143 times the arithmetic and reaches 88.50% validation accuracy
+# instead of 81.72%. Two ideas make that possible:
 #
 # - **Local connections.** Each output value of a convolution looks at a 3x3 window
 #   of its input, while a unit of `model_1`'s first layer has a weight for each of
@@ -239,49 +229,43 @@ why_cnn
 #   positions, for 705,600 multiply-adds.
 #
 # That suits images: an edge or the end of a sleeve means the same thing wherever
-# it appears, so TinyVGG learns it once. `model_1` ties each weight to one pixel: it
-# must learn the pattern again for each position.
+# it appears, so TinyVGG learns it once, while `model_1` must learn it for each
+# position. All that arithmetic is why TinyVGG trains slowest in section 3's chart,
+# though not 143 times slower: the linear models spend most of their time fetching
+# images (notebook 03's optional section on where the training time goes measures it).
 #
-# So TinyVGG spends its few parameters on small, reusable pattern detectors, and its
-# arithmetic on applying them everywhere. That arithmetic is why it trains slowest
-# in section 3's chart, though not 143 times slower: the linear models spend most of
-# their time fetching images, not computing (notebook 03's optional section on where
-# the training time goes measures it).
+# A caveat: TinyVGG is also deeper, and this comparison does not separate depth from
+# local, shared weights. It does show that how a network uses its weights matters
+# more than how many it has.
 #
-# A caveat: TinyVGG is also deeper (four convolutions against two linear layers), and
-# this comparison does not separate depth from local, shared weights. It does show
-# that how a network uses its weights matters more than how many it has.
-#
-# > **Going deeper:** how far one TinyVGG feature sees, and which parts of an image
-# > its decision depends on: see the two optional sections at the end.
+# > **Going deeper:** how far one TinyVGG feature sees, and what its decision
+# > depends on: see the two optional sections at the end.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Performance versus speed
 #
-# The table shows a trade-off that you will meet again and again in machine
-# learning:
+# The table shows a trade-off you will meet again and again:
 #
-# - **TinyVGG (`model_2`) is the most accurate and the slowest to train**, for the
-#   reasons of section 4; a GPU narrows the gap, as convolutions parallelise well.
-# - **`model_1` is no better than `model_0`.** The two linear models end up with
-#   practically the same accuracy: adding non-linear activations did not buy
-#   anything here. Notebook 04 showed that the ReLU after Model 1's last layer is
-#   not the reason: without it the model lands around the baseline too. With 10
-#   hidden units and 3 epochs, a model that sees 784 separate pixel values gets
-#   about this far, bent or not; the final ReLU only did harm in the runs where
-#   it killed whole classes.
+# - **TinyVGG (`model_2`) is the most accurate and the slowest to train**; a GPU
+#   narrows the gap, as convolutions parallelise well.
+# - **`model_1` is no better than `model_0`.** Its validation accuracy is even a
+#   little lower, 81.72% against 81.96%: practically a tie, so the non-linear
+#   activations bought nothing here. Notebook 04 showed that the ReLU after Model
+#   1's last layer is not the reason: without it the model lands around the
+#   baseline too. With 10 hidden units and 3 epochs, a model that sees 784 separate
+#   pixel values gets about this far, bent or not.
 #
 # Which model is "best" depends on what you need: the highest accuracy, the
 # fastest training, or the fastest predictions on a small device.
 #
-# > **Question:** The two linear models are much cheaper to run than TinyVGG.
-# > When would their lower accuracy be an acceptable price for that?
+# > **Question:** When would the linear models' lower accuracy be an acceptable
+# > price for being much cheaper to run than TinyVGG?
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. A function that makes predictions
 #
 # To see what the best model does, we need its predictions for a handful of images.
-# The steps are the same every time, so we wrap them in a function:
+# We wrap the steps in a function:
 #
 # 1. stack the images (each of shape `[1, 28, 28]`) into one batch `[N, 1, 28, 28]`
 #    and move it to the model's device;
@@ -325,17 +309,16 @@ def make_predictions(
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The checks at the top catch the most common slips: one image passed on its own
-# (a `[1, 28, 28]` tensor is not a list of images; pass `[image]`), and raw `uint8`
-# pixels instead of floats in 0-1. Without `device=`, the batch goes to the device the
-# model is on.
+# (pass `[image]`: a `[1, 28, 28]` tensor is not a list of images), and raw `uint8`
+# pixels instead of floats in 0-1. Without `device=`, the batch goes to the model's
+# device.
 #
-# > **Note:** Softmax over `dim=0` would also run without an error, but it would
-# > normalise each *class* across the images of the batch: the numbers would depend
-# > on which other images happen to be in the batch, and a row would no longer sum
-# > to 1. Always check which dimension holds the classes.
+# > **Note:** Softmax over `dim=0` would also run, but it would normalise each
+# > *class* across the images of the batch, and a row would no longer sum to 1.
+# > Always check which dimension holds the classes.
 #
 # The same function lives in `helper_functions.py`; from now on we import it from
-# there, like the notebooks that follow.
+# there.
 
 # %%
 from helper_functions import make_predictions
@@ -370,10 +353,9 @@ print(f"True labels:      {test_labels}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Now the picture: each image is titled `prediction | truth`, marked ✓ in blue when
-# the model got it right and ✗ in orange when it did not (blue and orange stay
-# distinct for colour-blind readers; the marks do not rely on colour at all). We
-# will draw such a grid again in the next section, so the plotting goes into a
-# small function, which also prints the titles, one grid row per line.
+# right and ✗ in orange when wrong (the marks do not rely on colour). We will draw
+# such a grid again, so the plotting goes into a small function that also prints
+# the titles, one grid row per line.
 
 
 # %%
@@ -407,11 +389,11 @@ print(f"{n_right} of 9 right")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Looking at the wrong predictions
 #
-# Nine images are a small sample. Let's predict the whole test set at once and keep
-# only the images the model got wrong. The dataset keeps all 10,000 test images in
-# one `uint8` tensor, `test_data.data`; scaled to 0-1 as `ToTensor` does, it is a
-# batch for `make_predictions`, which accepts any sequence of images, including
-# the rows of a tensor.
+# Seven of nine: the model called trousers a dress (its second row of probabilities
+# above shows it was unsure) and a zipped coat a pullover. But nine images are a
+# small sample. Let's predict the whole test set and keep the images the model got
+# wrong. All 10,000 test images sit in one `uint8` tensor, `test_data.data`; scaled
+# to 0-1 as `ToTensor` does, its rows are a batch for `make_predictions`.
 
 # %%
 all_images = test_data.data.unsqueeze(dim=1).float() / 255  # [10000, 1, 28, 28]
@@ -424,9 +406,11 @@ print(f"Wrong predictions: {len(wrong)} of {len(all_labels)} "
       f"({len(wrong) / len(all_labels):.2%}), accuracy {1 - len(wrong) / len(all_labels):.2%}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Which mistakes are the most interesting? The ones where the model was most
-# *confident*. We sort the wrong predictions by the probability the model gave its
-# (wrong) answer and look at the top nine.
+# That is section 2's test accuracy again, counted image by image.
+#
+# The most interesting mistakes are the ones where the model was most *confident*:
+# we sort the wrong predictions by the probability of the (wrong) answer and look
+# at the top nine.
 
 # %%
 confidence = all_probs.max(dim=1).values
@@ -448,52 +432,53 @@ plot_prediction_grid(
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9. Model error or data error?
 #
-# Look closely at the list and at the nine images above. The model was at least
-# 99.3% sure every time. Six of its nine answers are "Dress": for four images
-# labelled T-shirt/top, one labelled Coat and one labelled Trouser. Two are shoes:
-# an "ankle boot" made of straps on a high heel, which it calls a sandal, and a
-# high "sneaker" that covers the ankle, which it calls an ankle boot. One more is
-# a "pullover" it calls a coat.
+# Look closely at the nine images above. The model was at least 99.7% sure every
+# time. Four of its answers are "Dress": for two images labelled T-shirt/top, one
+# labelled Trouser and one labelled Coat. Two are "T-shirt/top", for images
+# labelled Shirt. The rest: a long, long-sleeved "dress" it calls a pullover, a
+# high "sneaker" it calls an ankle boot, and a bag shaped like a toy animal it
+# calls a sandal.
 #
-# Would *you* have given the labels the dataset gives? Three of the "T-shirts", the
-# "coat" and the "trousers" are long, narrow shapes that look very much like
-# dresses, and the strappy boot looks like a sandal. The last "T-shirt", though,
-# looks like a T-shirt. Mistakes come in three kinds:
+# Would *you* have given the labels the dataset gives? The two "T-shirts", the
+# "trousers" and the "coat" are long, narrow shapes that look very much like
+# dresses, and the first "shirt" is a plain top with short sleeves. But the second
+# "shirt" has buttons down the front, and the toy animal is no sandal. Mistakes come in
+# three kinds:
 #
 # - **Model errors.** The image clearly shows one thing and the model says another.
 #   More training, more data or a better architecture can fix these.
 # - **Ambiguous images.** At 28x28 pixels a long top and a short dress, or a high
-#   sneaker and a boot, can look almost the same; even a person would hesitate. No
-#   model can be sure where the picture itself is not.
-# - **Label errors.** Sometimes the label is simply wrong, or at least debatable.
-#   When the model is very confident and a person looking at the picture agrees
-#   with the model, the *data* is the problem.
+#   sneaker and a boot, can look almost the same; even a person would hesitate.
+# - **Label errors.** The label is wrong, or at least debatable: the model is very
+#   confident, and a person looking at the picture agrees with it.
 #
-# Most of these nine look like the second or third kind, and the last T-shirt like
-# the first: here the model is less wrong than its score says.
+# Most of these nine look like the second or third kind, the buttoned shirt and the
+# bag like the first: the model is less wrong than its score says, but not
+# blameless.
 #
 # Real datasets contain such mistakes, and a model cannot score 100% on labels
-# that contradict each other. Looking at the most confident errors is a cheap way
-# to find them.
+# that contradict each other. The most confident errors are a cheap place to find
+# them.
 #
 # > **Tip:** The next notebook counts the mistakes for every pair of classes with a
-# > confusion matrix, which shows *which* classes the model mixes up, not only how
-# > often it is wrong.
+# > confusion matrix: *which* classes the model mixes up, not only how often.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# - A list of results dictionaries becomes a comparison table with one line:
+# - A list of results dictionaries becomes a comparison table:
 #   `pd.DataFrame(records)`.
-# - The convolutional model (TinyVGG) is the most accurate of the three, and the
-#   slowest to train: better performance often costs speed.
+# - Choose the model by validation accuracy, then evaluate it once on the test
+#   set: that test accuracy is the number to report.
+# - TinyVGG is the most accurate of the three and the slowest to train: better
+#   performance often costs speed.
 # - TinyVGG has fewer parameters than `model_1` but far more multiply-adds: its 3x3
 #   kernels are local and shared across all positions, which suits images.
 # - To predict, stack images into a batch, run the model in evaluation mode under
 #   `torch.inference_mode()`, and take the softmax over the class dimension
-#   (`dim=1`); `argmax(dim=1)` then gives the labels.
-# - Plot predictions with the truth next to them, and study the wrong ones: some
-#   are the model's fault, some come from ambiguous images or wrong labels.
+#   (`dim=1`); `argmax(dim=1)` gives the labels.
+# - Study the wrong predictions: some are the model's fault, some come from
+#   ambiguous images or wrong labels.
 #
 # ### Extra-curriculum
 #
@@ -669,14 +654,14 @@ plt.show()
 # %% [markdown]
 # Read the maps for what they show:
 #
-# - **Ankle boot.** The reddest squares sit in the middle of the boot, above the
-#   sole: with the patch over rows 12-17, columns 12-17, the probability drops by
-#   0.953. The toe and a few spots along the sole are red too; the background
-#   stays white.
-# - **Pullover.** One spot stands out, low on the left of the body (rows 20-25,
-#   columns 8-13, a drop of 0.779), with weaker ones on the right sleeve and at the
-#   top edge. The lettering on the chest stays almost white.
-# - **Trouser.** No patch lowers the probability by more than 0.098: covering any
+# - **Ankle boot.** The reddest squares form a band down the middle of the boot,
+#   where its top rises into the shaft: with the patch over rows 10-15, columns
+#   12-17, the probability drops by 0.898. The toe and the back of the heel are red
+#   too; the background stays white.
+# - **Pullover.** The strongest spot is on the right sleeve, where it runs along the
+#   body (rows 10-15, columns 20-25, a drop of 0.825), with weaker ones on both
+#   shoulders and above the hem. The lettering on the chest stays almost white.
+# - **Trouser.** No patch lowers the probability by more than 0.047: covering any
 #   one small part leaves enough of the trousers for the model to stay sure.
 #
 # So a white square does not mean "unused": it means the model can do without that

@@ -47,9 +47,9 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The model to save
 #
-# Notebook 06 showed that `model_2` (TinyVGG) is the most accurate of our three
-# models. `load_or_train_course_model` gives it to us whether or
-# not the earlier notebooks ran in this session.
+# Notebook 06 chose `model_2` (TinyVGG), the most accurate of our three models on
+# the validation set. `load_or_train_course_model` gives it to us whether or not
+# the earlier notebooks ran in this session.
 
 # %%
 import os
@@ -179,7 +179,7 @@ print(f"Identical logits, bit for bit: {torch.equal(original_logits, loaded_logi
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Same weights, same inputs, same device: the outputs are identical, not merely
-# close.
+# close. (Both models score 88.07%, the test accuracy notebook 06 reported.)
 #
 # > **Note:** On a *different* device (say, saved on a GPU and loaded on a CPU)
 # > the predicted labels almost always agree, but the logits can differ in the last
@@ -348,7 +348,8 @@ photo_path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # the f
 show_prediction(photo_path, "Grace Hopper", loaded_model_2)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **Shirt** with probability 0.569, and **Bag** second with 0.395. The middle panel
+# **Shirt**, with a probability of only 0.346, ahead of **Trouser** (0.232) and
+# **T-shirt/top** (0.217): the model spreads its bets. The middle panel
 # shows why no answer can be right: a face, a cap and a flag, gray on gray, nothing
 # like a garment. (It was not inverted: its border, flag, sky and dark uniform, is
 # slightly darker than the picture on average.) A portrait is none of the ten
@@ -366,7 +367,7 @@ with tempfile.TemporaryDirectory() as folder:
     show_prediction(jacket_path, "The jacket", loaded_model_2)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **Bag** with probability 0.999, and wrong. The border (flag, sky and collar) is
+# **Bag** with probability 1.000 (rounded to three decimals), and wrong. The border (flag, sky and collar) is
 # brighter than the dark jacket, so the crop was inverted: light on dark, as in
 # FashionMNIST. But padding the wide crop to a square added black bands above and
 # below, and a wide, light, boxy shape on black is what a FashionMNIST bag
@@ -384,7 +385,7 @@ with tempfile.TemporaryDirectory() as folder:
     print(f"Same input as the test set's tensor: {torch.equal(image_file_to_input(coat_path)[0][0], test_data[coat_index][0])}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **Coat** with probability 0.981, from exactly the test set's tensor (`True`
+# **Coat** with probability 0.939, from exactly the test set's tensor (`True`
 # above). So the function works; the photos are the problem. This is
 # **distribution shift**: the images we ask about differ from those the model
 # learned from.
@@ -393,7 +394,8 @@ with tempfile.TemporaryDirectory() as folder:
 #   black. It has never seen a face, a flag or a background.
 # - Softmax always shares all of the probability among the ten classes, however
 #   unlike clothing the input is: there is no "none of these" answer.
-# - So a high probability is no proof: the jacket got 0.999.
+# - So a high probability is no proof: the jacket got 1.000, more than the real
+#   coat's 0.939.
 #
 # **Try your own image:** set `photo_path` in the portrait's cell to your file and
 # run that cell again (in Colab, upload the file first). One garment on a plain

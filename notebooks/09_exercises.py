@@ -49,7 +49,8 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # 21. [Exercise 19: One convolution output by hand](#Exercise-19:-One-convolution-output-by-hand)
 # 22. [Exercise 20: The receptive field](#Exercise-20:-The-receptive-field)
 # 23. [Exercise 21: Average pooling in TinyVGG](#Exercise-21:-Average-pooling-in-TinyVGG)
-# 24. [Summary](#Summary)
+# 24. [Exercise 22: Choosing on a validation set](#Exercise-22:-Choosing-on-a-validation-set)
+# 25. [Summary](#Summary)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## How this notebook works
@@ -88,7 +89,7 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from torch.utils.data import TensorDataset
+from torch.utils.data import DataLoader, TensorDataset
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
@@ -114,6 +115,7 @@ from cv_course.exercise_checks import (
     check_softmax_by_hand,
     check_tiny_vgg,
     check_training_loop,
+    check_validation_choice,
     check_wrong_predictions,
 )
 from cv_course.recipe import load_or_train_course_model
@@ -977,6 +979,51 @@ params_change = None  # TODO: your prediction, True or False: does the swap chan
 
 # %% tags=["check", "ex-21"]
 check_avg_pool_tiny_vgg(AvgPoolTinyVGG, params_change, test_images[:8])
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 22: Choosing on a validation set
+#
+# **Difficulty:** ★★☆ practice
+#
+# Which learning rate suits Model 0 for a single epoch on a small set: 0.01, 0.1 or
+# 0.5? Answer it the way notebook 01 set out: train on one part of the training data,
+# choose on another, and touch the test set once, for the model you chose.
+#
+# 1. Split `practice_data` (the first 6,000 training images, from the setup cell)
+#    with `torch.utils.data.random_split` into `practice_train` (5,000 images) and
+#    `practice_val` (1,000), using a generator seeded with 0.
+# 2. For each learning rate, call `set_seeds(42)`, build
+#    `FashionMNISTModelV0(784, 10, len(class_names))`, train it for 1 epoch on
+#    `practice_train` (batches of 32, shuffled) with SGD, and keep the model in
+#    `models_by_lr[lr]` and its accuracy on `practice_val` in `val_acc_by_lr[lr]`.
+# 3. Set `best_lr` to the learning rate with the highest validation accuracy.
+# 4. Only then, measure the chosen model's accuracy on `test_images` once:
+#    `chosen_test_acc`.
+#
+# The check scores every model again on your validation part, the training part and
+# the test images, so it notices a choice made on the wrong images.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# `train(model, train_loader, val_loader, ...)` returns a history whose `"val_acc"`
+# list ends with the accuracy after the last epoch; `eval_model` scores any
+# DataLoader, such as one over `TensorDataset(test_images, test_labels)`.
+#
+# </details>
+
+# %% tags=["setup", "ex-22"]
+practice_data = TensorDataset(train_images[:6000], train_labels[:6000])
+print(f"practice_data: {len(practice_data):,} training images")
+
+# %% tags=["exercise", "ex-22"]
+practice_train, practice_val = None, None  # TODO: random_split practice_data into 5,000 and 1,000, generator seeded with 0
+models_by_lr, val_acc_by_lr = {}, {}  # TODO: fill both for lr in (0.01, 0.1, 0.5)
+best_lr = None  # TODO: the learning rate with the highest validation accuracy
+chosen_test_acc = None  # TODO: the chosen model's accuracy on test_images and test_labels, measured once
+
+# %% tags=["check", "ex-22"]
+check_validation_choice(practice_data, practice_train, practice_val, models_by_lr, val_acc_by_lr, best_lr,
+                        chosen_test_acc, test_images, test_labels)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

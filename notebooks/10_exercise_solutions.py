@@ -47,7 +47,8 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # 21. [Exercise 19: One convolution output by hand](#Exercise-19:-One-convolution-output-by-hand)
 # 22. [Exercise 20: The receptive field](#Exercise-20:-The-receptive-field)
 # 23. [Exercise 21: Average pooling in TinyVGG](#Exercise-21:-Average-pooling-in-TinyVGG)
-# 24. [Summary](#Summary)
+# 24. [Exercise 22: Choosing on a validation set](#Exercise-22:-Choosing-on-a-validation-set)
+# 25. [Summary](#Summary)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## How to use the solutions
@@ -73,7 +74,7 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from torch.utils.data import TensorDataset
+from torch.utils.data import DataLoader, TensorDataset
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
@@ -99,6 +100,7 @@ from cv_course.exercise_checks import (
     check_softmax_by_hand,
     check_tiny_vgg,
     check_training_loop,
+    check_validation_choice,
     check_wrong_predictions,
 )
 from cv_course.recipe import load_or_train_course_model
@@ -1369,13 +1371,13 @@ plt.show()
 check_softmax_by_hand(ce_probs, ce_losses, torch_loss, ce_logits, ce_labels)
 
 # %% [markdown] tags=["solution"]
-# > **Note:** The loss only looks at the true class's probability: 0.788 for the ankle
-# > boot of test image 0 gives a loss of 0.238, while test image 12, a sneaker that Model 0
-# > takes for a sandal, gets 0.283 and a loss of 1.263. As that probability falls
+# > **Note:** The loss only looks at the true class's probability: 0.778 for the ankle
+# > boot of test image 0 gives a loss of 0.251, while test image 12, a sneaker that Model 0
+# > takes for a sandal, gets 0.162 and a loss of 1.822. As that probability falls
 # > towards 0, $-\ln p$ grows without limit, so a confident mistake costs the most.
 # > `nn.CrossEntropyLoss` wants the logits because it applies softmax itself (in a
 # > numerically safer form, `log_softmax`). Given probabilities, it applies softmax a
-# > second time: the mean loss of the same predictions rises from 0.2067 to 1.6001, and
+# > second time: the mean loss of the same predictions rises from 0.3046 to 1.6436, and
 # > no model, however good, could bring it near 0.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -1636,6 +1638,78 @@ check_avg_pool_tiny_vgg(AvgPoolTinyVGG, params_change, test_images[:8])
 # > training loop of Exercise 5 can answer it.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 22: Choosing on a validation set
+#
+# **Difficulty:** ★★☆ practice
+#
+# Which learning rate suits Model 0 for a single epoch on a small set: 0.01, 0.1 or
+# 0.5? Answer it the way notebook 01 set out: train on one part of the training data,
+# choose on another, and touch the test set once, for the model you chose.
+#
+# 1. Split `practice_data` (the first 6,000 training images, from the setup cell)
+#    with `torch.utils.data.random_split` into `practice_train` (5,000 images) and
+#    `practice_val` (1,000), using a generator seeded with 0.
+# 2. For each learning rate, call `set_seeds(42)`, build
+#    `FashionMNISTModelV0(784, 10, len(class_names))`, train it for 1 epoch on
+#    `practice_train` (batches of 32, shuffled) with SGD, and keep the model in
+#    `models_by_lr[lr]` and its accuracy on `practice_val` in `val_acc_by_lr[lr]`.
+# 3. Set `best_lr` to the learning rate with the highest validation accuracy.
+# 4. Only then, measure the chosen model's accuracy on `test_images` once:
+#    `chosen_test_acc`.
+#
+# The check scores every model again on your validation part, the training part and
+# the test images, so it notices a choice made on the wrong images.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# `train(model, train_loader, val_loader, ...)` returns a history whose `"val_acc"`
+# list ends with the accuracy after the last epoch; `eval_model` scores any
+# DataLoader, such as one over `TensorDataset(test_images, test_labels)`.
+#
+# </details>
+
+# %% tags=["setup", "ex-22"]
+practice_data = TensorDataset(train_images[:6000], train_labels[:6000])
+print(f"practice_data: {len(practice_data):,} training images")
+
+# %% tags=["exercise", "ex-22"]
+practice_train, practice_val = None, None  # TODO: random_split practice_data into 5,000 and 1,000, generator seeded with 0
+models_by_lr, val_acc_by_lr = {}, {}  # TODO: fill both for lr in (0.01, 0.1, 0.5)
+best_lr = None  # TODO: the learning rate with the highest validation accuracy
+chosen_test_acc = None  # TODO: the chosen model's accuracy on test_images and test_labels, measured once
+
+# %% tags=["solution", "ex-22"]
+practice_train, practice_val = torch.utils.data.random_split(
+    practice_data, [5000, 1000], generator=torch.Generator().manual_seed(0)
+)
+practice_val_loader = DataLoader(practice_val, batch_size=1000)
+models_by_lr, val_acc_by_lr = {}, {}
+for lr in (0.01, 0.1, 0.5):
+    set_seeds(42)
+    model = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=len(class_names)).to(device)
+    practice_train_loader = DataLoader(practice_train, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(42))
+    history = train(model, practice_train_loader, practice_val_loader, nn.CrossEntropyLoss(),
+                    torch.optim.SGD(model.parameters(), lr=lr), epochs=1, device=device, progress=False)
+    models_by_lr[lr], val_acc_by_lr[lr] = model, history["val_acc"][-1]
+    print(f"lr={lr:<4}: validation accuracy {val_acc_by_lr[lr]:.2f}%")
+
+best_lr = max(val_acc_by_lr, key=val_acc_by_lr.get)
+test_loader_once = DataLoader(TensorDataset(test_images, test_labels), batch_size=1000)
+chosen_test_acc = eval_model(models_by_lr[best_lr], test_loader_once, nn.CrossEntropyLoss(), device=device)["model_acc"]
+print(f"Chosen on validation: lr={best_lr}; its test accuracy, measured once: {chosen_test_acc:.2f}%")
+
+# %% tags=["check", "ex-22"]
+check_validation_choice(practice_data, practice_train, practice_val, models_by_lr, val_acc_by_lr, best_lr,
+                        chosen_test_acc, test_images, test_labels)
+
+# %% [markdown] tags=["solution"]
+# > **Note:** The test accuracy is the one number here that no choice has touched, so it
+# > is the one to report. The validation accuracy of the winner is a little optimistic:
+# > it is the best of three scores on the same 1,000 images, and part of any lead is
+# > luck. With three candidates the effect is small; with hundreds of settings tried on
+# > one validation set it grows, which is why the test set waits until the end.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - `len(dataset)` counts samples; FashionMNIST has 60,000 training and 10,000 test
@@ -1663,6 +1737,8 @@ check_avg_pool_tiny_vgg(AvgPoolTinyVGG, params_change, test_images[:8])
 #   input channel, plus the bias; `nn.Conv2d` does not flip the kernel.
 # - The receptive field grows by `(kernel_size - 1) * jump` per layer; TinyVGG's last
 #   outputs each see 16x16 pixels. Pooling has no parameters, max or average.
+# - Choose on a validation split (`random_split` with a seeded generator), then test the
+#   chosen model once: its test accuracy is the number to report.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Extra-curriculum

@@ -1,9 +1,10 @@
-"""How much does a course model's test accuracy depend on luck?
+"""How much does a course model's validation accuracy depend on luck?
 
 Trains one course model with ``train_course_model`` several times, changing only
 the seed (starting weights and batch order) and, for a CNN, the memory layout
 (channels-last or channels-first, which changes nothing but the order of
-floating-point operations), and prints the test accuracy of each run.
+floating-point operations), and prints the validation accuracy of each run
+(the recipe's record; the test set stays untouched).
 
     python scripts/seed_spread.py                          # Model 2, seeds 42 0 1 2, both layouts
     python scripts/seed_spread.py --course-layout-only     # Model 2, the course's layout (channels-first) only
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         for layout, channels_last in layouts.items():
             _, record = recipe.train_course_model(args.model, seed=seed, channels_last=channels_last)
             accuracies[layout].append(record["model_acc"])
-            print(f"seed {seed:>3}, {layout:<14}: test accuracy {record['model_acc']:.2f}%", flush=True)
+            print(f"seed {seed:>3}, {layout:<14}: validation accuracy {record['model_acc']:.2f}%", flush=True)
     for layout, values in accuracies.items():
         spread = f", standard deviation {statistics.stdev(values):.2f}" if len(values) > 1 else ""
         print(f"{layout:<14}: mean {statistics.mean(values):.2f}%, "

@@ -1392,6 +1392,79 @@ CASES.update({
 })
 
 
+@functools.lru_cache(maxsize=None)
+def validation_setup() -> dict:
+    """Exercise 22 in small: 300 real images split 250 / 50, 200 more as the test images,
+    and three 'trained' models whose accuracies differ on the three sets."""
+    images, labels = curve_data().tensors
+    practice = TensorDataset(images[:300], labels[:300])
+    train_part, val_part = torch.utils.data.random_split(practice, [250, 50], generator=torch.Generator().manual_seed(0))
+    train_index = torch.tensor(train_part.indices)
+    models = {0.01: ConstantModel(), 0.1: LookupModel(images[train_index], labels[train_index]),
+              0.5: LookupModel(images[train_index[:40]], labels[train_index[:40]])}
+    return {"practice": practice, "train": train_part, "val": val_part, "models": models,
+            "test_images": images[300:], "test_labels": labels[300:]}
+
+
+def accuracy_on(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> float:
+    with torch.inference_mode():
+        return hf.accuracy_fn(labels, model(images).argmax(dim=1))
+
+
+def validation_args(measure_on: str = "val", best: str = "val", split=None, **overrides) -> tuple:
+    """Arguments for check_validation_choice: accuracies measured on ``measure_on``, the
+    learning rate chosen by ``best`` ("val", "test" or "worst"), any answer overridden."""
+    setup = validation_setup()
+    images, labels = setup["practice"].tensors
+    sets = {name: (images[torch.tensor(part.indices)], labels[torch.tensor(part.indices)])
+            for name, part in (("val", setup["val"]), ("train", setup["train"]))}
+    sets["test"] = (setup["test_images"], setup["test_labels"])
+    accuracies = {name: {lr: accuracy_on(model, *data) for lr, model in setup["models"].items()} for name, data in sets.items()}
+    val_acc_by_lr = dict(accuracies[measure_on])
+    if best == "worst":
+        best_lr = min(accuracies["val"], key=accuracies["val"].get)
+    else:
+        best_lr = max(accuracies[best], key=accuracies[best].get)
+    train_part, val_part = split or (setup["train"], setup["val"])
+    answers = {"train_part": train_part, "val_part": val_part, "models_by_lr": dict(setup["models"]),
+               "val_acc_by_lr": val_acc_by_lr, "best_lr": best_lr, "chosen_test_acc": accuracies["test"][best_lr]} | overrides
+    return (setup["practice"], answers["train_part"], answers["val_part"], answers["models_by_lr"], answers["val_acc_by_lr"],
+            answers["best_lr"], answers["chosen_test_acc"], setup["test_images"], setup["test_labels"], (250, 50))
+
+
+def overlapping_split() -> tuple:
+    practice = validation_setup()["practice"]
+    return torch.utils.data.Subset(practice, list(range(250))), torch.utils.data.Subset(practice, list(range(200, 250)))
+
+
+CASES.update({
+    # Exercise 22
+    "validation-right": (checks.check_validation_choice, lambda: validation_args(), True, OK, "tested once"),
+    "validation-todo": (checks.check_validation_choice, lambda: validation_args(train_part=None, val_part=None), False, TODO,
+                        "random_split"),
+    "validation-not-a-subset": (checks.check_validation_choice,
+                                lambda: validation_args(train_part=validation_setup()["practice"]), False, WRONG_ANSWER, "Subset"),
+    "validation-wrong-sizes": (checks.check_validation_choice, lambda: validation_args(split=tuple(
+        torch.utils.data.random_split(validation_setup()["practice"], [200, 100], generator=torch.Generator().manual_seed(0)))),
+        False, WRONG_ANSWER, "into 250 and 50"),
+    "validation-overlap": (checks.check_validation_choice, lambda: validation_args(split=overlapping_split()), False,
+                           WRONG_ANSWER, "in both parts"),
+    "validation-measured-on-test": (checks.check_validation_choice, lambda: validation_args(measure_on="test"), False,
+                                    WRONG_ANSWER, "accuracy on the test images"),
+    "validation-measured-on-train": (checks.check_validation_choice, lambda: validation_args(measure_on="train"), False,
+                                     WRONG_ANSWER, "accuracy on the training part"),
+    "validation-fraction": (checks.check_validation_choice, lambda: validation_args(
+        val_acc_by_lr={lr: acc / 100 for lr, acc in validation_args()[4].items()}), False, WRONG_ANSWER, "fraction"),
+    "validation-worst-chosen": (checks.check_validation_choice, lambda: validation_args(best="worst"), False, WRONG_ANSWER,
+                                "highest validation accuracy"),
+    "validation-wrong-test-acc": (checks.check_validation_choice, lambda: validation_args(chosen_test_acc=99.0), False,
+                                  WRONG_ANSWER, "on the test images"),
+    "validation-one-candidate": (checks.check_validation_choice, lambda: validation_args(
+        models_by_lr={0.1: validation_setup()["models"][0.1]}, val_acc_by_lr={0.1: validation_args()[4][0.1]}, best_lr=0.1),
+        False, WRONG_ANSWER, "at least two"),
+})
+
+
 def RESULTS() -> pd.DataFrame:  # noqa: N802 (reads like the constant it stands for)
     return pd.DataFrame(
         {
