@@ -76,12 +76,17 @@ def prepare_fashion_mnist(
 
 def split_train_validation(
     dataset: torch.utils.data.Dataset, val_size: int = 5000, seed: int = 42
-) -> tuple[torch.utils.data.Subset, torch.utils.data.Subset]:
+) -> list[torch.utils.data.Subset]:
     """Split ``dataset`` at random into a training part and a validation part of
     ``val_size`` samples, the same split for the same ``seed`` on every run.
-    Raises ``ValueError`` unless 0 < ``val_size`` < ``len(dataset)``."""
+    Raises ``TypeError`` unless ``val_size`` is a whole number, ``ValueError``
+    unless 0 < ``val_size`` < ``len(dataset)``."""
+    if not isinstance(val_size, int) or isinstance(val_size, bool):
+        raise TypeError(f"val_size must be a whole number of samples, got {val_size!r}: for a fraction f, pass round(f * len(dataset)).")
+    if len(dataset) < 2:
+        raise ValueError(f"A split needs at least 2 samples; the dataset has {len(dataset)}.")
     if not 0 < val_size < len(dataset):
-        raise ValueError(f"val_size must be between 1 and {len(dataset) - 1} (the dataset has {len(dataset)} samples), not {val_size}.")
+        raise ValueError(f"val_size is {val_size}, but a dataset of {len(dataset)} samples needs 0 < val_size < {len(dataset)}.")
     generator = torch.Generator().manual_seed(seed)  # its own generator: the global seed does not move the split
     return torch.utils.data.random_split(dataset, [len(dataset) - val_size, val_size], generator=generator)
 

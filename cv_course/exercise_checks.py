@@ -1556,3 +1556,4 @@ def check_validation_choice(dataset, train_part, val_part, models_by_lr, val_acc
                             f"{tested:.2f}% on the test images.")
     return _check_ok(f"split {sizes[0]:,} / {sizes[1]:,} with no image in both, lr={best_lr} chosen on validation "
                      f"({measured[best_lr]:.2f}%), then tested once: {tested:.2f}%.")
+

@@ -99,18 +99,27 @@ print(f"One batch of 32:     {32 * bytes_per_image / 1e3:.1f} kB")
 # | validation | 5,000 | choosing: which model, how many epochs, which settings |
 # | test | 10,000 | once, at the very end, for the model we chose |
 #
+# "Once" means one score for the chosen model, measured after the choice. Looking
+# at that model's test predictions afterwards, to understand its mistakes, is fine
+# (notebooks 06 and 07 do); changing the model because of them is not.
+#
 # The validation images are taken at random from the training file, with a
 # seeded generator so that every run, and every notebook, gets the same split:
 
 # %%
 def split_train_validation(
     dataset: torch.utils.data.Dataset, val_size: int = 5000, seed: int = 42
-) -> tuple[torch.utils.data.Subset, torch.utils.data.Subset]:
+) -> list[torch.utils.data.Subset]:
     """Split ``dataset`` at random into a training part and a validation part of
     ``val_size`` samples, the same split for the same ``seed`` on every run.
-    Raises ``ValueError`` unless 0 < ``val_size`` < ``len(dataset)``."""
+    Raises ``TypeError`` unless ``val_size`` is a whole number, ``ValueError``
+    unless 0 < ``val_size`` < ``len(dataset)``."""
+    if not isinstance(val_size, int) or isinstance(val_size, bool):
+        raise TypeError(f"val_size must be a whole number of samples, got {val_size!r}: for a fraction f, pass round(f * len(dataset)).")
+    if len(dataset) < 2:
+        raise ValueError(f"A split needs at least 2 samples; the dataset has {len(dataset)}.")
     if not 0 < val_size < len(dataset):
-        raise ValueError(f"val_size must be between 1 and {len(dataset) - 1} (the dataset has {len(dataset)} samples), not {val_size}.")
+        raise ValueError(f"val_size is {val_size}, but a dataset of {len(dataset)} samples needs 0 < val_size < {len(dataset)}.")
     generator = torch.Generator().manual_seed(seed)  # its own generator: the global seed does not move the split
     return torch.utils.data.random_split(dataset, [len(dataset) - val_size, val_size], generator=generator)
 
@@ -128,7 +137,7 @@ print(f"The first validation images are numbers {val_data.indices[:5]} of the tr
 
 # %%
 val_labels = full_train_data.targets[val_data.indices]
-print({name: count for name, count in zip(class_names, val_labels.bincount().tolist())})
+print({name: count for name, count in zip(class_names, val_labels.bincount(minlength=len(class_names)).tolist())})
 
 # %% [markdown]
 # > **Note:** From here on the course trains on `train_data` (55,000 images),
@@ -175,7 +184,7 @@ for name, loader in [("train", train_dataloader), ("val", val_dataloader), ("tes
 #   same in any order.
 #   A fixed order makes runs reproducible and comparable: prediction number `i`
 #   always belongs to `test_data[i]`, which we rely on later for the confusion
-#   matrix and for comparing models image by image.
+#   matrix.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. How many batches
@@ -381,7 +390,7 @@ plt.show()
 # library). In `v2` the conversion takes two explicit steps: `v2.ToImage()` makes
 # a `uint8` tensor `[C, H, W]` with values 0 to 255, and
 # `v2.ToDtype(torch.float32, scale=True)` turns it into `float32`, scaled to 0-1.
-# We convert the first 1,000 training images both ways:
+# We convert the first 1,000 images of the training file both ways:
 
 # %%
 from torchvision.transforms import v2
@@ -432,28 +441,29 @@ print(f"Training-set pixels: mean {mean:.4f}, std {std:.4f}")
 # test images stand in for images the model has never seen, so they get the same
 # transform with the *training* statistics, as a new photo would later.
 #
-# Now a dataset whose transform ends with `Normalize`, on the same 1,000 images:
+# Now the training file with a transform that ends with `Normalize`, on the same
+# 1,000 images:
 
 # %%
 normalize = v2.Normalize(mean=[mean], std=[std])  # one value per channel: FashionMNIST has 1
-train_data_normalized = datasets.FashionMNIST(root=data_root, train=True, download=True,
+file_normalized = datasets.FashionMNIST(root=data_root, train=True, download=True,
                                               transform=v2.Compose([to_float_image, normalize]))
-after = torch.stack([train_data_normalized[i][0] for i in range(1000)])
+after = torch.stack([file_normalized[i][0] for i in range(1000)])
 print(f"Before: mean {old.mean():.4f}, std {old.std():.4f}")
 print(f"After:  mean {after.mean():.4f}, std {after.std():.4f}")
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
 for ax, values, title in [(axes[0], old, "Before: ToTensor()"), (axes[1], after, "After: Normalize")]:
     ax.hist(values.flatten(), bins=50, log=True)
-    ax.set(title=f"{title}, first 1,000 training images", xlabel="pixel value", ylabel="number of pixels (log scale)")
+    ax.set(title=f"{title}, first 1,000 images of the file", xlabel="pixel value", ylabel="number of pixels (log scale)")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
 # The histogram keeps its shape; `Normalize` only shifts and stretches it (the
 # y-axis is logarithmic, or the bar of black pixels would hide the rest). Mean and
-# std come out close to 0 and 1, not exact: 1,000 images are a sample of the
-# 55,000.
+# std come out close to 0 and 1, not exact: 1,000 images are a sample, and the
+# statistics came from the 55,000 training images.
 #
 # Why bother? For one image, a neuron's gradient for the weight of pixel `i` is
 # that pixel's value times a factor shared by all its weights. With pixels that are
@@ -491,7 +501,8 @@ plt.show()
 #   `v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])` is the
 #   modern `ToTensor()` (equal to within one `float32` step); `v2.Normalize` with
 #   the training images' mean 0.2856 and std 0.3527 centres the pixels on 0;
-#   random augmentation goes into the training transform only, never the test one.
+#   random augmentation goes into the training transform only, never the validation
+#   or test one.
 #
 # **Next:** notebook 02 builds a first model and trains it batch by batch with
 # these DataLoaders.
@@ -522,14 +533,17 @@ train_transform = v2.Compose([
     v2.RandomResizedCrop(size=28, scale=(0.8, 1.0)),
     to_float_image, normalize,                        # then the fixed steps
 ])
-test_transform = v2.Compose([to_float_image, normalize])  # fixed steps only
+eval_transform = v2.Compose([to_float_image, normalize])  # fixed steps only: validation and test
 
-train_data_augmented = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=train_transform)
-test_data_plain = datasets.FashionMNIST(root=data_root, train=False, download=True, transform=test_transform)
+# Two views of the training file, one per transform, each cut to its part of the split
+augmented_file = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=train_transform)
+plain_file = datasets.FashionMNIST(root=data_root, train=True, download=True, transform=eval_transform)
+train_data_augmented = torch.utils.data.Subset(augmented_file, train_data.indices)
+val_data_plain = torch.utils.data.Subset(plain_file, val_data.indices)
 
 torch.manual_seed(42)
-print(f"Training image 0 indexed twice, same tensor? {torch.equal(train_data_augmented[0][0], train_data_augmented[0][0])}")
-print(f"Test image 0 indexed twice, same tensor?     {torch.equal(test_data_plain[0][0], test_data_plain[0][0])}")
+print(f"Training image 0 indexed twice, same tensor?   {torch.equal(train_data_augmented[0][0], train_data_augmented[0][0])}")
+print(f"Validation image 0 indexed twice, same tensor? {torch.equal(val_data_plain[0][0], val_data_plain[0][0])}")
 
 # %% [markdown]
 # The transform runs every time a sample is indexed, and the DataLoader indexes
@@ -539,8 +553,9 @@ print(f"Test image 0 indexed twice, same tensor?     {torch.equal(test_data_plai
 # %%
 torch.manual_seed(42)
 fig, axes = plt.subplots(4, 6, figsize=(9, 6.6))
-for row, idx in enumerate([0, 1, 3, 6]):
-    versions = [full_train_data[idx][0]] + [train_data_augmented[idx][0] for _ in range(5)]
+for row, idx in enumerate([0, 1, 3, 6]):  # images of the training file, all four in train_data
+    position = train_data.indices.index(idx)  # where the Subset keeps that image
+    versions = [full_train_data[idx][0]] + [train_data_augmented[position][0] for _ in range(5)]
     for col, (ax, img) in enumerate(zip(axes[row], versions)):
         ax.imshow(img.squeeze(), cmap="gray")
         ax.set_title(class_names[full_train_data[idx][1]] if col == 0 else f"augmented {col}", fontsize=9)
@@ -552,9 +567,9 @@ plt.show()
 # %% [markdown]
 # The validation and test images are never augmented: they measure how well the
 # model does on images *as they are*, and random changes would measure something
-# else, and differently on every run. As the validation images come from the
-# training file, take them from a second dataset object with the plain transform:
-# `Subset(datasets.FashionMNIST(..., transform=test_transform), val_data.indices)`.
+# else, and differently on every run. As training and validation images share one
+# file, the code above opens it twice, once per transform, and cuts each copy with
+# the split's indices: augmented training images, plain validation images.
 #
 # Choose augmentations that make pictures the model could really meet. A vertical
 # flip would be a bad one: every FashionMNIST item is photographed upright, so an

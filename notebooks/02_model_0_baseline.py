@@ -41,8 +41,8 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # Each notebook of the course runs on its own, so we load FashionMNIST again,
 # split off the same 5,000 validation images as notebook 01, and rebuild its
 # DataLoaders: batches of 32, the training batches shuffled, the validation
-# batches in a fixed order. The test set stays untouched until notebook 06 compares
-# the models.
+# batches in a fixed order. The test set stays untouched until notebook 06 has
+# compared the models and chosen one.
 #
 # The training DataLoader gets **its own random generator**, seeded with 42. Its
 # shuffled order then depends on nothing else in the notebook, so every run sees
@@ -263,8 +263,8 @@ print(f"First true labels:      {label_batch[:8].tolist()}")
 print(f"Accuracy of the untrained model on this batch: {accuracy_fn(label_batch, batch_preds):.2f}%")
 
 # %% [markdown]
-# An untrained model guesses, and with ten classes a guess is right about one time
-# in ten. Its loss tells the same story: for a model that spreads its belief
+# An untrained model guesses: right about one time in ten on average, though one
+# batch of 32 can be luckier (18.75% here). Its loss tells the same story: for a model that spreads its belief
 # evenly over ten classes, cross-entropy is ln(10), about 2.30.
 #
 # The optional section at the end, [what cross-entropy computes, on one
@@ -507,9 +507,9 @@ print(f"Validation accuracy with the weights after epoch 3: {model_0_history['va
 # %% [markdown]
 # ### Extra-curriculum
 #
-# - Change `hidden_units` to 5 and to 100 and retrain. How do the accuracy and the
+# - Change `hidden_units` to 5 and to 100 and retrain. How do the validation accuracy and the
 #   training time change?
-# - Train for 5 epochs instead of 3. Does the validation accuracy keep improving?
+# - Train for 5 epochs instead of 3. Does the validation accuracy rise, or keep wobbling?
 # - Read the PyTorch documentation of
 #   [`nn.CrossEntropyLoss`](https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html):
 #   what do its `reduction` options do?
@@ -524,7 +524,7 @@ print(f"Validation accuracy with the weights after epoch 3: {model_0_history['va
 # We take the ankle boot of section 2 (`train_data[0]`) and a fresh, untrained copy
 # of Model 0: the same class and the same seed as in section 3, so it starts from
 # exactly the weights `model_0` had before training. Its outputs on the validation
-# batch of section 3 confirm it.
+# batch of section 2 confirm it.
 
 # %%
 image, label = train_data[0]  # the ankle boot of section 2
@@ -617,7 +617,7 @@ print(f"ln(10) = -log(1/10) = {math.log(10):.4f}")
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # For this image the true class got 0.0790, a little less than 1/10, so its loss,
 # 2.5379, lies a little above ln(10). Over many images such ups and downs even out:
-# on the 32 images of the validation batch in section 4, the untrained model's loss was
+# on the 32 images of the validation batch of section 2, the untrained model's loss was
 # 2.2464, close to 2.3026. (Section 7 prints a much lower training loss for epoch
 # 1, 0.59414, because that is an average over all 1,719 batches while the model
 # was already learning.)

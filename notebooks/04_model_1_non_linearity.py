@@ -169,9 +169,8 @@ plt.show()
 # %% [markdown]
 # Model 0 in notebook 02 reached 82.68% in its first epoch and then only wobbled.
 # Model 1's validation accuracy and loss stall for two epochs, then both improve
-# at once in epoch 3. Something held Model 1 back for two epochs. The rest of this
-# notebook examines the two usual suspects, and finds that one of them can do far
-# worse.
+# at once in epoch 3. The rest of this notebook examines two usual suspects, and
+# finds that one of them can do far worse.
 #
 # First we save Model 1 and its results in `models/`, as notebook 03 did for
 # Model 0, so that later notebooks can load it instead of training it again. The
@@ -202,7 +201,8 @@ for results in (model_0_results, model_1_results):
 # %% [markdown]
 # Nearly a tie: Model 1 is a quarter of a point behind in accuracy, a little
 # ahead in loss. In the original version of this course, Model 1 did clearly
-# *worse* than the baseline (about 75% against about 83%), and its first two
+# *worse* than the baseline (about 75% against about 83% test accuracy, trained
+# on all 60,000 images), and its first two
 # epochs here were far behind too. A non-linearity should have helped, so
 # what is going on? There are two suspects: overfitting, and the ReLU after the
 # last layer.
@@ -215,7 +215,7 @@ for results in (model_0_results, model_1_results):
 # accuracy. It is the usual suspect when a more flexible model does worse on the validation set.
 # The way to find out is to measure both with the final weights (notebook 02
 # showed why the running training average will not do). Evaluation updates no
-# weights, so we can use batches of 1000 images here: fewer, bigger steps.
+# weights, so we can use batches of 1000 images here: fewer, bigger batches.
 
 # %%
 train_loader_1000 = DataLoader(train_data, batch_size=1000)
@@ -249,7 +249,7 @@ for name, model in (("Model 0", model_0.to(device)), ("Model 1", model_1)):
 # 1. A score clipped to 0 gets **no gradient** through the ReLU, so for that image
 #    training cannot push it up, even when it belongs to the right class.
 # 2. If a class's score is clipped for almost every image, that class almost never
-#    wins (only class 0 still does, as we will see), and its last-layer weights
+#    wins (except class 0, which wins all-zero ties, as we will see), and its last-layer weights
 #    learn nothing from those images; only a change in the hidden layer can revive
 #    it, and often none does.
 #
@@ -344,7 +344,7 @@ for shuffle_seed in (42, 0, 1, 2):
 # with the other orders it ended at 73.40%, 66.68% and 63.08%, and those models
 # never predict Ankle boot, or Dress and Ankle boot, at all. About a tenth of the
 # validation images belongs to each class, so a class the model never predicts
-# costs about 10 points. That is the trap described above:
+# costs up to about 10 points. That is the trap described above:
 # once a class's score is clipped to 0 for nearly every image, it gets almost no
 # gradient, and in these runs it stayed dead. **Without** the final ReLU, the same
 # model ends between 80.44% and 82.60% with every order: every class is predicted,
@@ -362,7 +362,7 @@ for shuffle_seed in (42, 0, 1, 2):
 #
 # Why doesn't the non-linearity help more? With only 10 hidden units and 3 epochs,
 # the bent model gets about as far as the straight one; more hidden units and
-# epochs would help both. Notebook 05's convolutional network changes what the model
+# epochs would likely help both. Notebook 05's convolutional network changes what the model
 # sees, not just how it bends.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -384,7 +384,7 @@ bar_width = 0.27
 fig, ax = plt.subplots(figsize=(11, 4))
 for offset, (label, model) in zip((-1, 0, 1), shown.items()):
     ax.bar(positions + offset * bar_width, predictions_per_class(model), width=bar_width, label=label)
-ax.scatter(positions, val_labels.bincount(), marker="_", s=600, color="black", label="validation images per class")
+ax.scatter(positions, val_labels.bincount(minlength=len(class_names)), marker="_", s=600, color="black", label="validation images per class")
 ax.set_xticks(positions, class_names, rotation=30, ha="right")
 ax.set_ylabel("validation images predicted as the class")
 ax.legend(fontsize=8)
@@ -434,7 +434,7 @@ print(f"Their true classes: {dict(zip(class_names, zero_rows_per_class.tolist())
 #   both whenever a bigger model does worse on the validation set.
 # - The **ReLU after the last layer** clips negative logits to 0, and a clipped
 #   score gets no gradient. With other batch orders whole classes die: the model
-#   never predicts them and loses about 10 points per dead class; an image whose ten
+#   never predicts them and loses up to about 10 points per dead class; an image whose ten
 #   scores are all 0 is a tie that `argmax` breaks as class 0.
 # - **Without that last ReLU** the model lands around the baseline (80.44% to 82.60%)
 #   with every order we tried. A classifier's last layer outputs raw logits.

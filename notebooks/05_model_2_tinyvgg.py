@@ -162,7 +162,8 @@ for kernel_size, stride, padding in [(3, 1, 0), (3, 1, 1), (5, 1, 0), (5, 1, 2),
 # %% [markdown]
 # - **Kernel size** shrinks the output by `kernel_size - 1` pixels (at stride 1, without padding).
 # - **Padding** of `(kernel_size - 1) / 2` (1 for a 3x3 kernel) keeps the size at
-#   stride 1: this is `padding="same"`. The course's TinyVGG uses it; CNN Explainer's
+#   stride 1, which is what `padding="same"` computes. The course's TinyVGG passes
+#   `padding=1`; CNN Explainer's
 #   original uses no padding, so there every convolution shrinks the maps by 2.
 # - **Stride 2** roughly halves each side: the filter skips every other position.
 
@@ -878,8 +879,9 @@ for name, maps in (("block_1", after_block_1), ("block_2", after_block_2)):
     print(f"{name}: maps that are 0 everywhere for this image: {silent}")
 
 # %% [markdown]
-# The first row shows the ten 14x14 feature maps after block 1. Most still look like
-# the boot, each with other parts lit up: its outline, its sole, one of its sides.
+# The first row shows the ten 14x14 feature maps after block 1. Most still show the
+# boot, each with other parts lit up: its outline, its sole, one of its sides (a few
+# as a negative, the background bright and the boot dark).
 # A few, such as `block_1[1]`, are dark almost everywhere: their filter found little
 # of its pattern in this boot. None is 0 everywhere, though: the lists under the
 # figure are empty. After block 2

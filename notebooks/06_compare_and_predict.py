@@ -219,7 +219,7 @@ why_cnn
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # `model_1` and TinyVGG have almost the same number of parameters, 7,960 and 7,740,
 # yet TinyVGG does 143 times the arithmetic and reaches 88.50% validation accuracy
-# instead of 81.72%. Two ideas make that possible:
+# instead of 81.72%. Two ideas likely contribute:
 #
 # - **Local connections.** Each output value of a convolution looks at a 3x3 window
 #   of its input, while a unit of `model_1`'s first layer has a weight for each of
@@ -446,7 +446,8 @@ plot_prediction_grid(
 # three kinds:
 #
 # - **Model errors.** The image clearly shows one thing and the model says another.
-#   More training, more data or a better architecture can fix these.
+#   More training, more data or a better architecture can fix these, in a new
+#   model that you would compare on the validation set.
 # - **Ambiguous images.** At 28x28 pixels a long top and a short dress, or a high
 #   sneaker and a boot, can look almost the same; even a person would hesitate.
 # - **Label errors.** The label is wrong, or at least debatable: the model is very
@@ -658,7 +659,7 @@ plt.show()
 #   where its top rises into the shaft: with the patch over rows 10-15, columns
 #   12-17, the probability drops by 0.898. The toe and the back of the heel are red
 #   too; the background stays white.
-# - **Pullover.** The strongest spot is on the right sleeve, where it runs along the
+# - **Pullover.** The strongest spot is on the sleeve at the image's right, where it runs along the
 #   body (rows 10-15, columns 20-25, a drop of 0.825), with weaker ones on both
 #   shoulders and above the hem. The lettering on the chest stays almost white.
 # - **Trouser.** No patch lowers the probability by more than 0.047: covering any

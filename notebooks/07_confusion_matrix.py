@@ -101,8 +101,8 @@ print(f"Accuracy: {(y_pred_tensor == test_targets).float().mean().item():.2%}")
 # That is the 88.07% test accuracy that notebook 06 measured for the best model with
 # `eval_model` (the 88.50% printed at the top is the validation accuracy saved with
 # the model). The match is a good sign that the loop makes the same predictions (a
-# matching score alone cannot prove it; notebook 08 compares predictions image by
-# image).
+# matching score alone cannot prove it; comparing the predictions image by image
+# can, as notebook 08 does when it saves and loads a model).
 #
 # > **Note:** For the labels alone, `y_logits.argmax(dim=1)` gives the same answer:
 # > softmax never changes which value in a row is largest. We take the path through
@@ -231,14 +231,15 @@ for count, position in zip(counts[:3].tolist(), positions[:3].tolist()):
 # sleeves and a neckline. All three pairs above lie among T-shirts, shirts,
 # pullovers and coats, and the shirt, which can look like any of the others, is in
 # two of them. Classes with a distinctive outline fare far better: the three kinds
-# of shoes are sometimes confused with one another but never with a garment (the
+# of shoes are sometimes confused with one another but never taken for a garment (the
 # shoe rows hold zeros in every clothing column), and trousers and bags are rarely
 # mistaken.
 #
 # This points to where to improve: more capacity or more training helps the model
 # tell similar shapes apart, and checking a sample of the confused images (as in
 # notebook 06) shows how many of the "mistakes" are really ambiguous pictures or
-# debatable labels.
+# debatable labels. Any such change makes a new model, to be compared with this one
+# on the validation set: the test score above stays the chosen model's report.
 #
 # > **Question:** The per-class accuracy is the diagonal divided by each row's sum.
 # > Which class has the lowest one? Try `confmat_tensor.diag() / confmat_tensor.sum(dim=1)`.
@@ -258,7 +259,7 @@ for count, position in zip(counts[:3].tolist(), positions[:3].tolist()):
 #
 # ### Extra-curriculum
 #
-# - Compute the confusion matrix of `model_0` as well. Does the linear baseline
-#   confuse the same classes?
+# - Compute the confusion matrix of `model_0` on the validation set. Does the
+#   linear baseline confuse the same classes?
 # - Look up `normalize="true"` in the `ConfusionMatrix` documentation. What do the
 #   numbers mean then?

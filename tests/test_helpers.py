@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import matplotlib
 
@@ -95,3 +96,32 @@ def test_find_course_root_from_notebooks_and_elsewhere(course_root, tmp_path):
     assert hf.find_course_root(course_root / "notebooks") == course_root
     assert hf.course_data_dir(course_root / "notebooks") == course_root / "data"
     assert hf.find_course_root(tmp_path) == tmp_path  # e.g. /content in Colab
+
+
+# the validation split ---------------------------------------------------------
+
+def test_split_train_validation_is_seeded_disjoint_and_complete():
+    data = list(range(100))
+    train_part, val_part = hf.split_train_validation(data, val_size=20)
+    assert (len(train_part), len(val_part)) == (80, 20)
+    assert sorted(train_part.indices + val_part.indices) == data
+    torch.manual_seed(123)  # the global generator does not move the split
+    again = hf.split_train_validation(data, val_size=20)
+    assert again[1].indices == val_part.indices
+    assert hf.split_train_validation(data, val_size=20, seed=0)[1].indices != val_part.indices
+
+
+@pytest.mark.parametrize("val_size, error, words", [
+    (0, ValueError, "0 < val_size < 10"), (10, ValueError, "0 < val_size < 10"), (-3, ValueError, "0 < val_size"),
+    (0.2, TypeError, "round(f * len(dataset))"), (2.0, TypeError, "whole number"), (True, TypeError, "whole number"),
+    ("2", TypeError, "whole number"), (None, TypeError, "whole number"),
+])
+def test_split_train_validation_rejects_a_bad_val_size(val_size, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        hf.split_train_validation(list(range(10)), val_size=val_size)
+
+
+@pytest.mark.parametrize("size", [0, 1])
+def test_split_train_validation_needs_two_samples(size):
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        hf.split_train_validation(list(range(size)), val_size=1)
