@@ -1557,3 +1557,38 @@ def check_validation_choice(dataset, train_part, val_part, models_by_lr, val_acc
     return _check_ok(f"split {sizes[0]:,} / {sizes[1]:,} with no image in both, lr={best_lr} chosen on validation "
                      f"({measured[best_lr]:.2f}%), then tested once: {tested:.2f}%.")
 
+
+
+def check_challenge(model, train_seconds, val_images, val_labels, course_acc: float, minutes: float = 5) -> bool:
+    """Exercise 23: ``model`` (trained on the training part only) must beat the course's
+    TinyVGG, ``course_acc`` (% on the validation images), and have trained in at most
+    ``minutes`` minutes (``train_seconds``, measured by the student). Scores the model on
+    ``val_images`` [N, 1, 28, 28] and ``val_labels`` [N]; trains nothing."""
+    if _missing(model, train_seconds):
+        return _check_todo("train challenge_model on challenge_train, timing it, and set challenge_train_seconds.")
+    if not isinstance(model, nn.Module):
+        return _check_wrong(f"challenge_model should be a trained nn.Module, got {type(model).__name__}.")
+    if not _is_number(train_seconds) or train_seconds <= 0:
+        return _check_wrong(f"challenge_train_seconds should be a positive number of seconds, got {train_seconds!r}: "
+                            "read timeit's default_timer() before and after training and subtract.")
+    if train_seconds > minutes * 60:
+        return _check_wrong(f"training took {train_seconds / 60:.1f} minutes; the challenge allows {minutes:g}. "
+                            "Fewer epochs, a smaller model or channels-last weights bring it down.")
+    batch = val_images[:8].to(_model_device(model))
+    was_training = model.training
+    model.eval()
+    try:
+        output, problem = _call(model, batch, type(model).__name__)
+    finally:
+        model.train(was_training)
+    if problem:
+        return _check_wrong(problem)
+    if tuple(output.shape) != (len(batch), 10):
+        return _check_wrong(f"challenge_model turns {len(batch)} images into shape {_shape_text(output.shape)}, "
+                            f"expected [{len(batch)}, 10]: one score per class.")
+    accuracy = accuracy_fn(val_labels.cpu(), _predict_labels(model, val_images))
+    if accuracy <= course_acc:
+        return _check_wrong(f"{accuracy:.2f}% on the validation images, the course's TinyVGG has {course_acc:.2f}%: "
+                            "not beaten yet. Change one thing at a time and keep what helps.")
+    return _check_ok(f"{accuracy:.2f}% on the validation images against the course TinyVGG's {course_acc:.2f}%, "
+                     f"trained within {minutes:g} minutes: chosen on validation, its test accuracy is the one to report.")

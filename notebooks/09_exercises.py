@@ -50,7 +50,8 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # 22. [Exercise 20: The receptive field](#Exercise-20:-The-receptive-field)
 # 23. [Exercise 21: Average pooling in TinyVGG](#Exercise-21:-Average-pooling-in-TinyVGG)
 # 24. [Exercise 22: Choosing on a validation set](#Exercise-22:-Choosing-on-a-validation-set)
-# 25. [Summary](#Summary)
+# 25. [Exercise 23: Challenge: beat the course's TinyVGG](#Exercise-23:-Challenge:-beat-the-course's-TinyVGG)
+# 26. [Summary](#Summary)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## How this notebook works
@@ -96,6 +97,7 @@ from torchvision.transforms import ToTensor
 from cv_course.exercise_checks import (
     check_avg_pool_tiny_vgg,
     check_baseline_model,
+    check_challenge,
     check_compare_results,
     check_confusion_matrix,
     check_conv_by_hand,
@@ -130,6 +132,7 @@ from helper_functions import (
     prepare_fashion_mnist,
     print_train_time,
     set_seeds,
+    split_train_validation,
     train,
     train_step,
 )
@@ -1024,6 +1027,55 @@ chosen_test_acc = None  # TODO: the chosen model's accuracy on test_images and t
 # %% tags=["check", "ex-22"]
 check_validation_choice(practice_data, practice_train, practice_val, models_by_lr, val_acc_by_lr, best_lr,
                         chosen_test_acc, test_images, test_labels)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise 23: Challenge: beat the course's TinyVGG
+#
+# **Difficulty:** ★★★ challenge
+#
+# The course's TinyVGG (notebook 05) scores the validation accuracy printed by the setup
+# cell below after 3 epochs of SGD. Train a model that beats it, with at most five
+# minutes of training on a laptop CPU. What practitioners reach for first:
+#
+# - **Adam** (`torch.optim.Adam(params, lr=1e-3)`) or a tuned learning rate for SGD;
+# - **batch normalisation**: an `nn.BatchNorm2d(channels)` after each convolution keeps
+#   each layer's outputs centred and scaled while the weights change;
+# - **dropout**: `nn.Dropout(p)` before the classifier switches off a random share of
+#   its inputs in training, so the model cannot lean on any one of them;
+# - **more epochs**, as long as the validation accuracy still rises.
+#
+# Change one thing at a time, measure each on `challenge_val_loader`, and keep what
+# helps. Train only on `challenge_train`. When you have chosen, score the chosen
+# model on the test images once: that is the number to report.
+#
+# The check scores your model on the 5,000 validation images (seconds, no training)
+# and compares it with the course's TinyVGG.
+#
+# <details><summary><b>Hint</b> (click to open)</summary>
+#
+# Build TinyVGG with `FashionMNISTModelV2` and change its `block_1`, `block_2` or
+# `classifier` (each an `nn.Sequential`). `make_batch_loader(challenge_train, 32,
+# shuffle=True, seed=42)` gives fast batches; `model.to(memory_format=torch.channels_last)`
+# makes a CNN's training two to three times faster on many CPUs (notebook 05's optional
+# section). Time the training with `timer()` before and after.
+#
+# </details>
+
+# %% tags=["setup", "ex-23"]
+challenge_train_part, challenge_val_part = split_train_validation(train_data)  # the course's split (notebook 01)
+challenge_train = dataset_to_tensors(challenge_train_part)  # 55,000 training images, for make_batch_loader
+challenge_val = dataset_to_tensors(challenge_val_part)  # 5,000 validation images
+challenge_val_loader = make_batch_loader(challenge_val, batch_size=1000)
+_, course_tinyvgg_record = load_or_train_course_model("model_2", device=device)
+course_val_acc = course_tinyvgg_record["model_acc"]
+print(f"The course's TinyVGG: {course_val_acc:.2f}% on the {len(challenge_val):,} validation images")
+
+# %% tags=["exercise", "ex-23"]
+challenge_model = None  # TODO: your model, trained on challenge_train only
+challenge_train_seconds = None  # TODO: the seconds all your training took (timeit's timer), at most 300
+
+# %% tags=["check", "ex-23"]
+check_challenge(challenge_model, challenge_train_seconds, *challenge_val.tensors, course_val_acc)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

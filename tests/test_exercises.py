@@ -1465,6 +1465,41 @@ CASES.update({
 })
 
 
+def challenge_args(model=None, seconds=120.0, course_acc=None) -> tuple:
+    """Arguments for check_challenge on 200 real images: by default a model that knows
+    them all (100%) against a course accuracy of 88%."""
+    images, labels = curve_data().tensors
+    model = model if model is not None else LookupModel(images[:200], labels[:200])
+    return model, seconds, images[:200], labels[:200], 88.0 if course_acc is None else course_acc
+
+
+class TwoScores(nn.Module):
+    """A classifier with the wrong number of outputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Linear(784, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layer(x.flatten(1))
+
+
+CASES.update({
+    # Exercise 23
+    "challenge-right": (checks.check_challenge, lambda: challenge_args(), True, OK, "the one to report"),
+    "challenge-todo": (checks.check_challenge, lambda: (None, None, *challenge_args()[2:]), False, TODO, "challenge_train_seconds"),
+    "challenge-not-a-model": (checks.check_challenge, lambda: challenge_args(model="TinyVGG"), False, WRONG_ANSWER, "nn.Module"),
+    "challenge-too-slow": (checks.check_challenge, lambda: challenge_args(seconds=400.0), False, WRONG_ANSWER, "allows 5"),
+    "challenge-bad-seconds": (checks.check_challenge, lambda: challenge_args(seconds="2 min"), False, WRONG_ANSWER, "default_timer"),
+    "challenge-two-outputs": (checks.check_challenge, lambda: challenge_args(model=TwoScores()), False, WRONG_ANSWER, "one score per class"),
+    "challenge-crashes": (checks.check_challenge, lambda: challenge_args(model=nn.Linear(3, 10)), False, WRONG_ANSWER, "failed"),
+    "challenge-not-beaten": (checks.check_challenge, lambda: challenge_args(model=ConstantModel()), False, WRONG_ANSWER,
+                             "not beaten yet"),
+    "challenge-tie-is-not-a-win": (checks.check_challenge, lambda: challenge_args(course_acc=100.0), False, WRONG_ANSWER,
+                                   "not beaten yet"),
+})
+
+
 def RESULTS() -> pd.DataFrame:  # noqa: N802 (reads like the constant it stands for)
     return pd.DataFrame(
         {
