@@ -9,7 +9,8 @@ FashionMNISTModelV2 (notebook 05); make_predictions (notebook 06). The others
 are tools the notebooks use along the way.
 
 The course's own machinery lives in the ``cv_course`` package beside this file:
-checking the downloaded data (``cv_course.data``), the course models' training
+checking the downloaded data (``cv_course.data``), the training doctor that
+``train`` calls (``cv_course.training_doctor``), the course models' training
 recipe and checkpoints (``cv_course.recipe``) and the exercises' self-checks
 (``cv_course.exercise_checks``).
 """
@@ -28,6 +29,7 @@ from torch import nn
 
 from cv_course.data import DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_MIRRORS, download_to, fetch_fashion_mnist
 from cv_course.files import atomic_write, check_device, checkpoint_load_problem, same_file_contents, temporary, unpack_zip, write_error
+from cv_course.training_doctor import diagnose_epoch, recording_outputs
 
 # ---------------------------------------------------------------------------
 # Where things live, and the data
@@ -367,12 +369,16 @@ def train(
     progress bar and one line per epoch unless ``progress`` is False. Returns
     the per-epoch ``train_loss``, ``train_acc``, ``val_loss`` and ``val_acc``
     (the input of ``plot_loss_curves``). ``device`` defaults to the model's."""
+    # After each epoch the training doctor (cv_course.training_doctor, notebook 09)
+    # prints one line per failure it recognises, even with progress=False.
     from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text in a terminal
 
     results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
+    doctor_notes: dict = {"epochs": epochs}  # what the training doctor remembers between epochs
     for epoch in tqdm(range(1, epochs + 1), desc="Epochs", disable=not progress):
         train_loss, train_acc = train_step(model, train_loader, loss_fn, optimizer, accuracy_fn, device)
-        val_loss, val_acc = test_step(model, val_loader, loss_fn, accuracy_fn, device)
+        with recording_outputs(model) as val_outputs:  # the doctor reads the validation logits
+            val_loss, val_acc = test_step(model, val_loader, loss_fn, accuracy_fn, device)
         if progress:
             print(
                 f"Epoch {epoch}/{epochs} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
@@ -380,6 +386,9 @@ def train(
             )
         for key, value in zip(results, (train_loss, train_acc, val_loss, val_acc)):
             results[key].append(value)
+        # Copied outside the course? Delete the doctor's lines (from cv_course.training_doctor).
+        for advice in diagnose_epoch(model, results, val_outputs, train_loader, val_loader, doctor_notes):
+            print(advice)  # one line per problem found, none on a healthy epoch
     return results
 
 

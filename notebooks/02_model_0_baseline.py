@@ -10,12 +10,12 @@
 # evaluation loop that all later models reuse, and we time it.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.3.0/notebooks/02_model_0_baseline.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/02_model_0_baseline.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
-COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.3.0", "1.3.0"
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.4.0", "1.4.0"
 if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
@@ -38,21 +38,19 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The data and the DataLoaders
 #
-# Each notebook of the course runs on its own, so we load FashionMNIST again,
-# split off the same 5,000 validation images as notebook 01, and rebuild its
-# DataLoaders: batches of 32, the training batches shuffled, the validation
-# batches in a fixed order. The test set stays untouched until notebook 06 has
-# compared the models and chosen one.
+# Each notebook runs on its own, so we load FashionMNIST again, split off the same
+# 5,000 validation images as notebook 01, and rebuild its DataLoaders: batches of
+# 32, the training batches shuffled, the validation batches in a fixed order. The
+# test set waits until notebook 06 has compared the models and chosen one.
 #
-# The training DataLoader gets **its own random generator**, seeded with 42. Its
-# shuffled order then depends on nothing else in the notebook, so every run sees
-# exactly the same batches, and on the same computer prints exactly the same numbers.
+# The training DataLoader gets **its own random generator**, seeded with 42, so its
+# shuffled order depends on nothing else in the notebook: every run sees the same
+# batches and, on the same computer, prints the same numbers.
 #
-# > **Note:** On another computer the last digits of the losses, and after training
-# > the accuracy, can come out slightly different from the ones printed here: the
-# > order in which a processor adds up numbers (which vector instructions it has,
-# > how many threads share a sum) changes how they round, and training compounds
-# > those tiny differences over thousands of steps.
+# > **Note:** On another computer the last digits of the losses and accuracies can
+# > differ slightly: the order in which a processor adds up numbers (its vector
+# > instructions, how many threads share a sum) changes how they round, and training
+# > compounds those tiny differences over thousands of steps.
 
 # %%
 from timeit import default_timer as timer
@@ -88,7 +86,7 @@ print(f"Classes:    {class_names}")
 
 # %% [markdown]
 # Neither 55,000 nor 5,000 divides evenly by 32, so each set ends with a smaller
-# batch. Keep that in mind, it matters when we average the loss in section 6.
+# batch, which matters when we average the loss in section 6.
 
 # %%
 print(f"Last training batch:   {len(train_data) - (len(train_dataloader) - 1) * BATCH_SIZE} images")
@@ -101,8 +99,8 @@ print(f"Last validation batch: {len(val_data) - (len(val_dataloader) - 1) * BATC
 # images are grids of shape `[1, 28, 28]` (colour channels, height, width).
 # `nn.Flatten()` unrolls everything after the first dimension into one long row.
 #
-# Like every layer in `torch.nn`, a flatten layer is a module: call it on a tensor
-# and it returns the transformed tensor. Let's try it on one image.
+# Like every layer in `torch.nn`, it is a module: call it on a tensor and it returns
+# the transformed tensor. Here it is on one image.
 
 # %%
 flatten_model = nn.Flatten()
@@ -127,8 +125,8 @@ print(f"Batch after:  {flatten_model(image_batch).shape}")
 # %% [markdown]
 # > **Note:** flattening throws away the information of which pixel sits next to
 # > which. The model sees 784 separate numbers; a pixel's neighbours are just other
-# > columns. Keep this in mind: notebook 05 brings a convolutional model that looks at
-# > neighbourhoods of pixels.
+# > columns. Notebook 05 brings a convolutional model that looks at neighbourhoods of
+# > pixels.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Building Model 0
@@ -139,8 +137,8 @@ print(f"Batch after:  {flatten_model(image_batch).shape}")
 # 2. `nn.Linear(784, hidden_units)`: 784 pixel values in, `hidden_units` numbers out
 # 3. `nn.Linear(hidden_units, 10)`: one output (a **logit**) per class
 #
-# The three sizes are constructor arguments, so we can build differently sized
-# versions of the same design.
+# The three sizes are constructor arguments, so one design can be built in several
+# sizes.
 
 # %%
 class FashionMNISTModelV0(nn.Module):
@@ -174,8 +172,7 @@ from helper_functions import FashionMNISTModelV0
 # - `output_shape=len(class_names)`: ten classes, so ten logits.
 #
 # The layers start with random weights, so we seed the random generators right
-# before building the model. With the same seed, you get the same starting weights
-# as this notebook.
+# before building the model: the same seed gives you this notebook's starting weights.
 #
 # We keep Model 0 on the **CPU** for now; notebook 03 measures the CPU against a
 # GPU, when there is one.
@@ -196,7 +193,7 @@ print(f"Total: {sum(p.numel() for p in model_0.parameters())} parameters")
 
 # %% [markdown]
 # A quick check that the shapes line up: one batch in, one row of ten logits per
-# image out. The model is untrained, so the logits are meaningless for now.
+# image out. An untrained model's logits mean nothing yet.
 
 # %%
 with torch.inference_mode():
@@ -206,7 +203,15 @@ print(f"Input {image_batch.shape} -> output {batch_logits.shape}")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Loss function, optimizer and accuracy
 #
-# We have ten classes, which makes this **multi-class classification**:
+# Model 0's ten logits $z_j$ are raw scores of any sign. **Softmax** turns them into
+# probabilities, $p_i = e^{z_i} / \sum_j e^{z_j}$: all positive, adding up to 1, the
+# largest logit getting the largest probability. An image's loss is then $-\ln p$,
+# with $p$ the probability of its true class: 0 when certain and right, larger the
+# less the model believes the truth. The optional section
+# [what cross-entropy computes, on one image](#Going-deeper-(optional):-what-cross-entropy-computes,-on-one-image)
+# works an example by hand.
+#
+# Ten classes make this **multi-class classification**:
 #
 # - **Loss function:** `nn.CrossEntropyLoss()`. It takes the raw logits and the
 #   true labels; it applies softmax internally, so the model needs no softmax layer.
@@ -224,8 +229,8 @@ optimizer = torch.optim.SGD(params=model_0.parameters(), lr=0.1)
 # %% [markdown]
 # Accuracy compares predicted **labels** with true labels: `torch.eq` marks the
 # matches, `.sum().item()` counts them as a Python number. A common slip is to pass
-# the logits instead of the labels, so our `accuracy_fn` checks what it gets and says
-# what to do instead of returning a meaningless number.
+# the logits instead of the labels, so our `accuracy_fn` checks its inputs and says
+# what to do rather than return a meaningless number.
 
 # %%
 def accuracy_fn(y_true: torch.Tensor, y_pred: torch.Tensor) -> float:
@@ -266,10 +271,6 @@ print(f"Accuracy of the untrained model on this batch: {accuracy_fn(label_batch,
 # An untrained model guesses: right about one time in ten on average, though one
 # batch of 32 can be luckier (18.75% here). Its loss tells the same story: for a model that spreads its belief
 # evenly over ten classes, cross-entropy is ln(10), about 2.30.
-#
-# The optional section at the end, [what cross-entropy computes, on one
-# image](#Going-deeper-(optional):-what-cross-entropy-computes,-on-one-image),
-# works this loss out by hand, step by step.
 
 # %%
 print(f"Loss of the untrained model on this batch: {loss_fn(batch_logits, label_batch).item():.4f}")
@@ -277,13 +278,12 @@ print(f"Loss of the untrained model on this batch: {loss_fn(batch_logits, label_
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Timing an experiment
 #
-# Accuracy is not the only thing worth measuring: how long training takes decides
-# how many experiments you can run in a day. We time with
-# `timeit.default_timer` (Python's `time.perf_counter`, the clock meant for measuring durations):
-# read it before and after, and subtract. `print_train_time(start, end, device)`
-# prints the seconds between `start` and `end` and which device did the work, and
-# returns the seconds so that we can compare runs later; it refuses an `end` before
-# `start`, the sign of swapped arguments.
+# How long training takes decides how many experiments you can run in a day, so we
+# measure it too, with `timeit.default_timer` (Python's `time.perf_counter`, the clock
+# meant for durations): read it before and after, and subtract.
+# `print_train_time(start, end, device)` prints the seconds between them and the
+# device that did the work, and returns them for later comparisons; it refuses an
+# `end` before `start`, the sign of swapped arguments.
 
 # %%
 def print_train_time(start: float, end: float, device: torch.device | str | None = None) -> float:
@@ -307,8 +307,7 @@ from helper_functions import accuracy_fn, print_train_time
 # ## 6. The training and validation loop, step by step
 #
 # This is PyTorch's usual training loop (forward pass, loss, zero the gradients,
-# backward pass, optimizer step), with one level for the data: it arrives in
-# batches, so each epoch has an inner loop over the batches.
+# backward pass, optimizer step), run for every batch of every epoch.
 #
 # **For each epoch:**
 #
@@ -333,34 +332,37 @@ from helper_functions import accuracy_fn, print_train_time
 # epoch instead of one big update after all 55,000 images. The model improves
 # throughout the epoch, and no step needs the whole dataset in memory.
 #
-# `optimizer.zero_grad()` comes first in every step because PyTorch **adds** new
-# gradients to the ones already stored. Without it, each step would also apply the
-# gradients of every earlier batch.
+# What does a step do? `loss.backward()` adds to each parameter's `.grad` the
+# gradient of the loss: how fast the loss rises as that number grows.
+# `optimizer.step()` moves every parameter `w` the other way: plain SGD replaces it by
+# `w - lr * w.grad`, `lr` being the learning rate. `optimizer.zero_grad()` empties
+# `.grad` first, because PyTorch **adds** new gradients to the stored ones: without
+# it, each step would also apply every earlier batch's gradients. Notebook 09 checks
+# one training step by hand in its section 1.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why the loss is averaged per sample
 #
-# `nn.CrossEntropyLoss()` returns the **mean** loss over the images of a batch (its
+# `nn.CrossEntropyLoss()` returns the **mean** loss over a batch's images (its
 # default `reduction="mean"`), which keeps the size of each step independent of the
-# batch size. To report **one** loss for the whole epoch we want the mean over all
-# images. A batch's mean covers `len(y)` images, so we multiply it by `len(y)`
-# before adding it to the total, and divide the total by the number of images at
-# the end. Simply averaging the batch means would give the last validation batch
-# (8 images) the same weight as a full batch of 32. Accuracy is averaged the same way.
+# batch size. For **one** loss per epoch we want the mean over all its images. A
+# batch's mean covers `len(y)` images, so we multiply it by `len(y)` before adding
+# it to the total, and divide the total by the number of images at the end; averaging
+# the batch means would give the last validation batch (8 images) the weight of a
+# full batch of 32. Accuracy is averaged the same way.
 #
 # Two more details in the loop below:
 #
 # - `loss.item()` turns the one-number loss tensor into a Python float. Adding the
-#   tensor itself (`train_loss += loss`) would keep a link to the computation graph
-#   of every batch until the end of the epoch, costing memory.
-# - A progress bar from `tqdm` shows how far training has got: wrap the epoch
-#   range in `tqdm(...)`.
+#   tensor itself (`train_loss += loss`) would keep every batch's computation graph
+#   in memory until the epoch ends.
+# - Wrapping the epoch range in `tqdm(...)` shows a progress bar.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Training Model 0 for 3 epochs
 #
-# Three epochs is a short training run: enough to see the model learn, while
-# keeping the notebook quick on a laptop CPU. Here is the whole loop, timed.
+# Three epochs is a short run: enough to see the model learn, and quick on a laptop
+# CPU. Here is the whole loop, timed.
 
 # %%
 epochs = 3
@@ -420,14 +422,12 @@ total_train_time_model_0 = print_train_time(
 # about 82% of the validation images correctly: not bad for fewer than 8,000
 # parameters and images it has never trained on.
 #
-# The training time printed above includes the validation after each epoch, and it
-# depends on your computer. Notebook 03 trains the very same model with functions
-# we can reuse.
+# The training time printed above includes the validation after each epoch and
+# depends on your computer. Notebook 03 trains the same model with reusable functions.
 #
-# The loop also kept each epoch's numbers in `model_0_history`. `plot_loss_curves`
-# from `helper_functions.py` draws them: loss on the left, accuracy on the right,
-# for the training data and the validation data, with the epochs numbered as the loop
-# printed them.
+# `plot_loss_curves` from `helper_functions.py` draws the numbers the loop kept in
+# `model_0_history`: loss on the left, accuracy on the right, training and
+# validation, the epochs numbered as the loop printed them.
 
 # %%
 plot_loss_curves(model_0_history)
@@ -454,12 +454,12 @@ plt.show()
 #   batches were scored by the weights of the start of the epoch, its last batches
 #   by the weights of the end, so it mixes all the weights of the epoch. In
 #   epoch 1, the first of them were random.
-# - The **validation** accuracy is measured after the epoch, entirely with the
-#   weights of the end of the epoch.
+# - The **validation** accuracy is measured after the epoch, entirely with its
+#   final weights.
 #
 # To compare like with like, score the training images with the final weights too,
-# in evaluation mode and without gradients, exactly as the validation images were. Order
-# does not matter for a score, so a DataLoader without shuffling will do:
+# in evaluation mode and without gradients, as the validation images were. Order
+# does not matter for a score, so an unshuffled DataLoader will do:
 
 # %%
 model_0.eval()
@@ -477,18 +477,20 @@ print(f"Validation accuracy with the weights after epoch 3: {model_0_history['va
 #
 # The running average can also err the other way: in epoch 3 it reads 84.00%,
 # above what the final weights score on the same images. The weights wobble, and
-# the last steps left them a little worse than their average over the epoch. The running average is still the usual thing to print, because
-# it costs nothing extra; just remember that it describes no single set of weights.
+# the last steps left them a little worse than their average over the epoch. The
+# running average is still the usual thing to print, as it costs nothing extra; just
+# remember that it describes no single set of weights.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - **A baseline first.** Model 0 flattens each image into 784 numbers and passes
-#   them through two linear layers (784 → 10 → 10). It is simple, fast, and every
-#   later model is measured against it.
+#   them through two linear layers (784 → 10 → 10): simple, fast, and the measure of
+#   every later model.
 # - `nn.Flatten()` merges every dimension after the batch dimension into one.
-# - Multi-class classification: `nn.CrossEntropyLoss()` on raw logits,
-#   `torch.optim.SGD(lr=0.1)`, and `accuracy_fn` on `logits.argmax(dim=1)`.
+# - Multi-class classification: `nn.CrossEntropyLoss()` on raw logits (softmax, then
+#   `-ln p` of the true class), `torch.optim.SGD(lr=0.1)` (`w - lr * w.grad`), and
+#   `accuracy_fn` on `logits.argmax(dim=1)`.
 # - The loop has an inner loop over batches: forward, loss, `zero_grad`,
 #   `backward`, `step` for **every batch** (mini-batch gradient descent).
 # - Each batch's loss is a mean over its images; for an epoch's loss, weight each
@@ -498,8 +500,8 @@ print(f"Validation accuracy with the weights after epoch 3: {model_0_history['va
 #   `accuracy_fn`, `print_train_time` and `FashionMNISTModelV0` now live in
 #   `helper_functions.py`.
 # - The training accuracy printed per epoch is a running average while the weights
-#   change; the validation accuracy uses the weights of the end of the epoch. Compare
-#   them only with that in mind, and judge overfitting over several epochs.
+#   change; the validation accuracy uses the epoch's final weights. Compare them with
+#   that in mind, and judge overfitting over several epochs.
 #
 # **Next:** notebook 03 turns the loop into functions and runs the code on a GPU
 # when there is one; notebook 04 adds non-linearity (Model 1).

@@ -12,12 +12,12 @@
 # > compounds those tiny differences.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.3.0/notebooks/03_training_functions_and_gpu.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/03_training_functions_and_gpu.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
-COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.3.0", "1.3.0"
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.4.0", "1.4.0"
 if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
@@ -59,6 +59,7 @@ from torch.utils.data import DataLoader
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
+from cv_course.training_doctor import diagnose_epoch, recording_outputs
 from helper_functions import (
     FashionMNISTModelV0,
     accuracy_fn,
@@ -94,8 +95,8 @@ print(f"{len(train_dataloader):,} training batches, {len(val_dataloader)} valida
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Turning the loops into functions
 #
-# We wrote the training and validation loop once, for Model 0, inline. Models 1 and 2
-# need it too. Copying it each time invites mistakes, so we turn it into functions:
+# Models 1 and 2 need notebook 02's loop too. Copying it invites mistakes, so we
+# turn it into functions:
 #
 # - `train_step`: one epoch of training over a DataLoader; returns the epoch's mean
 #   loss and accuracy per sample.
@@ -106,11 +107,9 @@ print(f"{len(train_dataloader):,} training batches, {len(val_dataloader)} valida
 # - `eval_model`: `test_step` with the model's name, in a dictionary, to compare
 #   models side by side.
 #
-# The bodies are the loop from notebook 02, plus `X.to(device), y.to(device)`:
-# the data must be on the same device as the model. Left out, `device` is the
-# device of the model's parameters, so a model moved to the GPU trains there
-# without a mismatch. An empty DataLoader raises a clear error, not a division by
-# zero.
+# The bodies are notebook 02's loop, plus `X.to(device), y.to(device)`: the data
+# goes where the model is (by default, the device of its parameters). An empty
+# DataLoader raises a clear error, not a division by zero.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### `train_step`
@@ -149,9 +148,8 @@ def train_step(
 # ### `test_step`
 #
 # `model.eval()` switches layers such as dropout and batch normalisation to their
-# evaluation behaviour (our models have none yet, but the habit protects you
-# later), and `torch.inference_mode()` turns off gradient tracking, which saves
-# memory and time.
+# evaluation behaviour (notebook 09 shows what changes), and
+# `torch.inference_mode()` turns off gradient tracking, saving memory and time.
 
 # %%
 def test_step(
@@ -181,11 +179,11 @@ def test_step(
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### `train` and `eval_model`
 #
-# `train` ties the steps together. It takes the DataLoaders, loss function and
-# optimizer as arguments, so the same function trains any model. It numbers the
-# epochs from 1, as the plots do, and shows a progress bar from `tqdm.auto` (a
-# widget in Jupyter and Colab, text in a terminal). `progress=False` turns off the
-# bar and the per-epoch lines, for when another function trains a model quietly.
+# `train` ties the steps together for any model, DataLoaders, loss function and
+# optimizer. It numbers epochs from 1, as the plots do, and shows a `tqdm.auto`
+# progress bar; `progress=False` turns off the bar and the per-epoch lines. After
+# each epoch a *training doctor* checks the losses and validation outputs: silent on
+# a healthy run, it names what went wrong otherwise (notebook 09).
 
 # %%
 def train(
@@ -204,12 +202,16 @@ def train(
     progress bar and one line per epoch unless ``progress`` is False. Returns
     the per-epoch ``train_loss``, ``train_acc``, ``val_loss`` and ``val_acc``
     (the input of ``plot_loss_curves``). ``device`` defaults to the model's."""
+    # After each epoch the training doctor (cv_course.training_doctor, notebook 09)
+    # prints one line per failure it recognises, even with progress=False.
     from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text in a terminal
 
     results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
+    doctor_notes: dict = {"epochs": epochs}  # what the training doctor remembers between epochs
     for epoch in tqdm(range(1, epochs + 1), desc="Epochs", disable=not progress):
         train_loss, train_acc = train_step(model, train_loader, loss_fn, optimizer, accuracy_fn, device)
-        val_loss, val_acc = test_step(model, val_loader, loss_fn, accuracy_fn, device)
+        with recording_outputs(model) as val_outputs:  # the doctor reads the validation logits
+            val_loss, val_acc = test_step(model, val_loader, loss_fn, accuracy_fn, device)
         if progress:
             print(
                 f"Epoch {epoch}/{epochs} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
@@ -217,6 +219,9 @@ def train(
             )
         for key, value in zip(results, (train_loss, train_acc, val_loss, val_acc)):
             results[key].append(value)
+        # Copied outside the course? Delete the doctor's lines (from cv_course.training_doctor).
+        for advice in diagnose_epoch(model, results, val_outputs, train_loader, val_loader, doctor_notes):
+            print(advice)  # one line per problem found, none on a healthy epoch
     return results
 
 
@@ -249,10 +254,8 @@ from helper_functions import eval_model, test_step, train, train_step
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Training Model 0 with `train`
 #
-# Let's put the functions to work on the model we already know. Model 0 with the
-# same seed, the same learning rate and the same batches as in notebook 02 should
-# come out of `train` exactly as it came out of the inline loop: the functions do
-# the same arithmetic in the same order.
+# Model 0 with notebook 02's seed, learning rate and batches should come out of
+# `train` exactly as from the inline loop: same arithmetic, same order.
 
 # %%
 set_seeds(42)
@@ -283,10 +286,9 @@ model_0_results
 # validation accuracy, 81.96%. From now on, training a model is one call to
 # `train`, and the history it returns is ready for `plot_loss_curves`.
 #
-# The notebooks after this one compare other models with Model 0, so we save it
-# now, with its results, in the course's `models/` folder: `save_course_model`
-# writes `models/model_0.pth` (the weights) and `models/model_0.json` (the results
-# record). Notebook 08 shows how saving and loading work.
+# Later notebooks compare other models with Model 0, so `save_course_model` saves it
+# in `models/`: `model_0.pth` (the weights) and `model_0.json` (its results).
+# Notebook 08 shows how saving and loading work.
 
 # %%
 from cv_course.recipe import save_course_model
@@ -298,9 +300,8 @@ print(f"Saved model_0 to models/{saved_path.name}")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. CPU versus GPU
 #
-# A GPU has thousands of simple cores and is built to run the same operation on a
-# lot of data at once. Whether that makes training faster depends on how much work
-# each step gives it. Let's time one training step of Model 0 on real training
+# A GPU has thousands of simple cores that run one operation on a lot of data at
+# once. Whether that speeds up training depends on the work in each step. Let's time one training step of Model 0 on real training
 # images, for a small and a large batch, on every device this machine has.
 #
 # Two details make such a measurement honest:
@@ -370,8 +371,7 @@ plt.show()
 # 1024, and with a convolutional network like notebook 05's, each kernel has real
 # work to do, and a GPU finishes it many times faster than a CPU.
 #
-# If section 1 printed `cuda` or `mps`, compare the rows yourself: this is
-# measured live, on your machine.
+# If section 1 printed `cuda` or `mps`, compare the rows: this runs live.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What makes a GPU pay off

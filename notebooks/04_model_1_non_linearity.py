@@ -3,11 +3,10 @@
 #
 # Model 0 drew straight lines through 784-dimensional space. Model 1 adds
 # **non-linearity**, which should let it learn more complicated patterns. Should.
-# We will see that more flexibility does not automatically mean better results, and
-# what a single misplaced layer can do.
+# More flexibility is not automatically better, and one misplaced layer can hurt.
 #
-# We train it with the training functions of notebook 03, compare
-# it with Model 0, and then run an experiment on the ReLU after its last layer.
+# We train it with notebook 03's functions, compare it with Model 0, then test the
+# final ReLU.
 #
 # > **Note:** On your computer the last digits of the losses, and the accuracies by a
 # > fraction of a point, may differ from the ones printed here: how a processor rounds
@@ -15,12 +14,12 @@
 # > compounds those tiny differences.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.3.0/notebooks/04_model_1_non_linearity.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/04_model_1_non_linearity.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
-COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.3.0", "1.3.0"
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.4.0", "1.4.0"
 if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
@@ -339,14 +338,16 @@ for shuffle_seed in (42, 0, 1, 2):
     print(f"{shuffle_seed:<13} {cells[0]:<42} {cells[1]:<12}")
 
 # %% [markdown]
+# The lines between the rows come from the training doctor that `train()` runs after
+# each epoch (notebook 09): it named the dead classes of seeds 0, 1 and 2 by number
+# (3 is Dress, 9 is Ankle boot) and blamed the final ReLU.
+#
 # The pattern is clear. **With** the final ReLU, the result depends on the
 # order of the batches: with our seed 42, Model 1 nearly ties the baseline, but
-# with the other orders it ended at 73.40%, 66.68% and 63.08%, and those models
-# never predict Ankle boot, or Dress and Ankle boot, at all. About a tenth of the
-# validation images belongs to each class, so a class the model never predicts
-# costs up to about 10 points. That is the trap described above:
-# once a class's score is clipped to 0 for nearly every image, it gets almost no
-# gradient, and in these runs it stayed dead. **Without** the final ReLU, the same
+# with the other orders it ended at 73.40%, 66.68% and 63.08%, never predicting
+# Ankle boot, or Dress and Ankle boot. A class never predicted costs up to about 10
+# points (a tenth of the images). That is the trap described above: a score clipped
+# to 0 for nearly every image gets almost no gradient, and here it stayed dead. **Without** the final ReLU, the same
 # model ends between 80.44% and 82.60% with every order: every class is predicted,
 # and the result lands around the baseline's 81.96%, above it for two orders,
 # below for two. So the final ReLU explains the collapses, not the near
@@ -360,10 +361,9 @@ for shuffle_seed in (42, 0, 1, 2):
 # > `FashionMNISTModelV1` as it is: it is the model the course compares in
 # > notebook 06, mistake included.
 #
-# Why doesn't the non-linearity help more? With only 10 hidden units and 3 epochs,
-# the bent model gets about as far as the straight one; more hidden units and
-# epochs would likely help both. Notebook 05's convolutional network changes what the model
-# sees, not just how it bends.
+# Why doesn't the non-linearity help more? With 10 hidden units and 3 epochs, the
+# bent model gets about as far as the straight one. Notebook 05's convolutional
+# network changes what the model sees, not just how it bends.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Predictions per class

@@ -16,12 +16,12 @@
 # > those tiny differences.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.3.0/notebooks/05_model_2_tinyvgg.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/05_model_2_tinyvgg.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
-COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.3.0", "1.3.0"
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.4.0", "1.4.0"
 if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
@@ -49,8 +49,8 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 #
 # Device-agnostic code and the DataLoaders of notebook 03: the same 55,000 training
 # and 5,000 validation images, batches of 32, the training batches shuffled by their
-# own generator seeded with 42. We load the test images too, but only to look at the
-# first one in some pictures: no model is evaluated on them in this notebook.
+# own generator seeded with 42. We load the test images too, only to show the first
+# one: no model is evaluated on them here.
 
 # %%
 from timeit import default_timer as timer
@@ -205,8 +205,15 @@ print(f"Parameters:   {sum(p.numel() for p in conv_layer_2.parameters())} = 10 *
 # Each of the 10 filters has one 5x5 grid of weights **per input channel**, and one
 # bias, all random at first, like every freshly created layer. Training turns them
 # into useful pattern detectors.
-# The optional section [one convolution by hand](#Going-deeper-(optional):-one-convolution-by-hand)
-# at the end computes single outputs of such a layer with pencil-and-paper arithmetic.
+#
+# A filter does not give one output per input channel. At each position, it
+# multiplies each input channel's window by that channel's kernel, adds up the
+# products over **all** input channels, and adds its one bias: one output value.
+# So each of TinyVGG's three `nn.Conv2d(in_channels=10, out_channels=10, kernel_size=3)`
+# layers has 10 x 10 x 3 x 3 = 900 weights plus 10 biases, 910 parameters, as
+# section 5 prints. The optional section [one convolution by hand](#Going-deeper-(optional):-one-convolution-by-hand)
+# at the end works out single outputs of such a layer, a sum over three
+# colour channels included.
 
 # %% [markdown]
 # > **Question:** what values should kernel size, stride and padding have? They are
@@ -392,8 +399,10 @@ except RuntimeError as error:
 #
 # The same training as Models 0 and 1: cross-entropy loss, SGD with learning rate
 # 0.1, batches of 32, 3 epochs, `train` from notebook 03, the model seeded with 42.
-# A convolutional network does far more arithmetic per image than the linear
-# models, so this takes a few minutes on a laptop CPU (and seconds on a GPU).
+# A convolutional network does far more arithmetic per image than the fully
+# connected Models 0 and 1 (every input wired to every unit), so this takes a few
+# minutes on a laptop CPU. A GPU is faster, though the DataLoader still spends time
+# every epoch turning each image into a tensor.
 #
 # This is also exactly the recipe behind `load_or_train_course_model("model_2")`,
 # so later notebooks that need Model 2 get this very model.
@@ -440,16 +449,18 @@ model_2_results = eval_model(model=model_2, data_loader=val_loader, loss_fn=loss
 model_2_results
 
 # %% [markdown]
-# Model 2 beats both linear models after the same three epochs: 88.50% validation
-# accuracy against about 82% for Model 0 (notebook 02) and Model 1 (notebook 04), because its
-# convolutions look at neighbouring pixels together instead of one long row of
-# numbers. After a single epoch it was already ahead of where they ended.
+# Model 2 beats both fully connected models after the same three epochs: 88.50%
+# validation accuracy against about 82% for Model 0 (notebook 02) and Model 1
+# (notebook 04). A likely reason: its convolutions look at neighbouring pixels
+# together instead of one long row of numbers; notebook 06 tests that when comparing
+# the models. After a single epoch Model 2 was already ahead of where they ended.
 #
 # > **Note:** the original version of this course reports about 88% test accuracy for
 # > this recipe, trained on all 60,000 training images. Runs that differ only in the
 # > seed or in floating-point details (number of CPU threads, GPU or CPU) end a little
-# > apart: the exact figure is partly luck, the gap to the linear models is not. Try
-# > it: train again with `set_seeds(0)` instead of `set_seeds(42)`, and compare.
+# > apart: the exact figure is partly luck, the gap to the fully connected models is
+# > not. Try it: train again with `set_seeds(0)` instead of `set_seeds(42)`, and
+# > compare.
 
 # %% [markdown]
 # We save Model 2 and its results in `models/`, next to Models 0 and 1 from
@@ -478,8 +489,8 @@ print(f"Saved model_2 to models/{saved_path.name}")
 # - `FashionMNISTModelV2` now lives in `helper_functions.py`.
 # - Model 2 and its results are saved in `models/`, ready for the notebooks that follow.
 # - After 3 epochs Model 2 reaches about 88% validation accuracy, well ahead of the
-#   linear models (about 82% in notebooks 02 and 04), at the cost of a much longer
-#   training time.
+#   fully connected models (about 82% in notebooks 02 and 04), at the cost of a much
+#   longer training time.
 #
 # **Next:** notebook 06 compares the three models side by side and looks at their
 # predictions.

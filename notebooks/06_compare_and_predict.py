@@ -11,15 +11,15 @@
 # about the data as about the model.
 #
 # > **Note:** Models trained on another computer end up slightly different, so your
-# > accuracies, and a few predictions, may differ a little from the ones printed here.
+# > accuracies, and a few predictions, may differ a little from those printed here.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.3.0/notebooks/06_compare_and_predict.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/06_compare_and_predict.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
-COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.3.0", "1.3.0"
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.4.0", "1.4.0"
 if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
@@ -44,17 +44,16 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Getting the three trained models
 #
-# This notebook works on its own, even in a fresh Colab session where the notebooks
-# before it never ran, thanks to `load_or_train_course_model` from the course's
-# `cv_course.recipe` module:
+# This notebook works on its own, even in a fresh Colab session, thanks to
+# `load_or_train_course_model` from the course's `cv_course.recipe` module:
 #
 # - if `models/` holds a trained copy of the model and its results (notebooks 03,
-#   04 and 05 save them there), it loads them, without a word;
+#   04 and 05 save them there), it loads them silently;
 # - otherwise it trains the model with the course's recipe (the data, settings and
-#   seed of notebooks 03-05), with a progress bar, and saves it in `models/`: a few
-#   minutes on a laptop CPU for all three.
+#   seed of notebooks 03-05) and saves it in `models/`: a few minutes on a laptop
+#   CPU for all three.
 #
-# On the same computer, both ways give the same weights and the same results.
+# On the same computer, both ways give the same weights and results.
 # Notebook 08 explains how saving and loading works.
 
 # %%
@@ -78,8 +77,8 @@ print(f"{len(test_data)} test images in {len(class_names)} classes")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Each call returns the trained model and its results record: the dictionary
-# `eval_model` made on the **validation** set, plus how long training took, on
-# which device and for how many epochs.
+# `eval_model` made on the **validation** set, plus the training time, the device
+# and the number of epochs.
 
 # %%
 course_models = {}
@@ -110,8 +109,8 @@ compare_results
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # > **Note:** Your training times will differ from the ones above (hardware, other
-# > work on the computer, GPU or not). The losses and accuracies do not change from
-# > run to run on the same computer: same seed, same data, same order.
+# > work, GPU or not). The losses and accuracies do not change from run to run on
+# > the same computer: same seed, same data, same order.
 #
 # Which model did best on the validation set? `idxmax` returns the row label of
 # the highest value in a column.
@@ -125,8 +124,8 @@ print(f"Most accurate on validation: {best_name} ({compare_results.loc[best_name
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The choice is made, so now, and only now, the test set gets its turn: one
 # evaluation of the chosen model on the 10,000 test images. Its result is the
-# number to report, because nothing was chosen on it. Had we picked the model, its
-# epochs or its settings by test accuracy, it would flatter the model a little.
+# number to report, because nothing was chosen on it; a test accuracy used to pick
+# the model, its epochs or its settings would flatter it a little.
 
 # %%
 test_loader = torch.utils.data.DataLoader(test_data, batch_size=1000)  # evaluation: big batches, no shuffling
@@ -138,16 +137,15 @@ print(f"{best_name}: validation accuracy {compare_results.loc[best_name, 'val_ac
 # The test accuracy is a little lower, but close. Both sets hold images the model
 # never trained on, scored the same way; they differ because each is its own sample,
 # with its own share of hard images, and samples of 5,000 and 10,000 images easily
-# differ by this much. From here on the model is fixed: the rest of the notebook
-# looks at its test predictions to understand it, not to change it.
+# differ by this much. From here on the model is fixed: we study its test
+# predictions to understand it, not to change it.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Accuracy and training time in a chart
 #
-# A chart puts the two things we compare side by side: the accuracy of each model
-# next to its training time (from the records, as numbers). Mind the scales: on an
-# axis from 0 to 100%, six or seven points is a short step,
-# while TinyVGG's training time stands out.
+# A chart puts each model's accuracy next to its training time (from the records,
+# as numbers). Mind the scales: on an axis from 0 to 100%, six or seven points is a
+# short step, while TinyVGG's training time stands out.
 
 # %%
 train_times = [record["train_time"] for record in records]
@@ -231,15 +229,19 @@ why_cnn
 # That suits images: an edge or the end of a sleeve means the same thing wherever
 # it appears, so TinyVGG learns it once, while `model_1` must learn it for each
 # position. All that arithmetic is why TinyVGG trains slowest in section 3's chart,
-# though not 143 times slower: the linear models spend most of their time fetching
-# images (notebook 03's optional section on where the training time goes measures it).
+# though not 143 times slower: the fully connected models spend most of their time
+# fetching images (notebook 03's optional section on where the training time goes
+# measures it).
 #
-# A caveat: TinyVGG is also deeper, and this comparison does not separate depth from
-# local, shared weights. It does show that how a network uses its weights matters
-# more than how many it has.
+# A caveat: this comparison changes several things at once. TinyVGG is also deeper;
+# its classifier gets 490 features per image (10 channels x 7 x 7), where `model_1`
+# squeezes each image into 10 hidden units; and the `model_1` compared here keeps the
+# final ReLU that notebook 04 showed can cost it accuracy. So local, shared weights
+# are a likely reason for TinyVGG's lead, not a proven one. The comparison still
+# shows that how a network uses its weights can matter more than how many it has.
 #
-# > **Going deeper:** how far one TinyVGG feature sees, and what its decision
-# > depends on: see the two optional sections at the end.
+# > **Going deeper:** two optional sections at the end show how far one TinyVGG
+# > feature sees and what its decision depends on.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Performance versus speed
@@ -250,22 +252,22 @@ why_cnn
 #   narrows the gap, as convolutions parallelise well.
 # - **`model_1` is no better than `model_0`.** Its validation accuracy is even a
 #   little lower, 81.72% against 81.96%: practically a tie, so the non-linear
-#   activations bought nothing here. Notebook 04 showed that the ReLU after Model
-#   1's last layer is not the reason: without it the model lands around the
-#   baseline too. With 10 hidden units and 3 epochs, a model that sees 784 separate
-#   pixel values gets about this far, bent or not.
+#   activations bought nothing here. Notebook 04 showed that Model 1's final ReLU
+#   is not the reason: without it the model lands around the baseline too. With 10
+#   hidden units and 3 epochs, a model that sees 784 separate pixel values gets
+#   about this far, bent or not.
 #
 # Which model is "best" depends on what you need: the highest accuracy, the
 # fastest training, or the fastest predictions on a small device.
 #
-# > **Question:** When would the linear models' lower accuracy be an acceptable
-# > price for being much cheaper to run than TinyVGG?
+# > **Question:** When would the fully connected models' lower accuracy be an
+# > acceptable price for being much cheaper to run than TinyVGG?
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. A function that makes predictions
 #
-# To see what the best model does, we need its predictions for a handful of images.
-# We wrap the steps in a function:
+# To see what the best model does, we need its predictions for a few images, so we
+# wrap the steps in a function:
 #
 # 1. stack the images (each of shape `[1, 28, 28]`) into one batch `[N, 1, 28, 28]`
 #    and move it to the model's device;
@@ -337,9 +339,8 @@ print(f"Test image indices: {sample_indices}")
 print(f"First sample shape: {tuple(test_samples[0].shape)}, label: {test_labels[0]} ({class_names[test_labels[0]]})")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The function returns one row of ten probabilities per image. The highest one in
-# each row is the predicted class, so `argmax(dim=1)` turns probabilities into
-# labels.
+# The function returns one row of ten probabilities per image; the highest in each
+# row is the predicted class, so `argmax(dim=1)` turns probabilities into labels.
 
 # %%
 pred_probs = make_predictions(best_model, test_samples, device=device)
@@ -352,10 +353,10 @@ print(f"Predicted labels: {pred_classes.tolist()}")
 print(f"True labels:      {test_labels}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Now the picture: each image is titled `prediction | truth`, marked ✓ in blue when
-# right and ✗ in orange when wrong (the marks do not rely on colour). We will draw
-# such a grid again, so the plotting goes into a small function that also prints
-# the titles, one grid row per line.
+# Now the picture: each image is titled `prediction | truth`, with ✓ in blue when
+# right and ✗ in orange when wrong (the marks do not rely on colour). A small
+# function draws such grids, which we need again, and prints the titles, one grid
+# row per line.
 
 
 # %%
@@ -391,8 +392,8 @@ print(f"{n_right} of 9 right")
 #
 # Seven of nine: the model called trousers a dress (its second row of probabilities
 # above shows it was unsure) and a zipped coat a pullover. But nine images are a
-# small sample. Let's predict the whole test set and keep the images the model got
-# wrong. All 10,000 test images sit in one `uint8` tensor, `test_data.data`; scaled
+# small sample, so we predict the whole test set and keep the images it got wrong.
+# All 10,000 test images sit in one `uint8` tensor, `test_data.data`; scaled
 # to 0-1 as `ToTensor` does, its rows are a batch for `make_predictions`.
 
 # %%
@@ -408,9 +409,8 @@ print(f"Wrong predictions: {len(wrong)} of {len(all_labels)} "
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # That is section 2's test accuracy again, counted image by image.
 #
-# The most interesting mistakes are the ones where the model was most *confident*:
-# we sort the wrong predictions by the probability of the (wrong) answer and look
-# at the top nine.
+# The most instructive mistakes are the most *confident* ones: we sort the wrong
+# predictions by the probability of the (wrong) answer and look at the top nine.
 
 # %%
 confidence = all_probs.max(dim=1).values
@@ -432,8 +432,8 @@ plot_prediction_grid(
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9. Model error or data error?
 #
-# Look closely at the nine images above. The model was at least 99.7% sure every
-# time. Four of its answers are "Dress": for two images labelled T-shirt/top, one
+# Look at the nine images above. The model was at least 99.7% sure every time.
+# Four of its answers are "Dress": for two images labelled T-shirt/top, one
 # labelled Trouser and one labelled Coat. Two are "T-shirt/top", for images
 # labelled Shirt. The rest: a long, long-sleeved "dress" it calls a pullover, a
 # high "sneaker" it calls an ankle boot, and a bag shaped like a toy animal it
@@ -473,8 +473,9 @@ plot_prediction_grid(
 #   set: that test accuracy is the number to report.
 # - TinyVGG is the most accurate of the three and the slowest to train: better
 #   performance often costs speed.
-# - TinyVGG has fewer parameters than `model_1` but far more multiply-adds: its 3x3
-#   kernels are local and shared across all positions, which suits images.
+# - TinyVGG has fewer parameters than `model_1` but far more multiply-adds. Its 3x3
+#   kernels, local and shared, likely suit images, though depth, classifier width
+#   and `model_1`'s final ReLU differ too.
 # - To predict, stack images into a batch, run the model in evaluation mode under
 #   `torch.inference_mode()`, and take the softmax over the class dimension
 #   (`dim=1`); `argmax(dim=1)` gives the labels.

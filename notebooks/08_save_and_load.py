@@ -19,12 +19,12 @@
 # > differ a little from the ones printed here; the comparisons hold all the same.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.3.0/notebooks/08_save_and_load.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/08_save_and_load.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
-COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.3.0", "1.3.0"
+COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.4.0", "1.4.0"
 if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
@@ -92,7 +92,8 @@ print(model_2)
 #
 # A `state_dict` is an ordered dictionary from each parameter's name to its tensor
 # (and, in models that have them, buffers such as batch normalisation's running
-# statistics): numbers only, no code.
+# statistics, which it updates during training; section 5 of notebook 09 explains
+# them): numbers only, no code.
 
 # %%
 state_dict = model_2.state_dict()
@@ -547,9 +548,16 @@ print(preprocess)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # So a pretrained ResNet-18 expects colour photos (3 channels), with the shorter
 # side resized to 256 pixels, cropped to 224x224 in the centre, and normalised
-# channel by channel with ImageNet's mean and standard deviation. FashionMNIST
-# gives 28x28 grayscale images in [0, 1]. To bridge the gap we repeat the gray
-# channel three times and let the transform do the rest:
+# channel by channel with ImageNet's mean and standard deviation.
+#
+# Mind the crop: it keeps the middle 224 of the 256 pixels, so a band of 16 pixels
+# is lost on every side. On a photo with room around its subject that does little
+# harm, but a FashionMNIST garment often fills its frame, and the crop cuts off its
+# edges: the ends of sleeves, a hem, the toe of a shoe. For these images you may
+# prefer to resize straight to 224 and skip the crop.
+#
+# FashionMNIST gives 28x28 grayscale images in [0, 1]. To bridge the gap we repeat
+# the gray channel three times and let the transform do the rest:
 
 # %%
 image = test_data[0][0]
@@ -579,12 +587,13 @@ with torch.inference_mode():
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # With pretrained weights, a common recipe is to freeze everything but the new head
 # (`requires_grad_(False)` on the other parameters, and the frozen BatchNorm layers
-# kept in `eval()` mode, or training updates their running statistics), train it for
-# a few epochs with the `train` function from notebook 03, and then, if you like,
-# unfreeze the rest and train it all with a small learning rate. Two things change
-# from this course: the conversion above goes into the datasets' `transform`, so
-# every image arrives as a 3x224x224 tensor, and each image then costs over a
-# thousand times TinyVGG's arithmetic: a job for a GPU, not a laptop CPU.
+# kept in `eval()` mode, or training updates their running statistics: section 5 of
+# notebook 09 shows both modes), train it for a few epochs with the `train` function
+# from notebook 03, and then, if you like, unfreeze the rest and train it all with
+# a small learning rate. Two things change from this course: the conversion above
+# goes into the datasets' `transform`, so every image arrives as a 3x224x224 tensor,
+# and each image then costs over a thousand times TinyVGG's arithmetic: a job for a
+# GPU, not a laptop CPU.
 #
 # - PyTorch's tutorial [Transfer learning for computer vision](https://pytorch.org/tutorials/beginner/transfer_learning_tutorial.html)
 #   walks through both ways on a small dataset of ants and bees.

@@ -1,14 +1,14 @@
-"""Write the exercises notebook (08) from the solutions notebook (09).
+"""Write the exercises notebook (10) from the solutions notebook (11).
 
-    python scripts/make_exercises.py          # rewrites notebooks/09_exercises.py
-    python scripts/make_exercises.py --check  # exits 1 if notebooks/09_exercises.py is stale
+    python scripts/make_exercises.py          # rewrites notebooks/10_exercises.py
+    python scripts/make_exercises.py --check  # exits 1 if notebooks/10_exercises.py is stale
 
-Notebook 10 is the one source of the exercises. Each exercise there has its task,
+Notebook 11 is the one source of the exercises. Each exercise there has its task,
 its setup cell, the fill-in cell a student starts from (tagged ``exercise``), the
 solution (tagged ``solution``), the check cell and a note on the solution (also
-tagged ``solution``). Notebook 09 is notebook 10 without the ``solution`` cells,
+tagged ``solution``). Notebook 10 is notebook 11 without the ``solution`` cells,
 with its own title, "How this notebook works" and summary (below), and its own
-header cells. Edit notebook 10, run this script, then re-execute notebook 09
+header cells. Edit notebook 11, run this script, then re-execute notebook 10
 (README, "Changing a notebook").
 """
 from __future__ import annotations
@@ -23,22 +23,23 @@ from notebook_header import with_header
 from tidy_notebook import jupytext_filters
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-SOLUTIONS = NOTEBOOKS_DIR / "10_exercise_solutions.py"
-EXERCISES = NOTEBOOKS_DIR / "09_exercises.py"
+SOLUTIONS = NOTEBOOKS_DIR / "11_exercise_solutions.py"
+EXERCISES = NOTEBOOKS_DIR / "10_exercises.py"
 
 TITLE = """\
-# 09. Exercises
+# 10. Exercises
 
-Time to practise. These twenty-one exercises walk through the whole chapter: the data,
-the baseline model and its training loop, TinyVGG, comparing models, convolution
+Time to practise. These twenty-three exercises walk through the whole chapter: the
+data, the baseline model and its training loop, TinyVGG, comparing models, convolution
 shapes, and the questions every computer vision project meets: overfitting, GPUs,
 confusion matrices and wrong predictions. Exercise 12 takes TinyVGG to a new dataset,
-handwritten digits; 16 and 17 have you build Model 1 and TinyVGG yourself, and the
-last four open the models up by hand: softmax and cross-entropy, one convolution
-output, the receptive field and average pooling.
+handwritten digits; 16 and 17 have you build Model 1 and TinyVGG yourself; 18 to 21
+open the models up by hand: softmax and cross-entropy, one convolution output, the
+receptive field and average pooling. The last two train the way notebook 09 does:
+choose on a validation set, and call a gain real only beyond the noise.
 
 Most exercises check themselves: run the check cell after your answer and it tells
-you what is right or what is wrong. The solutions are in notebook 10; try first!"""
+you what is right or what is wrong. The solutions are in notebook 11; try first!"""
 
 HOW_IT_WORKS = """\
 ## How this notebook works
@@ -60,8 +61,9 @@ Run your answer cell before its check cell: the check reads the names your answe
 defines. Exercises 10, 11 and the end of 15 ask for written answers; double-click
 their markdown cells to write.
 
-> **Tip:** Several exercises train models. They use subsets of the data and few
-> epochs, so each one trains in seconds on a laptop CPU."""
+> **Tip:** Several exercises train models. Most use subsets of the data and few
+> epochs, so they train in seconds to a minute on a laptop CPU; the challenge (23)
+> allows five minutes."""
 
 SUMMARY = """\
 ## Summary
@@ -76,13 +78,15 @@ You practised the whole path from images to evaluated models:
 - a new dataset, device-agnostic timing, a confusion matrix and the model's mistakes (12-15),
 - Model 1 and TinyVGG, written by you from their descriptions (16, 17),
 - what happens inside: softmax and cross-entropy, one convolution output, the
-  receptive field, and average pooling in place of max-pooling (18-21).
+  receptive field, and average pooling in place of max-pooling (18-21),
+- choosing on a validation set and testing once (22), and beating the course's
+  TinyVGG beyond the noise, each change judged over several seeds (23).
 
-Compare your answers with notebook 10."""
+Compare your answers with notebook 11."""
 
-#: Markdown cells of notebook 10 (by their first line) -> their text in notebook 09.
+#: Markdown cells of notebook 11 (by their first line) -> their text in notebook 10.
 REPLACED = {
-    "# 10. Exercise solutions": TITLE,
+    "# 11. Exercise solutions": TITLE,
     "## How to use the solutions": HOW_IT_WORKS,
     "## Summary": SUMMARY,
 }
@@ -94,7 +98,7 @@ CONTENTS_ENTRY = (
 
 
 def exercises_text() -> str:
-    """The percent-format source of notebook 09, generated from notebook 10."""
+    """The percent-format source of notebook 10, generated from notebook 11."""
     notebook = jupytext.read(SOLUTIONS, fmt="py:percent")
     missing = set(REPLACED) - {c.source.split("\n", 1)[0] for c in notebook.cells if c.cell_type == "markdown"}
     if missing:
@@ -118,7 +122,7 @@ def exercises_text() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="only say whether notebooks/09_exercises.py is up to date")
+    parser.add_argument("--check", action="store_true", help="only say whether notebooks/10_exercises.py is up to date")
     args = parser.parse_args(argv)
     text = exercises_text()
     if args.check:
@@ -126,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{EXERCISES.name} is {'up to date' if fresh else 'stale: run python scripts/make_exercises.py'}")
         return 0 if fresh else 1
     changed = not EXERCISES.exists() or EXERCISES.read_text() != text
-    if changed:  # an untouched file: Jupytext may be executing notebook 09 right now
+    if changed:  # an untouched file: Jupytext may be executing notebook 10 right now
         EXERCISES.write_text(text)
     print(f"{'wrote' if changed else 'unchanged'}: {EXERCISES}")
     return 0

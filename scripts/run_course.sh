@@ -35,7 +35,7 @@ elif [ "$status" -ne 0 ]; then
 fi
 eval "$profile"
 # The generated parts of the notebooks first: the header cells (from pyproject.toml)
-# and notebook 09 (from notebook 10).
+# and notebook 10 (from notebook 11).
 .venv/bin/python scripts/notebook_header.py >/dev/null
 .venv/bin/python scripts/make_exercises.py >/dev/null
 for py in "${notebooks[@]}"; do

@@ -33,7 +33,7 @@ GPU_TEST_FILES = [
 NEEDS_A_GPU = "needs a GPU"
 
 #: The notebook whose exercise checks must all pass (print ✅, never ❌) on the GPU too.
-SOLUTIONS_NOTEBOOK = "10_exercise_solutions.ipynb"
+SOLUTIONS_NOTEBOOK = "11_exercise_solutions.ipynb"
 
 #: Runs pytest with the arguments after the first, and writes every ❌ line that a cell of
 #: the solutions notebook printed into the JSON file named by the first: nbval --nbval-lax

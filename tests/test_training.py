@@ -145,10 +145,12 @@ def test_train_step_averages_per_sample_too(test_tensors):
 def test_train_prints_one_line_per_epoch_unless_silent(test_tensors, capsys):
     data = small_slice(test_tensors, 64)
     loader = hf.make_batch_loader(data, batch_size=32)
+    # Other images to validate on: the same loader twice would rightly draw the training doctor's line.
+    val_loader = hf.make_batch_loader(TensorDataset(*(t[64:128] for t in test_tensors.tensors)), batch_size=32)
     loss_fn = nn.CrossEntropyLoss()
 
     model = recipe.build_course_model("model_0")
-    results = hf.train(model, loader, loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2)
+    results = hf.train(model, loader, val_loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2)
     printed = capsys.readouterr()
     # Numbered from 1, as plot_loss_curves numbers its x axis.
     assert [line.split(" |")[0] for line in printed.out.splitlines()] == ["Epoch 1/2", "Epoch 2/2"]
@@ -156,7 +158,7 @@ def test_train_prints_one_line_per_epoch_unless_silent(test_tensors, capsys):
     assert all(len(values) == 2 for values in results.values())
 
     model = recipe.build_course_model("model_0")
-    hf.train(model, loader, loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2, progress=False)
+    hf.train(model, loader, val_loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2, progress=False)
     printed = capsys.readouterr()
     assert printed.out == "" and printed.err == ""
 
