@@ -115,8 +115,8 @@ for lr in [0.001, 0.1, 0.5]:
 
 first_nan = next(i for i, loss in enumerate(lr_losses["lr = 0.5"]) if math.isnan(loss))
 print(f"lr 0.5: first losses {[round(loss, 1) for loss in lr_losses['lr = 0.5'][:4]]}, nan from batch {first_nan}")
-pd.DataFrame(lr_losses).plot(logy=True, xlabel="batch", ylabel="training loss (log scale)", figsize=(8, 4),
-                             title="One pass of Model 0 at three learning rates");
+ax = pd.DataFrame(lr_losses).plot(logy=True, xlabel="batch", ylabel="training loss (log scale)", figsize=(8, 4),
+                                  title="One pass of Model 0 at three learning rates")
 
 # %% [markdown]
 # - **Too small (0.001):** tiny steps; the loss barely leaves ln 10 = 2.30, an even
@@ -175,7 +175,7 @@ curve = pd.DataFrame({"loss of each batch": losses}, index=pd.Index(rates, name=
 curve["smoothed"] = curve["loss of each batch"].ewm(alpha=0.1).mean()
 chosen_lr = curve["smoothed"].idxmin() / 10
 print(f"lowest smoothed loss at lr {curve['smoothed'].idxmin():.3f} -> choose lr = {chosen_lr:.3f}")
-curve.plot(logx=True, ylim=(0, 3), ylabel="training loss", figsize=(8, 4)).axvline(chosen_lr, color="black", ls="--");
+chosen_line = curve.plot(logx=True, ylim=(0, 3), ylabel="training loss", figsize=(8, 4)).axvline(chosen_lr, color="black", ls="--")
 
 # %% [markdown]
 # Left to right: flat, falling, blow-up. The rule of thumb takes a rate **ten times
@@ -216,7 +216,7 @@ for epoch in range(1, 41):
 print(f"best epoch {best['epoch']}: validation loss {best['val_loss']:.4f}, accuracy {best['val_acc']:.2f}%")
 print(f"epoch 40: validation loss {val_loss:.4f}, accuracy {val_acc:.2f}% | training loss {train_loss:.4f}, accuracy {train_acc:.2f}%")
 history = pd.DataFrame(history, index=pd.RangeIndex(1, 41, name="epoch"))
-history.plot(figsize=(8, 4), ylabel="loss", title="1,000 training images, a roomy model").axvline(best["epoch"], color="black", ls="--");
+best_line = history.plot(figsize=(8, 4), ylabel="loss", title="1,000 training images, a roomy model").axvline(best["epoch"], color="black", ls="--")
 
 # %% [markdown]
 # The training loss keeps falling: the model learns its 1,000 images ever better.
