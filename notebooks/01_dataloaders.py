@@ -226,8 +226,8 @@ print(f"With drop_last=True: {len(test_dataloader_drop_last)} batches, "
 # %% [markdown]
 # > **Note:** Never drop validation or test images: every one of them should
 # > count towards the score. `drop_last=True` is occasionally useful for *training*, for example when
-# > a layer such as batch normalisation (section 5 of notebook 09 explains what it
-# > does) misbehaves on a tiny last batch.
+# > a layer such as batch normalisation, which computes statistics over each training
+# > batch (notebook 09, section 5), misbehaves on a tiny last batch.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Inside a batch
