@@ -17,6 +17,7 @@ recipe and checkpoints (``cv_course.recipe``) and the exercises' self-checks
 from __future__ import annotations
 
 import os
+import sys
 import random
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -28,7 +29,8 @@ import torch
 from torch import nn
 
 from cv_course.data import DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_MIRRORS, download_to, fetch_fashion_mnist
-from cv_course.files import atomic_write, check_device, checkpoint_load_problem, same_file_contents, temporary, unpack_zip, write_error
+from cv_course.checkpoints import CheckpointError, check_device, check_state_dict, checkpoint_load_problem, plain_module
+from cv_course.files import atomic_write, same_file_contents, temporary, unpack_zip, write_error
 from cv_course.training_doctor import diagnose_epoch, recording_outputs
 
 # ---------------------------------------------------------------------------
@@ -39,7 +41,7 @@ from cv_course.training_doctor import diagnose_epoch, recording_outputs
 def find_course_root(start: str | Path | None = None) -> Path:
     """Return the course folder: the first of ``start`` and its parents holding
     ``helper_functions.py``, or ``start`` itself (for example ``/content`` in Colab)."""
-    start = Path(start or Path.cwd()).resolve()
+    start = Path(start or Path.cwd()).expanduser().resolve()
     for folder in (start, *start.parents):
         if (folder / "helper_functions.py").is_file():
             return folder
@@ -71,8 +73,8 @@ def prepare_fashion_mnist(
     ``cv_course.files.WriteError`` (a ``RuntimeError`` and an ``OSError``) naming
     the file if the disk refuses it (no space left on device, a read-only folder).
     """
-    root = Path(root) if root is not None else course_data_dir()
-    fetch_fashion_mnist(root / "FashionMNIST" / "raw", debian_dir, mirrors)
+    root = Path(root).expanduser() if root is not None else course_data_dir()  # "~/data" as torchvision reads it
+    fetch_fashion_mnist(root / "FashionMNIST" / "raw", Path(debian_dir).expanduser(), mirrors)
     return root
 
 
@@ -164,9 +166,12 @@ def plot_loss_curves(results: dict[str, list[float]]) -> plt.Figure:
     ``results`` holds the lists ``train_loss``, ``train_acc``, ``val_loss`` and
     ``val_acc``, one value per epoch (as returned by the course's ``train``).
     """
-    missing = {"train_loss", "train_acc", "val_loss", "val_acc"} - results.keys()
-    if missing:
-        raise ValueError(f"results is missing {sorted(missing)}; expected one list per metric.")
+    metrics = ("train_loss", "train_acc", "val_loss", "val_acc")
+    if missing := [key for key in metrics if key not in results]:
+        raise ValueError(f"results is missing {missing}; expected one list per metric.")
+    if len({len(results[key]) for key in metrics}) > 1:  # e.g. a val_loss list from another run
+        lengths = ", ".join(f"{key}: {len(results[key])}" for key in metrics)
+        raise ValueError(f"results' lists differ in length ({lengths}); each metric needs one value per epoch.")
     epochs = range(1, len(results["train_loss"]) + 1)  # numbered as train() prints them
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(12, 4))
     loss_ax.plot(epochs, results["train_loss"], "o-", label="train (running average over the epoch)")
@@ -204,7 +209,7 @@ def download_data(
     zip that would replace another file of the same name; or a disk that refuses
     the files (``cv_course.files.WriteError``, a ``RuntimeError``).
     """
-    data_dir = Path(data_dir) if data_dir is not None else course_data_dir()
+    data_dir = Path(data_dir).expanduser() if data_dir is not None else course_data_dir()
     target, parts = data_dir / destination, Path(destination).parts
     if not parts or Path(destination).is_absolute() or ".." in parts:
         raise RuntimeError(f"destination={destination!r} must name a folder inside {data_dir}, such as 'pizza_steak_sushi'.")
@@ -241,6 +246,9 @@ def download_data(
             if kept_zip is not None:
                 os.replace(archive, kept_zip)
         except OSError as error:
+            if target.is_dir() and any(target.iterdir()):  # another call unpacked it first: use theirs
+                print(f"[download_data] {target} was unpacked meanwhile by another download, skipping.")
+                return target
             raise write_error(error, target) from error
     print(f"[download_data] Unpacked {source} into {target}")
     return target
@@ -371,16 +379,16 @@ def train(
     (the input of ``plot_loss_curves``). ``device`` defaults to the model's."""
     # After each epoch the training doctor (cv_course.training_doctor, notebook 09)
     # prints one line per failure it recognises, even with progress=False.
-    from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text in a terminal
+    from tqdm import tqdm  # drawn as text on stdout: redrawn in place, saved in its final state
 
     results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
     doctor_notes: dict = {"epochs": epochs}  # what the training doctor remembers between epochs
-    for epoch in tqdm(range(1, epochs + 1), desc="Epochs", disable=not progress):
+    for epoch in tqdm(range(1, epochs + 1), desc="Epochs", file=sys.stdout, disable=not progress):
         train_loss, train_acc = train_step(model, train_loader, loss_fn, optimizer, accuracy_fn, device)
         with recording_outputs(model) as val_outputs:  # the doctor reads the validation logits
             val_loss, val_acc = test_step(model, val_loader, loss_fn, accuracy_fn, device)
-        if progress:
-            print(
+        if progress:  # tqdm.write prints above the bar without breaking it
+            tqdm.write(
                 f"Epoch {epoch}/{epochs} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
                 f"| val loss: {val_loss:.5f}, val acc: {val_acc:.2f}%"
             )
@@ -388,7 +396,7 @@ def train(
             results[key].append(value)
         # Copied outside the course? Delete the doctor's lines (from cv_course.training_doctor).
         for advice in diagnose_epoch(model, results, val_outputs, train_loader, val_loader, doctor_notes):
-            print(advice)  # one line per problem found, none on a healthy epoch
+            tqdm.write(advice)  # one line per problem found, none on a healthy epoch
     return results
 
 
@@ -508,20 +516,13 @@ def make_predictions(
     return torch.softmax(logits, dim=1).cpu()
 
 
-class CheckpointError(RuntimeError):
-    """A checkpoint file exists but cannot be loaded into the given model."""
-
-
 def save_model(model: nn.Module, path: str | Path) -> Path:
     """Save ``model.state_dict()`` to ``path`` atomically: an interrupted save
     leaves whatever was at ``path`` before, never a truncated file. Raises
     ``cv_course.files.WriteError`` (an ``OSError``) naming ``path`` if the disk
-    refuses it (no space left on device, a read-only folder)."""
-    return atomic_write(path, lambda f: torch.save(model.state_dict(), f))
-
-
-def _shape(value) -> tuple[int, ...] | None:
-    return tuple(value.shape) if isinstance(value, torch.Tensor) else None
+    refuses it (no space left on device, a read-only folder). A model wrapped by
+    ``torch.compile`` is saved as the plain model, so either loads the file."""
+    return atomic_write(path, lambda f: torch.save(plain_module(model).state_dict(), f))
 
 
 def load_model(model: nn.Module, path: str | Path, device: torch.device | str = "cpu") -> nn.Module:
@@ -534,9 +535,10 @@ def load_model(model: nn.Module, path: str | Path, device: torch.device | str = 
     if ``device`` is a GPU this machine lacks, ``PermissionError`` if the file
     cannot be read, and ``CheckpointError`` (a ``RuntimeError``) naming the file and the
     cause if it is corrupt, holds a whole pickled model or other objects instead
-    of a state_dict, or was saved from a different architecture.
+    of a state_dict, or was saved from a different architecture. ``model`` and the
+    file may each come from ``torch.compile`` or not.
     """
-    path = Path(path)
+    path = Path(path).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f"No checkpoint at {path}: save one first with save_model(model, path).")
     check_device(device)
@@ -546,23 +548,6 @@ def load_model(model: nn.Module, path: str | Path, device: torch.device | str = 
         raise  # the file is fine, but not readable for this user: its message names it
     except Exception as error:  # a truncated zip, random bytes and pickled objects all fail differently
         raise CheckpointError(checkpoint_load_problem(path, error)) from error
-    if not isinstance(state_dict, dict) or not all(isinstance(key, str) for key in state_dict):
-        raise CheckpointError(
-            f"{path} holds a {type(state_dict).__name__}, not a state_dict (a dict of parameter names "
-            "to tensors); save checkpoints with save_model(model, path)."
-        )
-    expected = model.state_dict()
-    problems = {
-        "missing keys": [key for key in expected if key not in state_dict],
-        "unexpected keys": [key for key in state_dict if key not in expected],
-        "shape mismatches": [
-            f"{key}: file {_shape(state_dict[key])} vs model {_shape(expected[key])}"
-            for key in expected
-            if key in state_dict and _shape(state_dict[key]) != _shape(expected[key])
-        ],
-    }
-    if any(problems.values()):
-        details = "; ".join(f"{label}: {', '.join(items)}" for label, items in problems.items() if items)
-        raise CheckpointError(f"{path} was saved from a different architecture than {type(model).__name__}; {details}.")
-    model.load_state_dict(state_dict)
+    check_state_dict(plain_module(model), state_dict, path)  # raises CheckpointError naming what differs
+    plain_module(model).load_state_dict(state_dict)
     return model.to(device)

@@ -19,9 +19,7 @@ records, downloads) goes through here:
   replace the system's error by an unrelated message of its own.
 
 Reading is here too: ``unpack_zip`` refuses damaged, empty, escaping or
-oversized zip files, and ``checkpoint_load_problem`` and ``check_device`` say
-why a checkpoint does not load (a whole pickled model, a missing GPU, a
-corrupt file).
+oversized zip files. Why a checkpoint does not load is ``cv_course.checkpoints``'s.
 """
 from __future__ import annotations
 
@@ -29,7 +27,6 @@ import contextlib
 import errno
 import filecmp
 import os
-import re
 import shutil
 import socket
 import time
@@ -204,7 +201,7 @@ def atomic_write(path: str | Path, write: Callable, check: Callable[[Path], None
     write (no space left, read-only, no permission); whatever ``write`` or
     ``check`` raise for their own reasons passes through unchanged.
     """
-    path = Path(path)
+    path = Path(path).expanduser()  # "~/models/x.pth" means the home folder, as in torch.save
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -294,46 +291,3 @@ def unpack_zip(archive: Path, folder: Path, source: str, max_unpacked_mb: float,
 def same_file_contents(a: Path, b: Path) -> bool:
     """Whether files ``a`` and ``b`` hold the same bytes."""
     return filecmp.cmp(a, b, shallow=False)
-
-
-# ----------------------------------------------------------------------------- reading checkpoints
-
-_TERMINAL_CODES = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def checkpoint_load_problem(path: Path, error: Exception) -> str:
-    """What to tell a student whose ``torch.load(path, weights_only=True)``
-    raised ``error``: the real cause, in a sentence, and how to fix it."""
-    text = _TERMINAL_CODES.sub("", str(error)).strip()
-    refused = re.findall(r"GLOBAL ([\w.]+) was not an allowed global", text)
-    if refused:
-        with contextlib.suppress(Exception):  # lists every object, where PyTorch (2.5 and newer) can
-            import torch
-
-            refused = torch.serialization.get_unsafe_globals_in_checkpoint(path) or refused
-        fix = ("Save checkpoints with save_model(model, path): it saves only model.state_dict(). If you trust "
-               "the file, convert it once: save_model(torch.load(path, weights_only=False), path).")
-        if any(name.startswith("torch.nn.modules.") for name in refused):
-            return (f"{path} holds a whole pickled model (saved with torch.save(model)), not a state_dict: "
-                    f"load_model refuses objects other than tensors, since unpickling them can run code. {fix}")
-        return (f"{path} holds objects other than tensors ({', '.join(refused)}), which load_model refuses: "
-                f"unpickling them can run code. {fix}")
-    first_line = text.splitlines()[0] if text else "no details"
-    return (f"Could not load {path} as a PyTorch checkpoint: it is truncated or corrupt, or not a PyTorch file "
-            f"({type(error).__name__}: {first_line}). Save it again with save_model(model, path), or copy it again.")
-
-
-def check_device(device) -> None:
-    """Raise ``RuntimeError`` if ``device`` names a GPU this machine does not have."""
-    import torch
-
-    device = torch.device(device)
-    if device.type == "cuda":
-        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
-        if (device.index or 0) >= count:
-            found = f"only {count} CUDA GPU(s)" if count else "no CUDA GPU (torch.cuda.is_available() is False)"
-            raise RuntimeError(f"device={str(device)!r} asks for a GPU, but PyTorch finds {found} here. Use "
-                               "device='cpu', or device = 'cuda' if torch.cuda.is_available() else 'cpu'.")
-    elif device.type == "mps" and not torch.backends.mps.is_available():
-        raise RuntimeError("device='mps' asks for an Apple GPU, but PyTorch finds none here. Use device='cpu', "
-                           "or device = 'mps' if torch.backends.mps.is_available() else 'cpu'.")

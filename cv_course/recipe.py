@@ -4,10 +4,14 @@ Notebooks 02 to 05 build and train Model 0, Model 1 and Model 2 step by step.
 Notebooks 06 to 08 need those trained models but must also run on their own (in
 a fresh Colab session, say), so they call ``load_or_train_course_model``: it
 loads ``models/{name}.pth`` when a notebook before saved it with this recipe,
-and otherwise trains the model exactly as the notebooks do.
+else the copy shipped inside the package (``cv_course/trained/``, made by
+``scripts/train_shipped_models.py``), and otherwise trains the model exactly as
+the notebooks do.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sys
 from pathlib import Path
@@ -41,6 +45,13 @@ from helper_functions import (
 #: training computes (a model, the batches, the loop, the optimizer): models saved
 #: under another version are then trained again instead of loaded.
 RECIPE_VERSION = 4
+
+#: The course models shipped inside the package (``model_0.pth`` and ``model_0.json``, and
+#: so on), trained by this recipe under the reference numerics profile with
+#: ``scripts/train_shipped_models.py``: a lesson opened on its own loads them instead of
+#: training. ``tests/test_shipped_models.py`` and ``tests/test_standalone.py`` prove they are
+#: bit for bit what the recipe trains.
+SHIPPED_MODELS_DIR = Path(__file__).resolve().parent / "trained"
 
 #: How each course model is built: its class and constructor arguments.
 COURSE_MODELS: dict[str, tuple[type[nn.Module], dict[str, int]]] = {
@@ -82,7 +93,10 @@ def train_course_model(
     validation set, plus
     ``train_time`` in seconds, ``device``, ``epochs``). ``progress`` prints
     ``train``'s bar and one line per epoch; ``bar_desc`` instead shows only a
-    bar over the epochs, labelled ``bar_desc``."""
+    bar over the epochs, labelled ``bar_desc``, and leaves out the training
+    doctor's advice (``cv_course.training_doctor``): on the course's own models
+    it only repeats a lesson (Model 1's dead outputs are notebook 04's), in a
+    notebook that does not teach it."""
     from torchvision import datasets
 
     root = prepare_fashion_mnist(data_root)
@@ -105,7 +119,10 @@ def train_course_model(
         # never shown as error output. One train() call per epoch computes exactly
         # what a single call does: the loaders keep their shuffling state.
         for _ in tqdm(range(epochs), desc=bar_desc, unit="epoch", file=sys.stdout):
-            train(model, train_loader, val_loader, loss_fn, optimizer, accuracy_fn, 1, device, progress=False)
+            # With progress=False only the training doctor prints: set its advice aside
+            # (the bar keeps the real stdout it was given above).
+            with contextlib.redirect_stdout(io.StringIO()):
+                train(model, train_loader, val_loader, loss_fn, optimizer, accuracy_fn, 1, device, progress=False)
     train_time = timer() - start
     record = eval_model(model, val_loader, loss_fn, accuracy_fn, device)
     record.update(train_time=train_time, device=str(device), epochs=epochs)
@@ -144,23 +161,49 @@ def load_or_train_course_model(
     device: torch.device | str = "cpu",
     models_dir: str | Path | None = None,
     data_root: str | Path | None = None,
+    shipped_dir: str | Path | None = None,
 ) -> tuple[nn.Module, dict]:
-    """Course model ``name`` trained, and its results record: loaded from
-    ``models/`` if a notebook saved it there with the current recipe, otherwise
-    trained with ``train_course_model`` and saved there. Loading prints
-    nothing; training first says in one line what it trains and why, then shows
-    a progress bar. Either way it returns the saved model loaded back, so a
-    notebook's other outputs are the same whichever happened. Raises
-    ``WriteError`` before training when ``models_dir`` cannot take a new file."""
+    """Course model ``name`` trained, and its results record, from the first of:
+
+    1. ``models_dir`` (default ``models/``): what the student's own run of
+       notebooks 03 to 05 saved there with the current recipe;
+    2. ``shipped_dir`` (default ``SHIPPED_MODELS_DIR``, ``cv_course/trained/``):
+       the copy shipped inside the course's package, trained by this recipe
+       under the reference numerics profile, so a lesson opened on its own (in
+       a fresh Colab session, say) loads it in a second instead of training;
+    3. otherwise it trains the model with ``train_course_model`` (minutes on a
+       CPU) and saves it in ``models_dir``.
+
+    A copy that is missing, unreadable or from another recipe version is passed
+    over. Loading prints nothing and writes nothing; training first says in one
+    line what it trains and why neither copy could be used, then shows a
+    progress bar. Either way it returns a saved model loaded back (on
+    ``device``), so a notebook's other outputs are the same whichever happened.
+
+    Returns ``(model, record)``: the record holds ``eval_model``'s keys on the
+    validation set plus ``train_time`` (seconds, on the machine that trained
+    it), ``device`` (where it was trained) and ``epochs``. Raises ``WriteError``
+    before training when ``models_dir`` cannot take a new file, and
+    ``RuntimeError`` when ``device`` names a GPU this machine lacks."""
+    if name not in COURSE_MODELS:
+        raise ValueError(f"Unknown course model {name!r}; choose one of {sorted(COURSE_MODELS)}.")
     models_dir = Path(models_dir) if models_dir is not None else course_models_dir()
+    shipped_dir = Path(shipped_dir) if shipped_dir is not None else SHIPPED_MODELS_DIR
     try:
         return load_course_model(name, device, models_dir)
     except (OSError, CheckpointError) as error:
-        # Missing, unreadable or from another recipe version: train it again.
         if (models_dir / f"{name}.json").exists():
             reason = f"the saved one cannot be used ({error})"
         else:
             reason = f"{models_dir.name}/ has no saved {name} yet"
+    try:
+        return load_course_model(name, device, shipped_dir)
+    except (OSError, CheckpointError) as error:
+        # Missing (a package built without it), unreadable or from another recipe version.
+        if (shipped_dir / f"{name}.json").exists():
+            reason += f", and the copy shipped with the course cannot be used ({error})"
+        else:
+            reason += f", and the course ships none ({shipped_dir / f'{name}.json'} is missing)"
     require_writable(models_dir, f"is where the {name} about to be trained (for minutes) would be saved; nothing was trained")
     print(f"Training {name} ({COURSE_MODELS[name][0].__name__}) the course's way, 3 epochs: {reason}.")
     model, record = train_course_model(name, data_root=data_root, device=device, bar_desc=f"Training {name}")

@@ -115,7 +115,7 @@ def _problems(model, results, val_outputs, train_loader, val_loader, notes) -> d
     train_loss, val_loss, val_acc = results["train_loss"][-1], results["val_loss"][-1], results["val_acc"][-1]
     outputs = torch.cat([o.float().cpu() for o in val_outputs]) if val_outputs else None
     n_classes = outputs.shape[1] if outputs is not None and outputs.shape[1] > 1 else 10
-    guess_loss, chance = math.log(n_classes), 100 / n_classes
+    guess_loss = math.log(n_classes)  # the loss of an even guess over the classes
     where = f"Training doctor (epoch {epoch}):"
 
     if not (math.isfinite(train_loss) and math.isfinite(val_loss)) or train_loss > 2 * guess_loss:

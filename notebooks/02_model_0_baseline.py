@@ -10,13 +10,13 @@
 # evaluation loop that all later models reuse, and we time it.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/02_model_0_baseline.ipynb)
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/02_model_0_baseline.ipynb) [![Open in Kaggle](https://kaggle.com/static/images/open-in-kaggle.svg)](https://kaggle.com/kernels/welcome?src=https://github.com/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/02_model_0_baseline.ipynb) [![Open in Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/pytorch-cv-course/pytorch-computer-vision/v1.4.0?labpath=notebooks%2F02_model_0_baseline.ipynb) [![Open in SageMaker Studio Lab](https://studiolab.sagemaker.aws/studiolab.svg)](https://studiolab.sagemaker.aws/import/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/02_model_0_baseline.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
 COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.4.0", "1.4.0"
-if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online (on Kaggle: turn on Internet in the notebook's Settings panel) and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
 
@@ -53,6 +53,7 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # > compounds those tiny differences over thousands of steps.
 
 # %%
+import sys
 from timeit import default_timer as timer
 
 import torch
@@ -60,7 +61,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 from torchvision import datasets
 from torchvision.transforms import ToTensor
-from tqdm.auto import tqdm  # a progress bar that suits notebooks and terminals alike
+from tqdm import tqdm  # progress bars
 
 import matplotlib.pyplot as plt
 
@@ -307,7 +308,7 @@ from helper_functions import accuracy_fn, print_train_time
 # ## 6. The training and validation loop, step by step
 #
 # This is PyTorch's usual training loop (forward pass, loss, zero the gradients,
-# backward pass, optimizer step), run for every batch of every epoch.
+# backward pass, optimizer step), run for every batch.
 #
 # **For each epoch:**
 #
@@ -329,8 +330,8 @@ from helper_functions import accuracy_fn, print_train_time
 # This is **mini-batch gradient descent**. Each batch gives a gradient computed
 # from 32 images: a noisy but cheap estimate of the gradient over the whole
 # training set. Stepping after every batch means 1,719 small weight updates per
-# epoch instead of one big update after all 55,000 images. The model improves
-# throughout the epoch, and no step needs the whole dataset in memory.
+# epoch instead of one big update after all 55,000 images, and no step needs the
+# whole dataset in memory.
 #
 # What does a step do? `loss.backward()` adds to each parameter's `.grad` the
 # gradient of the loss: how fast the loss rises as that number grows.
@@ -356,7 +357,9 @@ from helper_functions import accuracy_fn, print_train_time
 # - `loss.item()` turns the one-number loss tensor into a Python float. Adding the
 #   tensor itself (`train_loss += loss`) would keep every batch's computation graph
 #   in memory until the epoch ends.
-# - Wrapping the epoch range in `tqdm(...)` shows a progress bar.
+# - Wrapping the epoch range in `tqdm(...)` shows a progress bar, on standard output
+#   (`file=sys.stdout`) rather than the red-tinted error stream; `tqdm.write` prints a
+#   line above the bar.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Training Model 0 for 3 epochs
@@ -369,7 +372,7 @@ epochs = 3
 model_0_history = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
 
 train_time_start_on_cpu = timer()
-for epoch in tqdm(range(1, epochs + 1), desc="Epochs"):  # epochs 1, 2, 3
+for epoch in tqdm(range(1, epochs + 1), desc="Epochs", file=sys.stdout):  # epochs 1, 2, 3
     ### Training
     model_0.train()
     train_loss, train_acc, n_train = 0.0, 0.0, 0
@@ -403,7 +406,7 @@ for epoch in tqdm(range(1, epochs + 1), desc="Epochs"):  # epochs 1, 2, 3
     val_loss /= n_val
     val_acc /= n_val
 
-    print(
+    tqdm.write(
         f"Epoch {epoch}/{epochs} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
         f"| val loss: {val_loss:.5f}, val acc: {val_acc:.2f}%"
     )
@@ -437,9 +440,9 @@ plt.show()
 # The training loss falls every epoch; the validation loss is lowest after epoch
 # 1, then rises a little. The validation accuracy dips in epoch 2, from 82.68% to
 # 81.04%, and partly recovers in epoch 3, to 81.96%. Is the model memorising its
-# training images (**overfitting**)? Three epochs cannot tell: SGD with a fixed
-# learning rate of 0.1 keeps moving the weights by large steps up to the last
-# batch, so the validation numbers of any single epoch wobble by chance.
+# training images (**overfitting**)? Three epochs cannot tell: with a fixed learning
+# rate of 0.1, SGD takes large steps to the last batch, so any single epoch's
+# validation numbers wobble by chance.
 # Overfitting shows as a gap between training and validation that keeps **widening
 # over several epochs**; section 8 and notebook 04 measure the gap the fair way.
 
@@ -472,14 +475,13 @@ print(f"Validation accuracy with the weights after epoch 3: {model_0_history['va
 
 # %% [markdown]
 # Measured the same way, the model scores higher on the images it learned from
-# than on new ones (82.79% against 81.96%), as you would expect, but by less than
-# a point: Model 0 has memorised very little.
+# than on new ones (82.79% against 81.96%), but by less than a point: Model 0 has
+# memorised very little.
 #
 # The running average can also err the other way: in epoch 3 it reads 84.00%,
 # above what the final weights score on the same images. The weights wobble, and
 # the last steps left them a little worse than their average over the epoch. The
-# running average is still the usual thing to print, as it costs nothing extra; just
-# remember that it describes no single set of weights.
+# running average is still the usual thing to print, as it costs nothing extra.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -496,9 +498,8 @@ print(f"Validation accuracy with the weights after epoch 3: {model_0_history['va
 # - Each batch's loss is a mean over its images; for an epoch's loss, weight each
 #   batch by its size and divide by the number of images. Use `loss.item()` for
 #   the running total.
-# - Time experiments with `timeit.default_timer` and `print_train_time`.
-#   `accuracy_fn`, `print_train_time` and `FashionMNISTModelV0` now live in
-#   `helper_functions.py`.
+# - Time experiments with `timeit.default_timer` and `print_train_time`; it,
+#   `accuracy_fn` and `FashionMNISTModelV0` now live in `helper_functions.py`.
 # - The training accuracy printed per epoch is a running average while the weights
 #   change; the validation accuracy uses the epoch's final weights. Compare them with
 #   that in mind, and judge overfitting over several epochs.

@@ -12,13 +12,13 @@
 # > compounds those tiny differences.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/03_training_functions_and_gpu.ipynb)
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/03_training_functions_and_gpu.ipynb) [![Open in Kaggle](https://kaggle.com/static/images/open-in-kaggle.svg)](https://kaggle.com/kernels/welcome?src=https://github.com/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/03_training_functions_and_gpu.ipynb) [![Open in Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/pytorch-cv-course/pytorch-computer-vision/v1.4.0?labpath=notebooks%2F03_training_functions_and_gpu.ipynb) [![Open in SageMaker Studio Lab](https://studiolab.sagemaker.aws/studiolab.svg)](https://studiolab.sagemaker.aws/import/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/03_training_functions_and_gpu.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
 COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.4.0", "1.4.0"
-if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online (on Kaggle: turn on Internet in the notebook's Settings panel) and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
 
@@ -50,6 +50,7 @@ from helper_functions import use_available_cpus; cpu_threads = use_available_cpu
 # `torch.backends.mps.is_available()`.
 
 # %%
+import sys
 from timeit import default_timer as timer
 
 import matplotlib.pyplot as plt
@@ -180,10 +181,10 @@ def test_step(
 # ### `train` and `eval_model`
 #
 # `train` ties the steps together for any model, DataLoaders, loss function and
-# optimizer. It numbers epochs from 1, as the plots do, and shows a `tqdm.auto`
-# progress bar; `progress=False` turns off the bar and the per-epoch lines. After
-# each epoch a *training doctor* checks the losses and validation outputs: silent on
-# a healthy run, it names what went wrong otherwise (notebook 09).
+# optimizer. It numbers epochs from 1, as the plots do, and shows a `tqdm` progress
+# bar; `progress=False` turns off the bar and the per-epoch lines. After each epoch a
+# *training doctor* checks the losses and validation outputs: silent on a healthy
+# run, it names what went wrong otherwise (notebook 09).
 
 # %%
 def train(
@@ -204,16 +205,16 @@ def train(
     (the input of ``plot_loss_curves``). ``device`` defaults to the model's."""
     # After each epoch the training doctor (cv_course.training_doctor, notebook 09)
     # prints one line per failure it recognises, even with progress=False.
-    from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text in a terminal
+    from tqdm import tqdm  # drawn as text on stdout: redrawn in place, saved in its final state
 
     results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
     doctor_notes: dict = {"epochs": epochs}  # what the training doctor remembers between epochs
-    for epoch in tqdm(range(1, epochs + 1), desc="Epochs", disable=not progress):
+    for epoch in tqdm(range(1, epochs + 1), desc="Epochs", file=sys.stdout, disable=not progress):
         train_loss, train_acc = train_step(model, train_loader, loss_fn, optimizer, accuracy_fn, device)
         with recording_outputs(model) as val_outputs:  # the doctor reads the validation logits
             val_loss, val_acc = test_step(model, val_loader, loss_fn, accuracy_fn, device)
-        if progress:
-            print(
+        if progress:  # tqdm.write prints above the bar without breaking it
+            tqdm.write(
                 f"Epoch {epoch}/{epochs} | train loss: {train_loss:.5f}, train acc: {train_acc:.2f}% "
                 f"| val loss: {val_loss:.5f}, val acc: {val_acc:.2f}%"
             )
@@ -221,7 +222,7 @@ def train(
             results[key].append(value)
         # Copied outside the course? Delete the doctor's lines (from cv_course.training_doctor).
         for advice in diagnose_epoch(model, results, val_outputs, train_loader, val_loader, doctor_notes):
-            print(advice)  # one line per problem found, none on a healthy epoch
+            tqdm.write(advice)  # one line per problem found, none on a healthy epoch
     return results
 
 
@@ -366,8 +367,7 @@ plt.show()
 # On a GPU that fixed cost is larger. Each step launches dozens of small kernels,
 # each launch costs microseconds whatever the work inside, and Model 0 on 32 images
 # is two tiny matrix multiplications. So with Model 0 and batches of 32, expect a
-# GPU to be hardly faster than the CPU, and sometimes slower, above all when every
-# batch is built on the CPU and copied over, as a `DataLoader` does. With batches of
+# GPU to be hardly faster than the CPU, and sometimes slower. With batches of
 # 1024, and with a convolutional network like notebook 05's, each kernel has real
 # work to do, and a GPU finishes it many times faster than a CPU.
 #

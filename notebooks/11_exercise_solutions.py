@@ -11,13 +11,13 @@
 # > computer: processors round long sums differently, and training compounds it.
 
 # %% [markdown] tags=["colab-badge"]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/11_exercise_solutions.ipynb)
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/11_exercise_solutions.ipynb) [![Open in Kaggle](https://kaggle.com/static/images/open-in-kaggle.svg)](https://kaggle.com/kernels/welcome?src=https://github.com/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/11_exercise_solutions.ipynb) [![Open in Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/pytorch-cv-course/pytorch-computer-vision/v1.4.0?labpath=notebooks%2F11_exercise_solutions.ipynb) [![Open in SageMaker Studio Lab](https://studiolab.sagemaker.aws/studiolab.svg)](https://studiolab.sagemaker.aws/import/github/pytorch-cv-course/pytorch-computer-vision/blob/v1.4.0/notebooks/11_exercise_solutions.ipynb)
 
 # %% tags=["colab-setup"]
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
 COURSE, VERSION = "git+https://github.com/pytorch-cv-course/pytorch-computer-vision@v1.4.0", "1.4.0"
-if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+if VERSION not in [d.version for d in meta.distributions(name="pytorch-cv-course")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online (on Kaggle: turn on Internet in the notebook's Settings panel) and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()
 
@@ -1034,7 +1034,7 @@ check_device_timing(
 #
 # Which classes does Model 0 mix up? The setup cell gets `trained_model_0`, Model 0
 # trained with the course's recipe (loaded from `models/` if an earlier notebook saved
-# it, trained otherwise).
+# it, else the copy that comes with the course).
 #
 # 1. Predict a label for each of the 10,000 images in `test_images`.
 # 2. Build the confusion matrix `confmat_tensor` with
@@ -1356,7 +1356,7 @@ check_tiny_vgg(TinyVGG)
 # </details>
 
 # %% tags=["setup", "ex-18"]
-# Model 0 trained with the course's recipe (loaded from models/ if an earlier notebook saved it)
+# Model 0 trained with the course's recipe (from models/ if an earlier notebook saved it, else the course's copy)
 ce_model, _ = load_or_train_course_model("model_0", device=device)
 ce_model.eval()
 with torch.inference_mode():

@@ -1,4 +1,5 @@
-"""The two cells below every notebook's title: an "Open in Colab" badge and the set-up cell.
+"""The two cells below every notebook's title: "Open in" badges (Colab, Kaggle, Binder,
+SageMaker Studio Lab) and the set-up cell.
 
 Both name the repository and the revision the notebook belongs to. They come from
 one place, pyproject.toml: the repository under [project.urls], the revision
@@ -47,15 +48,38 @@ SETUP_TEMPLATE = '''\
 #@title Set-up: installs the course's code if this Python lacks it { display-mode: "form" }
 import importlib.metadata as meta, importlib.util as util, pathlib, subprocess, sys
 COURSE, VERSION = "{course_url}", "{version}"
-if VERSION not in [d.version for d in meta.distributions(name="{distribution}")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online and that the revision after '@' exists (pip says more above).")
+if VERSION not in [d.version for d in meta.distributions(name="{distribution}")] and subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE]).returncode: raise RuntimeError(f"Installing the course from {COURSE} failed: check that this computer is online (on Kaggle: turn on Internet in the notebook's Settings panel) and that the revision after '@' exists (pip says more above).")
 if (h := util.find_spec("helper_functions")) and pathlib.Path(h.origin or ".").parent != pathlib.Path(util.find_spec("cv_course").origin).parent.parent: raise RuntimeError(f"{h.origin} is not this course's helper_functions.py (another course's?) and is imported first: rename or delete it, restart the runtime, then run this cell again.")
 from helper_functions import use_available_cpus; cpu_threads = use_available_cpus()'''
 
 
+#: The services a lesson opens in, each with the badge image it publishes for such links.
+LAUNCH_BADGES = {
+    "Colab": "https://colab.research.google.com/assets/colab-badge.svg",
+    "Kaggle": "https://kaggle.com/static/images/open-in-kaggle.svg",
+    "Binder": "https://mybinder.org/badge_logo.svg",
+    "SageMaker Studio Lab": "https://studiolab.sagemaker.aws/studiolab.svg",
+}
+
+
+def launch_urls(notebook_name: str) -> dict[str, str]:
+    """Where ``notebooks/<notebook_name>.ipynb`` opens, at this release, in each
+    service of ``LAUNCH_BADGES``: Colab, Kaggle and SageMaker Studio Lab import
+    the notebook file from GitHub; Binder builds the whole repository (binder/)."""
+    path = f"notebooks/{notebook_name}.ipynb"
+    on_github = f"https://github.com/{REPOSITORY}/blob/{REVISION}/{path}"
+    return {
+        "Colab": f"https://colab.research.google.com/github/{REPOSITORY}/blob/{REVISION}/{path}",
+        "Kaggle": f"https://kaggle.com/kernels/welcome?src={on_github}",
+        "Binder": f"https://mybinder.org/v2/gh/{REPOSITORY}/{REVISION}?labpath={path.replace('/', '%2F')}",
+        "SageMaker Studio Lab": f"https://studiolab.sagemaker.aws/import/github/{REPOSITORY}/blob/{REVISION}/{path}",
+    }
+
+
 def badge_source(notebook_name: str) -> str:
-    """Markdown for the "Open in Colab" badge of ``notebooks/<notebook_name>.ipynb``."""
-    url = f"https://colab.research.google.com/github/{REPOSITORY}/blob/{REVISION}/notebooks/{notebook_name}.ipynb"
-    return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
+    """Markdown for the "Open in ..." badges of ``notebooks/<notebook_name>.ipynb``."""
+    urls = launch_urls(notebook_name)
+    return " ".join(f"[![Open in {service}]({LAUNCH_BADGES[service]})]({urls[service]})" for service in LAUNCH_BADGES)
 
 
 def setup_source() -> str:

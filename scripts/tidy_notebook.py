@@ -9,10 +9,16 @@
   (even one writing to stdout) renders it as exactly its header-less .py file;
 - folds the optional "## Going deeper" sections in JupyterLab (the heading cell's
   ``jp-MarkdownHeadingCollapsed`` metadata), so the core path reads first. The .py
-  files leave that key out (jupytext.toml's filter): it is derived from the heading.
+  files leave that key out (jupytext.toml's filter): it is derived from the heading;
+- stores printed text as Jupyter shows it: consecutive pieces of one stream joined,
+  and a line that a carriage return redraws (a tqdm progress bar) kept in its final
+  state, so GitHub and the website show the finished bar, not every redraw.
 
-Outputs are left exactly as the execution produced them.
+Outputs are otherwise left exactly as the execution produced them. (nbval's own
+``coalesce_streams`` applies the same carriage-return rule when it compares, but it
+also moves text printed after a figure above it, so it is not used here.)
 """
+import re
 import sys
 from pathlib import Path
 
@@ -33,12 +39,35 @@ def jupytext_filters() -> dict[str, str]:
     }
 
 
+# Text up to a carriage return that starts a redraw of the same line (not "\r\n").
+REDRAWN_TEXT = re.compile(r"^.*\r(?=[^\n])", re.MULTILINE)
+
+
+def as_displayed(outputs: list) -> list:
+    """``outputs`` with consecutive stream outputs of the same name (stdout,
+    stderr) joined, and each line redrawn by a carriage return kept as last drawn."""
+    shown: list = []
+    for output in outputs:
+        previous = shown[-1] if shown else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text += output.text
+        else:
+            shown.append(output)
+    for output in shown:
+        if output.output_type == "stream":
+            output.text = REDRAWN_TEXT.sub("", output.text)
+    return shown
+
+
 def tidy(path: str) -> None:
     """Rewrite the notebook at ``path`` in place, outputs untouched."""
     nb = nbformat.read(path, as_version=4)
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
         cell.id = f"cell-{index}"
+        if cell.cell_type == "code":
+            cell.outputs = as_displayed(cell.outputs)
         if cell.cell_type == "markdown" and cell.source.startswith(OPTIONAL_HEADING):
             cell.metadata["jp-MarkdownHeadingCollapsed"] = True
     nb.metadata.setdefault("jupytext", {}).update(jupytext_filters())

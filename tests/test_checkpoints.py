@@ -48,6 +48,23 @@ def test_save_then_load_round_trip(tmp_path):
     assert loaded is fresh and same_weights(model, loaded)
 
 
+def test_a_compiled_model_saves_and_loads_like_the_plain_one(tmp_path):
+    """torch.compile wraps a model, whose state_dict keys then start with "_orig_mod.":
+    save_model writes the plain names, and load_model takes either kind of file into
+    either kind of model (nothing is compiled: that happens at a wrapped model's first call)."""
+    plain = FashionMNISTModelV0(input_shape=784, hidden_units=10, output_shape=10)
+    compiled = torch.compile(plain)
+    assert all(key.startswith("_orig_mod.") for key in compiled.state_dict())
+    saved = save_model(compiled, tmp_path / "compiled.pth")
+    assert list(torch.load(saved, weights_only=True)) == list(plain.state_dict())
+    assert same_weights(load_model(FashionMNISTModelV0(784, 10, 10), saved), plain)
+
+    torch.save(compiled.state_dict(), tmp_path / "by_hand.pth")  # the prefixed names
+    for target in (FashionMNISTModelV0(784, 10, 10), torch.compile(FashionMNISTModelV0(784, 10, 10))):
+        loaded = load_model(target, tmp_path / "by_hand.pth")
+        assert loaded is target and same_weights(getattr(loaded, "_orig_mod", loaded), plain)
+
+
 def test_save_creates_the_folder(tmp_path):
     path = save_model(build_course_model("model_0"), tmp_path / "new" / "folder" / "m.pth")
     assert path.is_file()
@@ -249,8 +266,10 @@ def test_gpu_checkpoint_loads_on_cpu(tmp_path):
 
 
 @pytest.fixture
-def fake_training(monkeypatch):
-    """Replace the (minutes-long) training by a seeded fresh model and a fixed record."""
+def fake_training(monkeypatch, tmp_path):
+    """Replace the (minutes-long) training by a seeded fresh model and a fixed record,
+    and ship no models (tests/test_shipped_models.py tests the shipped ones)."""
+    monkeypatch.setattr(recipe, "SHIPPED_MODELS_DIR", tmp_path / "nothing-shipped")
     calls = []
 
     def fake_train_course_model(name, data_root=None, device="cpu", progress=False, **kwargs):
@@ -276,7 +295,8 @@ def test_load_or_train_trains_once_then_loads(tmp_path, fake_training, capsys):
     assert json.loads((tmp_path / "model_0.json").read_text())["recipe_version"] == recipe.RECIPE_VERSION
     trained_output = capsys.readouterr().out
     assert trained_output == (
-        f"Training model_0 (FashionMNISTModelV0) the course's way, 3 epochs: {tmp_path.name}/ has no saved model_0 yet.\n"
+        f"Training model_0 (FashionMNISTModelV0) the course's way, 3 epochs: {tmp_path.name}/ has no saved model_0 yet, "
+        f"and the course ships none ({tmp_path / 'nothing-shipped' / 'model_0.json'} is missing).\n"
     )
 
     again, record_again = load_or_train_course_model("model_0", models_dir=tmp_path)

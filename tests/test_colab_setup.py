@@ -1,4 +1,5 @@
-"""The set-up cell below every notebook's title, and the Colab route it opens.
+"""The set-up cell below every notebook's title, the routes its badges open (Colab,
+Kaggle, Binder, SageMaker Studio Lab) and Binder's build configuration (binder/).
 
 Where the course is installed the cell does nothing; elsewhere (Colab, Kaggle, a
 bare Jupyter) it installs the course with pip from the revision the notebook
@@ -12,10 +13,12 @@ the student gets pip's error and one line saying what to check.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+import urllib.parse
 import venv
 from pathlib import Path
 
@@ -72,6 +75,50 @@ def run_setup_cell(monkeypatch, installed: str | None = VERSION, returncode: int
 PIP_INSTALL = [sys.executable, "-m", "pip", "install", "-q", notebook_header.COURSE_URL]
 
 
+@pytest.mark.parametrize("notebook", ["00_cv_libraries_and_data", "11_exercise_solutions"])
+def test_each_badge_opens_this_notebook_at_this_release(notebook):
+    """Four badges under the title, each opening the notebook's own file at the release tag."""
+    urls = notebook_header.launch_urls(notebook)
+    assert list(urls) == list(notebook_header.LAUNCH_BADGES) == ["Colab", "Kaggle", "Binder", "SageMaker Studio Lab"]
+    blob = f"{notebook_header.REPOSITORY}/blob/{notebook_header.REVISION}/notebooks/{notebook}.ipynb"
+    assert urls["Colab"] == f"https://colab.research.google.com/github/{blob}"
+    assert urls["Kaggle"] == f"https://kaggle.com/kernels/welcome?src=https://github.com/{blob}"
+    assert urls["SageMaker Studio Lab"] == f"https://studiolab.sagemaker.aws/import/github/{blob}"
+    # Binder builds the repository at the tag, then opens the notebook in JupyterLab.
+    binder_url = urllib.parse.urlsplit(urls["Binder"])
+    assert binder_url.path == f"/v2/gh/{notebook_header.REPOSITORY}/{notebook_header.REVISION}"
+    assert urllib.parse.parse_qs(binder_url.query) == {"labpath": [f"notebooks/{notebook}.ipynb"]}
+    assert (COURSE_ROOT / "notebooks" / f"{notebook}.ipynb").is_file()
+    badges = notebook_header.badge_source(notebook)
+    for service, url in urls.items():
+        assert f"[![Open in {service}]({notebook_header.LAUNCH_BADGES[service]})]({url})" in badges
+
+
+def requirement_lines(path: Path) -> list[str]:
+    """The lines of a pip requirements file, without comments and blank lines."""
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
+    return [line for line in lines if line]
+
+
+def test_binder_builds_the_course_with_the_locked_versions_and_cpu_pytorch():
+    """binder/ is what repo2docker (Binder, a JupyterHub's image builder) reads instead of
+    the root: the course itself, every version from the lock, PyTorch's CPU index."""
+    binder = COURSE_ROOT / "binder"
+    lines = requirement_lines(binder / "requirements.txt")
+    assert "-e ." in lines, "binder/requirements.txt must install the course itself"
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in lines
+    # pip reads -c relative to the file that names it.
+    constraints = [line.split(None, 1)[1] for line in lines if line.startswith("-c ")]
+    assert [(binder / c).resolve() for c in constraints] == [COURSE_ROOT / "requirements-lock.txt"]
+    locked = {line.split("==")[0].lower() for line in requirement_lines(COURSE_ROOT / "requirements-lock.txt")}
+    named = [line for line in lines if not line.startswith("-")]
+    assert named and all(name.lower() in locked for name in named), f"{named} must all be pinned by the lock"
+    # The Python Binder builds must be one the lock was compiled for (its first lines say which).
+    runtime = (binder / "runtime.txt").read_text().strip()
+    lock_python = re.search(r"--python-version (\d+\.\d+)", (COURSE_ROOT / "requirements-lock.txt").read_text()).group(1)
+    assert runtime == f"python-{lock_python}", f"binder/runtime.txt says {runtime!r}; the lock is for Python {lock_python}"
+
+
 def test_the_cell_is_six_lines_folded_in_colab():
     lines = notebook_header.setup_source().splitlines()
     assert len(lines) <= 6
@@ -98,7 +145,7 @@ def test_where_another_version_is_installed_it_installs_this_one(monkeypatch):
 
 
 def test_a_failed_install_stops_with_what_to_check(monkeypatch):
-    with pytest.raises(RuntimeError, match="check that this computer is online and that the revision after '@' exists"):
+    with pytest.raises(RuntimeError, match=r"check that this computer is online \(on Kaggle: turn on Internet in the notebook's Settings panel\) and that the revision after '@' exists"):
         run_setup_cell(monkeypatch, installed=None, returncode=1)
 
 
@@ -262,7 +309,8 @@ def test_a_wrong_revision_gives_a_clear_error(fresh_python, tmp_path):
     assert len(errors) == 1 and errors[0].ename == "RuntimeError"
     assert errors[0].evalue == (
         f"Installing the course from {notebook_header.COURSE_URL} failed: check that this computer is online "
-        "and that the revision after '@' exists (pip says more above)."
+        "(on Kaggle: turn on Internet in the notebook's Settings panel) and that the revision after '@' exists "
+        "(pip says more above)."
     )
     assert subprocess.run([fresh_python, "-c", "import helper_functions"], cwd=tmp_path, env=env, capture_output=True,
                           timeout=SUBPROCESS_S).returncode != 0

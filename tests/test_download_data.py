@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
 import zipfile
 
 import pytest
 
 import helper_functions as hf
+from cv_course.timeouts import SUBPROCESS_S
 
 
 def make_zip(members: dict[str, bytes]) -> bytes:
@@ -76,3 +78,30 @@ def test_unreachable_server_raises_a_clear_error(tmp_path):
     with pytest.raises(RuntimeError, match="failed"):
         hf.download_data("http://127.0.0.1:9/food.zip", "food", data_dir=tmp_path)
     assert leftovers(tmp_path) == []
+
+
+def download_after_both_have_unpacked(url: str, data_dir, barrier) -> str:
+    """One racer (run in its own process): download and unpack, wait until the other racer
+    has unpacked too, then both move their copy into place at once."""
+    real_unpack = hf.unpack_zip
+
+    def unpack_then_wait(*args, **kwargs):
+        real_unpack(*args, **kwargs)
+        barrier.wait(timeout=SUBPROCESS_S)
+
+    hf.unpack_zip = unpack_then_wait
+    return str(hf.download_data(url, "food", data_dir=data_dir))
+
+
+def test_two_processes_racing_for_one_folder_both_get_it(local_server, tmp_path):
+    """Two notebooks fetching the same data at once: one moves its copy into place, the other
+    finds the folder complete and returns it, with no error and nothing left behind."""
+    url = local_server.add("/food.zip", make_zip({"train/pizza/1.jpg": b"a", "test/pizza/2.jpg": b"b"}))
+    spawn = multiprocessing.get_context("spawn")
+    barrier = spawn.Manager().Barrier(2)
+    with spawn.Pool(2) as pool:
+        racers = [pool.apply_async(download_after_both_have_unpacked, (url, tmp_path, barrier)) for _ in range(2)]
+        targets = [racer.get(timeout=SUBPROCESS_S) for racer in racers]
+    assert targets == [str(tmp_path / "food")] * 2
+    assert (tmp_path / "food" / "train" / "pizza" / "1.jpg").read_bytes() == b"a"
+    assert leftovers(tmp_path) == ["food"] and leftovers(tmp_path / "food") == ["test", "train"]

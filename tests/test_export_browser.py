@@ -11,8 +11,10 @@ code block of every reveal.js slide must fit the slide's width at 1280x720 and
 
 The decks are in the instructor's Marp theme (scripts/export/themes/ub.css) with
 KaTeX's fonts from the site, and their PDFs have a page per slide with no code line
-cut at the right edge. The website itself is tested in ``tests/test_site_browser.py``,
-which shares this module's export and browser.
+cut at the right edge. Every reveal.js slide, every deck page and every PDF page names
+the course's two licences (code MIT, text, figures and slides CC BY 4.0) with links.
+The website itself is tested in ``tests/test_site_browser.py``, which shares this
+module's export and browser.
 
 The browser tests (marker ``browser``) are skipped only when Chromium or Node.js is
 missing (``scripts/setup.sh`` installs both); set ``COURSE_REQUIRE_BROWSER=1`` to make
@@ -54,6 +56,9 @@ MARP_THEME = COURSE_ROOT / "scripts" / "export" / "themes" / "ub.css"
 MARP_THEME_NAME = re.search(r"@theme\s+([\w-]+)", MARP_THEME.read_text()).group(1)
 UB_NAVY = "rgb(11, 37, 69)"
 SCREENSHOTS = COURSE_ROOT / "build" / "screenshots"
+#: The course's licences, as every slide, deck page and website page must link them.
+LICENCE_LINKS = {"MIT License": "https://opensource.org/license/mit",
+                 "CC BY 4.0": "https://creativecommons.org/licenses/by/4.0/"}
 #: The course notebooks; COURSE_NOTEBOOKS=DIR tests the notebooks of another folder.
 NOTEBOOKS_DIR = Path(os.environ.get("COURSE_NOTEBOOKS", COURSE_ROOT / "notebooks")).resolve()
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -289,6 +294,11 @@ def _wait_for_mathjax(page) -> None:
     )
 
 
+def licence_links(element) -> dict[str, str]:
+    """``{link text: href}`` of the links inside a Playwright locator (the licence notice)."""
+    return dict(element.evaluate("e => [...e.querySelectorAll('a')].map(a => [a.textContent.trim(), a.getAttribute('href')])"))
+
+
 # ----------------------------------------------------------------------------- tests
 
 
@@ -346,6 +356,10 @@ def test_reveal_slides(open_page, site, stem):
     if has_math(cells):
         assert page.locator(".reveal .mjx-chtml").count() > 0, "MathJax did not typeset the maths"
     assert "fetch_helper_functions" not in (site / f"slides/{stem}.slides.html").read_text(), "setup cell in slides"
+    # The licences stay on screen, in a corner of every slide.
+    licence = page.locator("footer.course-licence")
+    assert licence.is_visible()
+    assert licence_links(licence) == LICENCE_LINKS
     # Step through every slide and fragment, as a lecture would: the slide-change
     # handlers (MathJax re-rendering, scrolling tall slides) must not fail either.
     reached_end = page.evaluate(
@@ -386,6 +400,16 @@ def test_marp_deck(open_page, site, stem):
         "() => [...document.querySelectorAll('section[id]')].map(s => [s.dataset.theme, getComputedStyle(s).borderTopColor])"
     )
     assert themes and set(map(tuple, themes)) == {(MARP_THEME_NAME, UB_NAVY)}, themes
+    # Every page's footer names the course's licences, with links.
+    footers = page.evaluate(
+        """() => [...document.querySelectorAll('section[id]')].map(s => {
+            const footer = s.querySelector(':scope > footer');
+            return footer && Object.fromEntries(
+                [...footer.querySelectorAll('a')].map(a => [a.textContent.trim(), a.getAttribute('href')]));
+        })"""
+    )
+    assert len(footers) == pages and all(f == LICENCE_LINKS for f in footers), footers[:3]
+    assert page.locator("section[id] > footer").first.is_visible()
     if has_math(shown_cells(nb)):  # KaTeX, with its fonts from the site (a remote font is a problem above)
         assert page.locator("section .katex").count() > 0
         page.evaluate("() => document.fonts.ready")
@@ -396,8 +420,9 @@ def test_marp_deck(open_page, site, stem):
 @browser_test
 @pytest.mark.parametrize("stem", STEMS)
 def test_marp_pdf(site, stem):
-    """Each deck's PDF (printed by the system's Chromium) has one page per slide, and no
-    text of any page, code lines included, runs past its right edge."""
+    """Each deck's PDF (printed by the system's Chromium) has one page per slide, each
+    naming the course's licences, and no text of any page, code lines included, runs
+    past its right edge."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTChar, LTTextLine
 
@@ -410,13 +435,17 @@ def test_marp_pdf(site, stem):
 
     pages = list(extract_pages(site / "marp" / stem / f"{stem}.pdf"))
     assert len(pages) == expected_slides(slides_notebook(stem))[1]
-    cut = []
+    cut, unlicensed = [], []
     for number, page in enumerate(pages, start=1):
         width = page.bbox[2]
         for line in lines(page):
             if any(isinstance(c, LTChar) and c.x1 > width + 0.5 for c in line):
                 cut.append(f"page {number}: {line.get_text().strip()!r}")
+        text = " ".join(line.get_text() for line in lines(page))
+        if not all(name in text for name in LICENCE_LINKS):
+            unlicensed.append(number)
     assert cut == [], f"{stem}.pdf: text past the right edge:\n" + "\n".join(cut[:10])
+    assert unlicensed == [], f"{stem}.pdf: pages without the licence notice: {unlicensed}"
 
 
 @browser_test
@@ -590,11 +619,26 @@ def test_reveal_speaker_notes(open_page, stem):
     assert problems == []
 
 
+#: What fetches from another host in HTML: an attribute (not a URL's query parameter,
+#: as in the Kaggle link's "?src=https://github.com/..."), a stylesheet link, a CSS url(),
+#: an import or a require.js module.
 REMOTE_FETCH = re.compile(
-    r"""(?:\b(?:src|srcset|poster|data)\s*=\s*["']?\s*|<link\b[^>]*\bhref\s*=\s*["']?\s*|url\(\s*["']?|"""
+    r"""(?:(?<![?&;])\b(?:src|srcset|poster|data)\s*=\s*["']?\s*|<link\b[^>]*\bhref\s*=\s*["']?\s*|url\(\s*["']?|"""
     r"""@import\s+["']?|\bimport\s*\(\s*["']|\bfrom\s+["']|\brequire\(\s*\[?\s*["'])(?:https?:)?//""",
     re.I,
 )
+
+
+def test_remote_reference_pattern():
+    """The check below sees a remote script, image and style, and not a link whose
+    address carries another address as a query parameter."""
+    for fetching in ('<script src="https://cdn.example.org/x.js">', "<img src='//cdn.example.org/x.png'>",
+                     '<link rel="stylesheet" href="https://cdn.example.org/x.css">',
+                     "a { background: url(https://x.org/y.png) }"):
+        assert REMOTE_FETCH.search(fetching), fetching
+    for linking in ('<a href="https://kaggle.com/kernels/welcome?src=https://github.com/o/r/blob/v1/n.ipynb">',
+                    '<a href="https://example.org/view?x=1&amp;src=https://example.org/n.ipynb">'):
+        assert not REMOTE_FETCH.search(linking), linking
 
 
 @browser_test

@@ -336,8 +336,10 @@ def test_a_full_disk_while_downloading_the_data_says_so(good_raw, local_server, 
 
 
 @pytest.fixture
-def fake_training(monkeypatch):
-    """Replace the (minutes-long) training by a seeded fresh model and a fixed record."""
+def fake_training(monkeypatch, tmp_path):
+    """Replace the (minutes-long) training by a seeded fresh model and a fixed record,
+    and ship no models, so that load_or_train_course_model has to train."""
+    monkeypatch.setattr(recipe, "SHIPPED_MODELS_DIR", tmp_path / "nothing-shipped")
     calls = []
 
     def fake_train_course_model(name, data_root=None, device="cpu", **kwargs):

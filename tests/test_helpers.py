@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
+from torch import nn  # noqa: E402
 
 import helper_functions as hf  # noqa: E402
 
@@ -90,6 +91,38 @@ def test_plot_loss_curves_draws_both_panels():
 def test_plot_loss_curves_names_missing_metrics():
     with pytest.raises(ValueError, match="val_acc"):
         hf.plot_loss_curves({"train_loss": [1], "val_loss": [1], "train_acc": [1]})
+
+
+def test_plot_loss_curves_names_the_list_of_another_length():
+    """Histories of different lengths (a val_loss from another run) stop before matplotlib does."""
+    results = {"train_loss": [1.0, 0.9, 0.8], "train_acc": [50, 60, 70], "val_loss": [1.0, 0.9], "val_acc": [50, 60, 70]}
+    open_figures = plt.get_fignums()
+    with pytest.raises(ValueError, match=r"differ in length \(train_loss: 3, train_acc: 3, val_loss: 2, val_acc: 3\)"):
+        hf.plot_loss_curves(results)
+    assert plt.get_fignums() == open_figures, "no half-drawn figure is left open"
+
+
+def test_paths_starting_with_a_tilde_mean_the_home_folder(tmp_path, monkeypatch):
+    """As torchvision reads root="~/data": no folder literally named "~" appears anywhere."""
+    home, elsewhere = tmp_path / "home", tmp_path / "work"
+    home.mkdir(), elsewhere.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(elsewhere)
+    fetched = []
+    monkeypatch.setattr(hf, "fetch_fashion_mnist", lambda raw_dir, debian_dir, mirrors: fetched.append(raw_dir))
+    assert hf.prepare_fashion_mnist("~/data") == home / "data"
+    assert fetched == [home / "data" / "FashionMNIST" / "raw"]
+
+    model = nn.Linear(2, 1)
+    assert hf.save_model(model, "~/models/linear.pth") == home / "models" / "linear.pth"
+    loaded = hf.load_model(nn.Linear(2, 1), "~/models/linear.pth")
+    assert torch.equal(loaded.weight, model.weight)
+
+    (home / "datasets" / "pizza").mkdir(parents=True)
+    (home / "datasets" / "pizza" / "image.jpg").write_bytes(b"already here")
+    assert hf.download_data("https://example.invalid/pizza.zip", "pizza", data_dir="~/datasets") == home / "datasets" / "pizza"
+    assert hf.find_course_root("~") == home
+    assert not list(elsewhere.iterdir()) and not (tmp_path / "~").exists()
 
 
 def test_find_course_root_from_notebooks_and_elsewhere(course_root, tmp_path):

@@ -3,46 +3,25 @@
 Reading time is counted the way the lessons issue defined it: markdown at 200 words
 a minute, code at 10 non-blank, non-comment lines a minute, the set-up cell left
 out, up to the first optional "Going deeper" section. What lies after that heading
-is optional, and nothing but optional sections may follow it.
+is optional, and nothing but optional sections may follow it. The rule lives in
+scripts/reading_time.py, which the instructor's guide on the website uses too
+(``python scripts/reading_time.py`` prints every lesson's minutes).
 """
 from __future__ import annotations
-
-import re
 
 import jupytext
 import nbformat
 import pytest
 
 from conftest import COURSE_ROOT
+from scripts.reading_time import OPTIONAL_HEADING, core_and_optional, reading_minutes
 
 LESSONS = sorted((COURSE_ROOT / "notebooks").glob("0[0-9]_*.py"))
 CORE_MINUTES = 25
-WORDS_PER_MINUTE = 200
-CODE_LINES_PER_MINUTE = 10
-OPTIONAL_HEADING = re.compile(r"^## Going deeper", re.M)
-
-
-def reading_minutes(cells) -> float:
-    words = code_lines = 0
-    for cell in cells:
-        if "colab-setup" in cell.metadata.get("tags", []):
-            continue
-        if cell.cell_type == "markdown":
-            text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", cell.source)  # a link reads as its text
-            words += len(text.split())
-        elif cell.cell_type == "code":
-            code_lines += sum(
-                1 for line in cell.source.splitlines() if line.strip() and not line.strip().startswith("#")
-            )
-    return words / WORDS_PER_MINUTE + code_lines / CODE_LINES_PER_MINUTE
 
 
 def split_core_optional(path):
-    cells = jupytext.read(path).cells
-    for index, cell in enumerate(cells):
-        if cell.cell_type == "markdown" and OPTIONAL_HEADING.search(cell.source):
-            return cells[:index], cells[index:]
-    return cells, []
+    return core_and_optional(jupytext.read(path).cells)
 
 
 def test_every_lesson_is_measured():
@@ -82,9 +61,3 @@ def test_optional_sections_are_folded_in_jupyterlab(path):
 def test_reading_minutes_counts_words_and_code():
     markdown = jupytext.reads("# %% [markdown]\n# " + "word " * 400 + "\n\n# %%\n" + "x = 1\n" * 10 + "# a comment\n", fmt="py:percent")
     assert reading_minutes(markdown.cells) == pytest.approx(2 + 1)
-
-
-if __name__ == "__main__":  # a table for notes: python tests/test_reading_load.py
-    for path in LESSONS:
-        core, optional = split_core_optional(path)
-        print(f"{path.stem:38} core {reading_minutes(core):5.1f} min   optional {reading_minutes(optional):5.1f} min")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 import torch
@@ -152,8 +153,12 @@ def test_train_prints_one_line_per_epoch_unless_silent(test_tensors, capsys):
     model = recipe.build_course_model("model_0")
     results = hf.train(model, loader, val_loader, loss_fn, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2)
     printed = capsys.readouterr()
-    # Numbered from 1, as plot_loss_curves numbers its x axis.
-    assert [line.split(" |")[0] for line in printed.out.splitlines()] == ["Epoch 1/2", "Epoch 2/2"]
+    # What a notebook shows: each line that a carriage return redraws, as last drawn.
+    shown = re.sub(r"^.*\r(?=[^\n])", "", printed.out, flags=re.MULTILINE).splitlines()
+    # Numbered from 1, as plot_loss_curves numbers its x axis; the bar ends finished, below them.
+    assert [line.split(" |")[0] for line in shown[:2]] == ["Epoch 1/2", "Epoch 2/2"]
+    assert len(shown) == 3 and shown[2].startswith("Epochs: 100%|") and "| 2/2 [" in shown[2]
+    assert printed.err == ""
     assert set(results) == {"train_loss", "train_acc", "val_loss", "val_acc"}
     assert all(len(values) == 2 for values in results.values())
 

@@ -7,6 +7,8 @@ pinned npm packages of ``scripts/export/package.json``). It reads the executed
 
     index.html, NN_name.html       the course website: MkDocs with the Material theme and
                                    mkdocs-jupyter (site/mkdocs.yml), one page per notebook
+    instructors.html               the instructor's guide (site/docs/instructors.md with each
+                                   lesson's reading time, run time and slide sections filled in)
     search/, assets/               its search index and scripts; assets/ also holds
                                    reveal.js 4.6.0, MathJax 2.7.9 (trimmed), KaTeX's fonts
     notebooks/NAME.ipynb           the notebooks as they are, to download
@@ -23,9 +25,11 @@ check this in headless Chromium.
 Slide boundaries come from the ``slideshow`` cell metadata written in the ``.py``
 files (``# %% [markdown] slideshow={"slide_type": "slide"}``): "slide" starts a new
 horizontal slide, "subslide" a new vertical one, "fragment" appears on the next
-key press and "skip" cells are left out. The two generated header cells (Colab badge and
-setup, see ``scripts/notebook_header.py``) are left out of slides, decks and the
-website's pages; each page links to Colab, its slides, deck, PDF and notebook instead.
+key press and "skip" cells are left out. The two generated header cells ("Open in" badges
+and setup, see ``scripts/notebook_header.py``) are left out of slides, decks and the
+website's pages; each page links to its slides, deck, PDF and notebook instead, and opens
+in Colab, Kaggle, Binder and SageMaker Studio Lab through badges drawn here (``badge_svg``).
+Every page, slide and deck page names the course's two licences (``LICENCES``).
 
 Speaker notes are not in the notebooks, which students read: they are in
 ``scripts/export/speaker_notes.md``, per notebook and "## " section, and the export
@@ -74,17 +78,71 @@ MATHJAX_CONFIG = "TeX-AMS_CHTML-full,Safe"
 SPEAKER_NOTES = EXPORT_DIR / "speaker_notes.md"  # the instructor's notes, per notebook and section
 
 sys.path.insert(0, str(COURSE_ROOT / "scripts"))
-from notebook_header import BADGE_TAG, REPOSITORY, REVISION, SETUP_TAG  # noqa: E402  (one place for each)
+from notebook_header import (  # noqa: E402  (one place for each)
+    BADGE_TAG,
+    LAUNCH_BADGES,
+    REPOSITORY,
+    REVISION,
+    SETUP_TAG,
+    launch_urls,
+)
+from reading_time import core_and_optional, reading_minutes  # noqa: E402  (the reading-load test's rule)
+
+#: The colours of each service's "Open in" badge: the background and the text of its name.
+BADGE_COLOURS = {
+    "Colab": ("#f9ab00", "#222"),
+    "Kaggle": ("#20beff", "#10222c"),
+    "Binder": ("#579aca", "#10222c"),
+    "SageMaker Studio Lab": ("#232f3e", "#ff9900"),
+}
+BADGE_LEFT = 56  # px of the grey "Open in" part
+BADGE_CHAR = 6.3  # px per character of the service's name at 11 px (DejaVu Sans, about)
+
+
+def badge_svg(service: str) -> tuple[str, int]:
+    """An "Open in SERVICE" badge drawn here, and its width: the website needs nothing
+    from the services' own sites (notebook_header.LAUNCH_BADGES are remote images).
+    The name is stretched to the width it was given (``textLength``) whatever the font."""
+    fill, ink = BADGE_COLOURS.get(service, ("#4c6b8a", "#fff"))
+    text = round(len(service) * BADGE_CHAR)
+    width = BADGE_LEFT + text + 16
+    name = service.replace("&", "&amp;").replace("<", "&lt;")
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" '
+        f'aria-label="Open in {name}"><rect width="{width}" height="20" rx="3" fill="#555"/>'
+        f'<rect x="{BADGE_LEFT}" width="{width - BADGE_LEFT}" height="20" rx="3" fill="{fill}"/>'
+        f'<rect x="{BADGE_LEFT}" width="4" height="20" fill="{fill}"/>'
+        '<g fill="#fff" font-family="DejaVu Sans,Verdana,sans-serif" font-size="11">'
+        f'<text x="7" y="14">Open in</text><text x="{BADGE_LEFT + 8}" y="14" fill="{ink}" '
+        f'textLength="{text}" lengthAdjust="spacingAndGlyphs">{name}</text></g></svg>'
+    )
+    return svg, width
+
+
+def badge_file(service: str) -> str:
+    """Where the website keeps ``service``'s badge (``images/colab-badge.svg`` for Colab)."""
+    return f"images/{re.sub(r'[^a-z0-9]+', '-', service.lower()).strip('-')}-badge.svg"
+
 
 #: Drawn here so the website needs nothing from colab.research.google.com.
-LOCAL_BADGE_SVG = (
-    '<svg xmlns="http://www.w3.org/2000/svg" width="117" height="20" role="img" '
-    'aria-label="Open in Colab"><rect width="117" height="20" rx="3" fill="#555"/>'
-    '<rect x="56" width="61" height="20" rx="3" fill="#f9ab00"/>'
-    '<rect x="56" width="4" height="20" fill="#f9ab00"/>'
-    '<g fill="#fff" font-family="DejaVu Sans,Verdana,sans-serif" font-size="11">'
-    '<text x="7" y="14">Open in</text><text x="64" y="14" fill="#222">Colab</text></g></svg>'
-)
+LOCAL_BADGE_SVG = badge_svg("Colab")[0]
+
+#: The course's licences (LICENSE and LICENSE-CC-BY-4.0 at the repository's root): what
+#: each covers, the licence's name and where its text is. Every page of the website,
+#: every reveal.js slide and every Marp page names both.
+LICENCES = [
+    ("Code", "MIT License", "https://opensource.org/license/mit"),
+    ("text, figures and slides", "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+]
+
+
+def licence_notice(markdown: bool = False) -> str:
+    """"Code: MIT License · text, figures and slides: CC BY 4.0", each name a link: HTML,
+    or Markdown for a Marp footer."""
+    link = (lambda name, url: f"[{name}]({url})") if markdown else (lambda name, url: f'<a href="{url}">{name}</a>')
+    return " · ".join(f"{part}: {link(name, url)}" for part, name, url in LICENCES)
+
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -126,8 +184,8 @@ def for_presentation(nb: NotebookNode) -> NotebookNode:
     """A copy of ``nb`` without the generated header cells and without widget state.
 
     The setup cell (tag ``colab-setup``) only matters when running the notebook and
-    the Colab badge (tag ``colab-badge``) shows a remote image, so slides, decks and
-    the website's pages drop both (a page links to Colab itself). A Jupyter widget
+    the "Open in" badges (tag ``colab-badge``) are remote images, so slides, decks and
+    the website's pages drop both (a page draws its own badges). A Jupyter widget
     (tqdm's progress bar in JupyterLab) would need its JavaScript from a CDN: its
     output keeps the plain-text form that every output also stores.
     """
@@ -307,7 +365,8 @@ def export_slides(nb: NotebookNode, nb_path: Path, site: Path) -> Path:
     config.SlidesExporter.exclude_input_prompt = True
     config.SlidesExporter.exclude_output_prompt = True
     exporter = SlidesExporter(config=config, template_name="reveal_offline")
-    body, _ = exporter.from_notebook_node(nb, resources=_resources(nb_path))
+    resources = {**_resources(nb_path), "course_licence": licence_notice()}  # the template's footer
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     out = site / "slides" / f"{nb_path.stem}.slides.html"
     out.write_text(body, encoding="utf-8")
     return out
@@ -319,7 +378,8 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 THEMATIC_BREAK = re.compile(r"^\s{0,3}((\*\s*){3,}|(-\s*){3,}|(_\s*){3,})$")
 MARKDOWN_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)")
 #: Every deck's front matter: the instructor's theme (its ``@theme`` name), page
-#: numbers and KaTeX for the maths (its fonts from the site's assets/katex/fonts).
+#: numbers, KaTeX for the maths (its fonts from the site's assets/katex/fonts) and
+#: the course's licences in every page's footer.
 MARP_FRONT_MATTER = """---
 marp: true
 theme: {theme}
@@ -328,6 +388,7 @@ math: katex
 size: 16:9
 title: {title}
 lang: en
+footer: {footer}
 ---
 """
 
@@ -475,7 +536,9 @@ def write_marp_deck(nb: NotebookNode, nb_path: Path, site: Path, title: str, the
         for note in notes:  # an HTML comment on a Marp page is a presenter note
             body += "\n\n<!--\n" + note.replace("-->", "-- >") + "\n-->"
         pages.append(body)
-    md = MARP_FRONT_MATTER.format(theme=theme, title=json.dumps(title)) + "\n" + "\n\n---\n\n".join(pages) + "\n"
+    footer = json.dumps(licence_notice(markdown=True), ensure_ascii=False)
+    front = MARP_FRONT_MATTER.format(theme=theme, title=json.dumps(title), footer=footer)
+    md = front + "\n" + "\n\n---\n\n".join(pages) + "\n"
     out = deck_dir / f"{nb_path.stem}.md"
     out.write_text(md, encoding="utf-8")
     return out
@@ -620,14 +683,19 @@ def with_site_anchors(nb: NotebookNode) -> NotebookNode:
     return nb
 
 
-def lesson_links(stem: str, pdf: bool = True) -> dict[str, str]:
-    """Where a lesson's other forms are, relative to the site's root (``extra.lessons``)."""
+def lesson_links(stem: str, pdf: bool = True) -> dict:
+    """Where a lesson's other forms are, relative to the site's root (``extra.lessons``),
+    and where it opens to run (``launch``: a service, its URL, badge and badge width each)."""
+    urls = launch_urls(stem)
     return {
         "slides": f"slides/{stem}.slides.html",
         "deck": f"marp/{stem}/{stem}.html",
         "pdf": f"marp/{stem}/{stem}.pdf" if pdf else "",
         "notebook": f"notebooks/{stem}.ipynb",
-        "colab": f"https://colab.research.google.com/github/{REPOSITORY}/blob/{REVISION}/notebooks/{stem}.ipynb",
+        "launch": [
+            {"service": service, "url": urls[service], "badge": badge_file(service), "width": badge_svg(service)[1]}
+            for service in LAUNCH_BADGES
+        ],
     }
 
 
@@ -645,6 +713,83 @@ def home_page(entries: list[tuple[str, str, int]], pdf: bool) -> str:
                                            "| --- | --- | --- | --- | --- |\n" + rows)
 
 
+# --------------------------------------------------------------------------- instructor's guide
+#
+# docs/instructors.md is written by hand but for what the notebooks and one measured
+# file decide: the per-lesson table (reading time by scripts/reading_time.py's rule,
+# run time from RUN_TIMES, slides), what each lesson's slides teach (their sections),
+# and an example nbgitpuller link for this release. The export fills its {{ ... }}.
+
+RUN_TIMES = SITE_DIR / "lesson_run_times.json"  # written by scripts/record_run_times.py
+#: Where the example nbgitpuller link sends students: a hub the instructor replaces.
+EXAMPLE_HUB = "https://jupyterhub.example.org"
+
+
+def read_run_times(path: Path = RUN_TIMES) -> dict:
+    """The measured run times: ``seconds`` per notebook stem (``None``: not measured),
+    and the processor, CPU count, date and command they were measured with."""
+    record = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("cpu", "cores", "date", "command", "seconds"):
+        if key not in record:
+            raise SystemExit(f"{path}: no {key!r} (scripts/record_run_times.py writes the file)")
+    return record
+
+
+def format_seconds(seconds: int | float | None) -> str:
+    """``25 s``, ``3 min 05 s``; "not measured yet" for ``None``."""
+    if seconds is None:
+        return "not measured yet"
+    seconds = round(seconds)
+    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+def nbgitpuller_link(stem: str, hub: str = EXAMPLE_HUB) -> str:
+    """A JupyterHub link that clones the course at this release into the student's
+    home folder (nbgitpuller) and opens notebook ``stem`` in JupyterLab."""
+    from urllib.parse import urlencode
+
+    folder = REPOSITORY.rsplit("/", 1)[-1]  # git clone's folder: the repository's name
+    query = urlencode({"repo": f"https://github.com/{REPOSITORY}", "branch": REVISION,
+                       "urlpath": f"lab/tree/{folder}/notebooks/{stem}.ipynb"})
+    return f"{hub}/hub/user-redirect/git-pull?{query}"
+
+
+def instructors_page(notebooks: list[tuple[Path, NotebookNode, str]], entries: list[tuple[str, str, int]],
+                     run_times: dict) -> str:
+    """The site's ``instructors.md``: the hand-written guide with the lessons' figures in it."""
+    slides = {stem: n for stem, _, n in entries}
+    rows, outline = [], []
+    for nb_path, nb, title in notebooks:
+        stem = nb_path.stem
+        core, optional = core_and_optional(nb.cells)
+        optional_minutes = f" + {reading_minutes(optional):.0f} min optional" if optional else ""
+        rows.append(f"| {stem[:2]} | [{title}]({nb_path.name}) | {reading_minutes(core):.0f} min{optional_minutes} "
+                    f"| {format_seconds(run_times['seconds'].get(stem))} | {slides.get(stem, 0)} |")
+        taught = [heading for _, heading in section_headings(without_optional_sections(nb))]
+        left = [heading for _, heading in section_headings(nb) if heading not in taught]
+        line = f"- **{stem[:2]}** ([slides]({lesson_links(stem)['slides']})): " + " · ".join(taught)
+        if left:
+            line += "  \n  *To read after class:* " + " · ".join(left)
+        outline.append(line.replace("`", ""))
+    table = ("| # | lesson | reading time (core path) | run time, 2-core CPU | slides |\n"
+             "| --- | --- | --- | --- | --- |\n" + "\n".join(rows))
+    measured = (f"{run_times['cpu']}, {run_times['cores']} CPUs, measured {run_times['date']} with "
+                f"`{run_times['command']}` (numerics profile: {run_times.get('numerics_profile', 'reference')})")
+    first = notebooks[0][0].stem if notebooks else "00_cv_libraries_and_data"
+    values = {
+        "{{ lesson_table }}": table,
+        "{{ run_time_machine }}": measured,
+        "{{ teaching_outline }}": "\n".join(outline),
+        "{{ nbgitpuller_link }}": nbgitpuller_link(first),
+        "{{ repository }}": REPOSITORY,
+        "{{ revision }}": REVISION,
+    }
+    page = (SITE_DIR / "docs" / "instructors.md").read_text(encoding="utf-8")
+    for placeholder, value in values.items():
+        page = page.replace(placeholder, value)
+    return page
+
+
 def build_site(notebooks: list[tuple[Path, NotebookNode, str]], site: Path, entries: list[tuple[str, str, int]],
                pdf: bool) -> None:
     """Build the website into ``site`` (emptied first) with MkDocs, from a staging folder."""
@@ -656,14 +801,17 @@ def build_site(notebooks: list[tuple[Path, NotebookNode, str]], site: Path, entr
         docs = Path(tmp) / "docs"
         shutil.copytree(SITE_DIR / "docs", docs)
         (docs / "images").mkdir(exist_ok=True)
-        (docs / "images" / "colab-badge.svg").write_text(LOCAL_BADGE_SVG, encoding="utf-8")
+        for service in LAUNCH_BADGES:
+            (docs / badge_file(service)).write_text(badge_svg(service)[0], encoding="utf-8")
         (docs / "index.md").write_text(home_page(entries, pdf), encoding="utf-8")
+        (docs / "instructors.md").write_text(instructors_page(notebooks, entries, read_run_times()), encoding="utf-8")
         nav = [{"Home": "index.md"}]
         for nb_path, nb, title in notebooks:
             nbformat.write(with_site_anchors(with_figure_alt(for_presentation(nb))), docs / nb_path.name)
             nav.append({title: nb_path.name})  # the notebook's numbered title, as on its page
+        nav.append({"Instructor's guide": "instructors.md"})
         config = yaml.safe_load((SITE_DIR / "mkdocs.yml").read_text(encoding="utf-8"))
-        config.update(docs_dir=str(docs), site_dir=str(site), nav=nav)
+        config.update(docs_dir=str(docs), site_dir=str(site), nav=nav, copyright=licence_notice())
         config["theme"]["custom_dir"] = str(SITE_DIR / "overrides")
         config["hooks"] = [str(SITE_DIR / path) for path in config.get("hooks", [])]
         config["extra"]["lessons"] = {nb_path.name: lesson_links(nb_path.stem, pdf) for nb_path, _, _ in notebooks}
