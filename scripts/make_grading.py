@@ -310,12 +310,14 @@ def run_otter_assign(master: Path, out_dir: Path) -> None:
 def tidy_student_notebook(path: Path) -> None:
     """Make Otter's student notebook the course's exercises notebook again: drop the code
     cells that held only a solution (Otter leaves them empty), and let students edit
-    their answer cells (Otter locks the cells of a question that are in no block)."""
+    their answer cells (Otter locks the cells of a question that are in no block). The
+    launch badges go too: they open the published notebook 10, which Otter cannot grade
+    (it lacks this assignment's name in its metadata)."""
     notebook = nbformat.read(path, as_version=4)
     leaked = [cell.source for cell in notebook.cells if "solution" in tags(cell) and cell.source.strip()]
     if leaked:
         raise SystemExit(f"otter assign left solution code in the student notebook {path}:\n{leaked[0]}")
-    notebook.cells = [cell for cell in notebook.cells if "solution" not in tags(cell)]
+    notebook.cells = [cell for cell in notebook.cells if not {"solution", "colab-badge"} & set(tags(cell))]
     for cell in notebook.cells:
         if "exercise" in tags(cell):
             cell.metadata.pop("editable", None)
