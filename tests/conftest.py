@@ -47,6 +47,19 @@ def local_server():
     server.httpd.server_close()
 
 
+@pytest.fixture(scope="module")
+def one_thread():
+    """One CPU thread for a module's tests (``pytestmark = pytest.mark.usefixtures("one_thread")``):
+    tiny models gain nothing from a second one, and on a busy machine a second thread
+    can make each small operation many times slower."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="session")
 def course_root() -> Path:
     return COURSE_ROOT

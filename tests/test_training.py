@@ -19,14 +19,7 @@ from cv_course import recipe
 from conftest import COURSE_ROOT
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """One CPU thread: these tiny models gain nothing from a second one, and on a
-    busy machine a second thread can make each small operation many times slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")
