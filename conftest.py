@@ -1,12 +1,13 @@
 """Every pytest run in this repository applies the reference numerics profile
-(cv_course/numerics_profile.py) before anything imports PyTorch, so the notebook
+(scripts/numerics_profile.py) before anything imports PyTorch, so the notebook
 kernels that nbval starts compute bit for bit what the stored outputs show.
 
 Where the profile cannot hold, one line at the start says so, every notebook still
 runs (any error fails), and the cells listed in tests/float_dependent_cells.json
 are executed without comparing their outputs; unless COURSE_REQUIRE_PROFILE=1 (the
 course's CI), which stops the run with the reason instead. In either case the run reads
-none of the user's matplotlib and IPython settings (numerics_profile.isolate_config).
+none of the user's matplotlib and IPython settings, and its kernels treat deprecations as
+errors (scripts/config_isolation.py). pytest.ini puts scripts/ and tests/ on the import path.
 """
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from cv_course import numerics_profile
+import config_isolation
+import numerics_profile
 
+config_isolation.isolate_config()  # before any kernel starts
+config_isolation.reset_local_matplotlibrc()  # a ./matplotlibrc wins over $MATPLOTLIBRC
 MODE = numerics_profile.apply()  # before PyTorch is imported anywhere in this process
-numerics_profile.reset_local_matplotlibrc()  # a ./matplotlibrc wins over $MATPLOTLIBRC
 STATUS = numerics_profile.check(MODE)
 
 

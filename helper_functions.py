@@ -9,8 +9,8 @@ FashionMNISTModelV2 (notebook 05); make_predictions (notebook 06). The others
 are tools the notebooks use along the way.
 
 The course's own machinery lives in the ``cv_course`` package beside this file:
-checking the downloaded data (``cv_course.data``), the training doctor that
-``train`` calls (``cv_course.training_doctor``), the course models' training
+checking the downloaded data (``cv_toolbox.data``), the training doctor that
+``train`` calls (``cv_toolbox.training_doctor``), the course models' training
 recipe and checkpoints (``cv_course.recipe``) and the exercises' self-checks
 (``cv_course.exercise_checks``).
 """
@@ -28,10 +28,10 @@ import requests
 import torch
 from torch import nn
 
-from cv_course.data import DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_MIRRORS, download_to, fetch_fashion_mnist
-from cv_course.checkpoints import CheckpointError, check_device, check_state_dict, checkpoint_load_problem, plain_module
-from cv_course.files import atomic_write, same_file_contents, temporary, unpack_zip, write_error
-from cv_course.training_doctor import diagnose_epoch, recording_outputs
+from cv_toolbox.data import DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_MIRRORS, download_to, fetch_fashion_mnist
+from cv_toolbox.checkpoints import CheckpointError, check_device, check_state_dict, checkpoint_load_problem, plain_module
+from cv_toolbox.files import atomic_write, same_file_contents, temporary, unpack_zip, write_error
+from cv_toolbox.training_doctor import diagnose_epoch, recording_outputs
 
 # ---------------------------------------------------------------------------
 # Where things live, and the data
@@ -70,7 +70,7 @@ def prepare_fashion_mnist(
     Each file is checked against its published MD5; a missing or corrupt one is
     taken from Debian's ``dataset-fashion-mnist`` package if installed, else
     downloaded. Raises ``RuntimeError`` naming both ways if neither works, and
-    ``cv_course.files.WriteError`` (a ``RuntimeError`` and an ``OSError``) naming
+    ``cv_toolbox.files.WriteError`` (a ``RuntimeError`` and an ``OSError``) naming
     the file if the disk refuses it (no space left on device, a read-only folder).
     """
     root = Path(root).expanduser() if root is not None else course_data_dir()  # "~/data" as torchvision reads it
@@ -111,7 +111,7 @@ def use_available_cpus() -> int:
     """Fit PyTorch's CPU threads to the CPUs this process may use (its CPU affinity and any
     cgroup CPU quota, as on a shared server); returns the thread count in use. Prints one line
     only when it lowers the count; does nothing where OMP_NUM_THREADS is set (as the tests do)."""
-    from cv_course.cpus import available_cpus
+    from cv_toolbox.cpus import available_cpus
 
     threads = torch.get_num_threads()
     if os.environ.get("OMP_NUM_THREADS") or (usable := available_cpus()) >= threads:
@@ -207,7 +207,7 @@ def download_data(
     members that would land outside the folder; more than ``max_unpacked_mb``
     megabytes once unpacked (pass a larger value if you expect that much); a kept
     zip that would replace another file of the same name; or a disk that refuses
-    the files (``cv_course.files.WriteError``, a ``RuntimeError``).
+    the files (``cv_toolbox.files.WriteError``, a ``RuntimeError``).
     """
     data_dir = Path(data_dir).expanduser() if data_dir is not None else course_data_dir()
     target, parts = data_dir / destination, Path(destination).parts
@@ -377,7 +377,7 @@ def train(
     progress bar and one line per epoch unless ``progress`` is False. Returns
     the per-epoch ``train_loss``, ``train_acc``, ``val_loss`` and ``val_acc``
     (the input of ``plot_loss_curves``). ``device`` defaults to the model's."""
-    # After each epoch the training doctor (cv_course.training_doctor, notebook 09)
+    # After each epoch the training doctor (cv_toolbox.training_doctor, notebook 09)
     # prints one line per failure it recognises, even with progress=False.
     from tqdm import tqdm  # drawn as text on stdout: redrawn in place, saved in its final state
 
@@ -394,7 +394,7 @@ def train(
             )
         for key, value in zip(results, (train_loss, train_acc, val_loss, val_acc)):
             results[key].append(value)
-        # Copied outside the course? Delete the doctor's lines (from cv_course.training_doctor).
+        # Copied outside the course? Delete the doctor's lines (from cv_toolbox.training_doctor).
         for advice in diagnose_epoch(model, results, val_outputs, train_loader, val_loader, doctor_notes):
             tqdm.write(advice)  # one line per problem found, none on a healthy epoch
     return results
@@ -519,7 +519,7 @@ def make_predictions(
 def save_model(model: nn.Module, path: str | Path) -> Path:
     """Save ``model.state_dict()`` to ``path`` atomically: an interrupted save
     leaves whatever was at ``path`` before, never a truncated file. Raises
-    ``cv_course.files.WriteError`` (an ``OSError``) naming ``path`` if the disk
+    ``cv_toolbox.files.WriteError`` (an ``OSError``) naming ``path`` if the disk
     refuses it (no space left on device, a read-only folder). A model wrapped by
     ``torch.compile`` is saved as the plain model, so either loads the file."""
     return atomic_write(path, lambda f: torch.save(plain_module(model).state_dict(), f))

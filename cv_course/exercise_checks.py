@@ -7,7 +7,14 @@ returns True only when the answer is right:
 
 An answer that is None or ``...`` (the placeholders of the fill-in cells), or a
 function that still raises NotImplementedError, counts as "not done yet", so a
-check cell runs without errors before its exercise is solved.
+check cell runs without errors before its exercise is solved. A function the
+student wrote that raises any other exception gets a ❌ line too, naming the
+exception's type and its message's first line: a check never prints a traceback.
+
+The module follows notebook 10: first the helpers that several checks share, then
+one section per exercise, in the order of the exercises, each holding its checks
+after the helpers only they use. (Exercises 10 and 11 ask for written answers and
+have no check.)
 """
 from __future__ import annotations
 
@@ -16,13 +23,14 @@ import io
 import random
 from timeit import default_timer as timer
 
-
 import numpy as np
 import torch
 from torch import nn
 
 from helper_functions import FashionMNISTModelV0, FashionMNISTModelV2, accuracy_fn, make_batch_loader, train_step
 
+
+# --- Helpers shared by several exercises' checks ---
 
 def _check_ok(message: str) -> bool:
     print(f"✅ {message}")
@@ -91,8 +99,24 @@ def _error_text(error: Exception) -> str:
     return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
 
 
+def _call_student(fn, *args, call: str, todo: str, **kwargs) -> tuple[object, bool | None]:
+    """Call ``fn``, a function the student wrote (or one that calls it): ``(its result, None)``
+    when it returns; when it raises, ``(None, False)``, False being the verdict the check
+    then returns, after printing the check's one line: ⏳ ``todo`` for NotImplementedError
+    (what the untouched template raises), else ❌ "``call`` raised ValueError: ..." with the
+    message's first line only, since a message can span several lines."""
+    try:
+        return fn(*args, **kwargs), None
+    except NotImplementedError:
+        return None, _check_todo(todo)
+    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
+        return None, _check_wrong(f"{call} raised {_error_text(error)}")
+
+
 def _call(model: nn.Module, batch: torch.Tensor, class_name: str) -> tuple[torch.Tensor | None, str | None]:
-    """``model(batch)`` without gradients, or None and why it failed."""
+    """``model(batch)`` without gradients, or None and why it failed. (Unlike in
+    ``_call_student``, a NotImplementedError is a mistake here: it is what calling a
+    model without a forward() raises.)"""
     try:
         with torch.no_grad():
             return model(batch), None
@@ -100,10 +124,24 @@ def _call(model: nn.Module, batch: torch.Tensor, class_name: str) -> tuple[torch
         return None, f"calling {class_name} on a batch of shape {_shape_text(batch.shape)} failed ({_error_text(error)})."
 
 
-def _digit_images(rows) -> torch.Tensor:
-    """MNIST rows of 784 pixels (0-255) as float images [N, 1, 28, 28] in [0, 1]."""
-    return torch.as_tensor(rows, dtype=torch.float32).reshape(-1, 1, 28, 28) / 255
+def _create(model_class, class_name: str, **kwargs) -> tuple[nn.Module | None, str | None]:
+    """An instance of the student's model class, built without touching their
+    random state, or None and what went wrong."""
+    if not (isinstance(model_class, type) and issubclass(model_class, nn.Module)):
+        return None, f"{class_name} should be a class that subclasses nn.Module, got {type(model_class).__name__}."
+    arguments = ", ".join(f"{key}={value}" for key, value in kwargs.items())
+    try:
+        with torch.random.fork_rng(devices=[]):
+            return model_class(**kwargs), None
+    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
+        return None, f"{class_name}({arguments}) failed ({_error_text(error)}): keep those three arguments."
 
+
+def _layer_text(layer: nn.Module) -> str:
+    return repr(layer).replace("\n", " ")
+
+
+# --- Exercise 1: Dataset sizes ---
 
 def check_dataset_sizes(train_len, test_len, image_shape) -> bool:
     """Exercise 1: the number of training and test samples and one image's shape."""
@@ -135,6 +173,8 @@ def check_dataset_sizes(train_len, test_len, image_shape) -> bool:
         return _check_wrong(f"image_shape is {_shape_text(shape)}, expected [1, 28, 28] (channels, height, width).")
     return _check_ok("60,000 training and 10,000 test samples; each image is [1, 28, 28] (channels, height, width).")
 
+
+# --- Exercise 2: Random samples ---
 
 def check_random_samples(sample_idxs, sample_images, sample_labels, dataset, n: int = 16) -> bool:
     """Exercise 2: ``n`` distinct random indices into ``dataset``, and their images
@@ -195,6 +235,8 @@ def check_random_samples(sample_idxs, sample_images, sample_labels, dataset, n: 
     )
 
 
+# --- Exercise 3: The baseline model ---
+
 def check_baseline_model(model, input_shape: int = 784, hidden_units: int = 10, output_shape: int = 10) -> bool:
     """Exercise 3: Flatten -> Linear -> Linear and no activation functions."""
     if _missing(model):
@@ -231,6 +273,8 @@ def check_baseline_model(model, input_shape: int = 784, hidden_units: int = 10, 
     )
 
 
+# --- Exercise 4: Loss function and optimizer ---
+
 def check_loss_and_optimizer(loss_fn, optimizer, model, lr: float = 0.1) -> bool:
     """Exercise 4: cross-entropy loss and SGD with learning rate ``lr`` on ``model``'s parameters."""
     if _missing(loss_fn, optimizer):
@@ -259,6 +303,8 @@ def check_loss_and_optimizer(loss_fn, optimizer, model, lr: float = 0.1) -> bool
         )
     return _check_ok(f"nn.CrossEntropyLoss() and SGD with lr={lr} over all {len(wanted)} parameter tensors of the model.")
 
+
+# --- Exercise 5: The training loop ---
 
 def _reference_batches(model, data_loader, loss_fn, optimizer, device) -> list[tuple[float, float, int]]:
     """The reference loop (helper_functions.train_step's steps): one epoch, and per batch
@@ -365,6 +411,7 @@ _SUMMARY_MISTAKES = {
     ),
 }
 
+
 TRAINING_LOOP_TODO = (
     "write train_one_epoch(model, data_loader, loss_fn, optimizer, device): the five steps per batch, "
     "returning the epoch's (loss, accuracy) per sample."
@@ -391,14 +438,12 @@ def check_training_loop(train_one_epoch, device: torch.device | str = "cpu") -> 
         optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
         return model, fn(model, loader, nn.CrossEntropyLoss(), optimizer, device)
 
-    try:
-        with torch.random.fork_rng(devices=[]):  # iterating a DataLoader draws from the random state
-            reference_model, batches = run(_reference_batches)
-            model, result = run(train_one_epoch)
-    except NotImplementedError:
-        return _check_todo(TRAINING_LOOP_TODO)
-    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
-        return _check_wrong(f"train_one_epoch raised {_error_text(error)}")
+    with torch.random.fork_rng(devices=[]):  # iterating a DataLoader draws from the random state
+        reference_model, batches = run(_reference_batches)
+        ran, verdict = _call_student(run, train_one_epoch, call="train_one_epoch", todo=TRAINING_LOOP_TODO)
+    if verdict is not None:
+        return verdict
+    model, result = ran
     problem = _weights_problem(model, start_model, reference_model) or _result_problem(result, _epoch_summaries(batches))
     if problem:
         return _check_wrong(problem)
@@ -408,6 +453,8 @@ def check_training_loop(train_one_epoch, device: torch.device | str = "cpu") -> 
         f"and accuracy ({acc:.2f}%) per sample, each batch weighted by its size."
     )
 
+
+# --- Exercise 6: A loss curve ---
 
 def _curve_losses(data, epochs: int) -> list[float]:
     """The epoch losses of Exercise 6's setup (Model 0 seeded with 42, SGD lr 0.1,
@@ -462,6 +509,8 @@ def check_loss_curve(loss_values, epochs: int, data) -> bool:
     return _check_ok(f"{epochs} epoch losses, falling from {loss_values[0]:.4f} to {loss_values[-1]:.4f}.")
 
 
+# --- Exercise 7: Train and evaluate the CNN ---
+
 def check_logits_to_labels(logits, pred_probs, pred_labels) -> bool:
     """Exercise 7: logits -> probabilities (softmax over classes) -> labels (argmax)."""
     if _missing(logits, pred_probs, pred_labels):
@@ -505,7 +554,8 @@ def check_logits_to_labels(logits, pred_probs, pred_labels) -> bool:
 
 
 def check_model_accuracy(model, images, labels, threshold: float, name: str = "the model") -> bool:
-    """Exercises 7 and 12: ``model``'s accuracy on ``images``/``labels`` beats ``threshold`` (%)."""
+    """Exercises 7, 12 (through check_mnist_model) and 16: ``model``'s accuracy on
+    ``images``/``labels`` beats ``threshold`` (%)."""
     if _missing(model):
         return _check_todo(f"build and train {name} first.")
     if not isinstance(model, nn.Module):
@@ -530,6 +580,8 @@ def check_model_accuracy(model, images, labels, threshold: float, name: str = "t
         )
     return _check_ok(f"{name} gets {acc:.1f}% of the {len(labels):,} test images right, above the {threshold:g}% target.")
 
+
+# --- Exercise 8: Compare accuracy and training time ---
 
 def check_compare_results(compare_results, n_models: int = 3) -> bool:
     """Exercise 8: a DataFrame with one row per model: name, validation accuracy (%) and training time (s)."""
@@ -572,6 +624,8 @@ def check_compare_results(compare_results, n_models: int = 3) -> bool:
     )
 
 
+# --- Exercise 9: Kernel size and stride ---
+
 def check_conv_output_size(conv_output_size) -> bool:
     """Exercise 9: ``conv_output_size(size, kernel_size, stride=1, padding=0)`` gives
     the height (or width) ``nn.Conv2d`` outputs, for many sizes, kernels, strides and paddings."""
@@ -594,12 +648,12 @@ def check_conv_output_size(conv_output_size) -> bool:
                         stride=stride, padding=padding,
                     ).shape[-1]
                     case = f"size={size}, kernel_size={kernel_size}, stride={stride}, padding={padding}"
-                    try:
-                        result = conv_output_size(size, kernel_size, stride, padding)
-                    except NotImplementedError:
-                        return _check_todo(TODO_HINT)
-                    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
-                        return _check_wrong(f"conv_output_size({case}) raised {type(error).__name__}: {error}")
+                    result, verdict = _call_student(
+                        conv_output_size, size, kernel_size, stride, padding,
+                        call=f"conv_output_size({case})", todo=TODO_HINT,
+                    )
+                    if verdict is not None:
+                        return verdict
                     if result is None:
                         return _check_wrong("conv_output_size returned None: did you forget the return?")
                     if not isinstance(result, (int, np.integer)) or isinstance(result, bool):
@@ -614,6 +668,13 @@ def check_conv_output_size(conv_output_size) -> bool:
                         )
                     n_cases += 1
     return _check_ok(f"conv_output_size matches nn.Conv2d in all {n_cases} cases tried (sizes 7-64, kernels 1-7, strides 1-3).")
+
+
+# --- Exercise 12: TinyVGG on MNIST ---
+
+def _digit_images(rows) -> torch.Tensor:
+    """MNIST rows of 784 pixels (0-255) as float images [N, 1, 28, 28] in [0, 1]."""
+    return torch.as_tensor(rows, dtype=torch.float32).reshape(-1, 1, 28, 28) / 255
 
 
 def check_mnist_tensors(images, labels, source_X, source_y, split: str = "train") -> bool:
@@ -695,18 +756,181 @@ def check_mnist_predictions(pred_labels, model, test_X, test_y, n: int = 16) -> 
     )
 
 
-def _create(model_class, class_name: str, **kwargs) -> tuple[nn.Module | None, str | None]:
-    """An instance of the student's model class, built without touching their
-    random state, or None and what went wrong."""
-    if not (isinstance(model_class, type) and issubclass(model_class, nn.Module)):
-        return None, f"{class_name} should be a class that subclasses nn.Module, got {type(model_class).__name__}."
-    arguments = ", ".join(f"{key}={value}" for key, value in kwargs.items())
-    try:
-        with torch.random.fork_rng(devices=[]):
-            return model_class(**kwargs), None
-    except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
-        return None, f"{class_name}({arguments}) failed ({_error_text(error)}): keep those three arguments."
+# --- Exercise 13: CPU vs GPU timing ---
 
+def _time_the_timer(time_one_epoch) -> tuple[float, float]:
+    """Call the student's ``time_one_epoch("cpu")`` quietly, leaving every random
+    state as it was; return what it returned and the seconds the call really took."""
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    try:
+        with torch.random.fork_rng(devices=[]), contextlib.redirect_stdout(io.StringIO()):
+            start = timer()
+            seconds = time_one_epoch("cpu")
+            return seconds, timer() - start
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+
+
+def _accelerator() -> str:
+    """The device type that device-agnostic code picks on this machine: the accelerator
+    PyTorch finds ("cuda" for an NVIDIA GPU, "mps" for Apple's), else "cpu"."""
+    accelerator = getattr(torch, "accelerator", None)  # PyTorch 2.6 and later
+    if accelerator is not None and accelerator.is_available():
+        return accelerator.current_accelerator().type
+    return "cpu"
+
+
+def _device_problem(device_type: str, device, expected: str) -> str | None:
+    """Why ``device`` is not the device that device-agnostic code picks here, or None."""
+    if device_type == expected:
+        return None
+    agnostic = 'torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"'
+    if expected == "cpu":
+        return (f"timing_device is {device_type!r}, but this machine has no {device_type!r} accelerator: "
+                f"write device-agnostic code, {agnostic}.")
+    return (f"this machine's accelerator is {expected!r}, but timing_device is {device!r}: "
+            f"pick it device-agnostically ({agnostic}).")
+
+
+def check_device_timing(device, time_one_epoch, cpu_time, gpu_time=None) -> bool:
+    """Exercise 13: device-agnostic code, a ``time_one_epoch(device)`` that returns the
+    seconds its training took (the check calls it on the CPU), and training timed on
+    the CPU (and on the accelerator, "cuda" or "mps", only when there is one)."""
+    if _missing(device, cpu_time):
+        return _check_todo("set timing_device device-agnostically and time one epoch on the CPU (cpu_time).")
+    try:
+        device_type = torch.device(device).type
+    except (TypeError, RuntimeError):
+        return _check_wrong(f"timing_device should be 'cuda', 'mps' or 'cpu', got {device!r}.")
+    expected = _accelerator()
+    has_accelerator = expected != "cpu"
+    problem = _device_problem(device_type, device, expected)
+    if problem:
+        return _check_wrong(problem)
+    if not _is_number(cpu_time) or not cpu_time > 0:
+        return _check_wrong(
+            f"cpu_time should be a positive number of seconds (what print_train_time returns), got {cpu_time!r}."
+        )
+    if has_accelerator and (not _is_number(gpu_time) or not gpu_time > 0):
+        return _check_wrong(
+            f"there is a {expected!r} accelerator: time the same training on it too and store the seconds in gpu_time."
+        )
+    if not has_accelerator and gpu_time is not None:
+        return _check_wrong("there is no GPU here, so gpu_time should stay None.")
+    if not callable(time_one_epoch):
+        return _check_wrong("time_one_epoch should be a function: def time_one_epoch(device) -> float.")
+    timed, verdict = _call_student(
+        _time_the_timer, time_one_epoch, call="time_one_epoch('cpu')",
+        todo="write time_one_epoch(device) so that it trains and returns the seconds it took.",
+    )
+    if verdict is not None:
+        return verdict
+    seconds, elapsed = timed
+    if not _is_number(seconds) or not seconds > 0:
+        return _check_wrong(f"time_one_epoch('cpu') should return the seconds it took, got {seconds!r}.")
+    if not 0.5 * elapsed <= seconds <= elapsed + 0.01:
+        return _check_wrong(
+            f"time_one_epoch('cpu') returned {seconds:.3f} s, but the call took {elapsed:.3f} s: start the timer "
+            "just before training, stop it right after, and return end - start."
+        )
+    if has_accelerator:
+        return _check_ok(f"device-agnostic code, with the training timed on the CPU and on {expected!r}.")
+    return _check_ok("device-agnostic code; there is no GPU here, so only the CPU was timed.")
+
+
+# --- Exercise 14: A confusion matrix ---
+
+def check_confusion_matrix(confmat, model, images, labels, n_classes: int = 10) -> bool:
+    """Exercise 14: the confusion matrix of ``model``'s predictions on ``images``,
+    true classes on the rows and predicted classes on the columns."""
+    if _missing(confmat):
+        return _check_todo("predict a label for every test image, then build the matrix with torchmetrics' ConfusionMatrix.")
+    try:
+        matrix = torch.as_tensor(np.asarray(confmat.cpu() if isinstance(confmat, torch.Tensor) else confmat))
+    except (TypeError, ValueError, RuntimeError, AttributeError):
+        return _check_wrong(f"the confusion matrix should be a tensor or NumPy array, got {type(confmat).__name__}.")
+    preds = _predict_labels(model, images)
+    labels = labels.cpu()
+    if tuple(matrix.shape) != (n_classes, n_classes):
+        return _check_wrong(
+            f"the matrix has shape {_shape_text(matrix.shape)}, expected [{n_classes}, {n_classes}]: one row and "
+            "one column per class (num_classes=len(class_names))."
+        )
+    reference = torch.bincount(labels * n_classes + preds, minlength=n_classes**2).reshape(n_classes, n_classes)
+    if matrix.is_floating_point():
+        if torch.allclose(matrix.sum(dim=1), torch.ones(n_classes), atol=1e-3):
+            return _check_wrong("the matrix is normalised (rows sum to 1): this exercise wants the counts.")
+        if not torch.equal(matrix, matrix.round()):
+            return _check_wrong("the matrix holds fractions: it should count predictions.")
+        matrix = matrix.round().long()
+    matrix = matrix.long()
+    if torch.equal(matrix, reference):
+        right = int(reference.diagonal().sum())
+        return _check_ok(
+            f"{len(labels):,} predictions, true classes on the rows and predicted on the columns; "
+            f"{right:,} on the diagonal ({right / len(labels) * 100:.1f}% right)."
+        )
+    if torch.equal(matrix, reference.T):
+        return _check_wrong(
+            "rows and columns are swapped: ConfusionMatrix is called as confmat(preds, target), "
+            "predictions first, so the true classes end up on the rows."
+        )
+    if int(matrix.sum()) != len(labels):
+        return _check_wrong(
+            f"the counts add up to {int(matrix.sum()):,}, but there are {len(labels):,} test images: predict "
+            "on every one of them."
+        )
+    return _check_wrong(
+        "the counts don't match the model's predictions: use this model, every test image, and "
+        "logits.argmax(dim=1) as the predicted labels."
+    )
+
+
+# --- Exercise 15: Wrong predictions: model error or data error? ---
+
+def check_wrong_predictions(wrong_idxs, model, images, labels) -> bool:
+    """Exercise 15: the indices of every test image ``model`` gets wrong."""
+    if _missing(wrong_idxs):
+        return _check_todo("compare the predicted labels with the true ones and keep the indices where they differ.")
+    labels = labels.cpu()
+    try:
+        idxs = torch.as_tensor(wrong_idxs).detach().cpu()
+    except (TypeError, ValueError, RuntimeError):
+        return _check_wrong(f"wrong_idxs should be a tensor (or list) of indices, got {type(wrong_idxs).__name__}.")
+    if idxs.dtype == torch.bool:
+        return _check_wrong(
+            "wrong_idxs is a True/False mask: turn it into indices with torch.where(mask)[0]."
+        )
+    if idxs.is_floating_point():
+        return _check_wrong("wrong_idxs holds floats: indices are integers.")
+    if idxs.ndim == 2 and idxs.shape[1] == 1:
+        return _check_wrong(
+            f"wrong_idxs has shape {_shape_text(idxs.shape)}: mask.nonzero() gives a column; "
+            "use torch.where(mask)[0] or .squeeze(1)."
+        )
+    if idxs.ndim != 1:
+        return _check_wrong(f"wrong_idxs should be a flat list of indices, got shape {_shape_text(idxs.shape)}.")
+    preds = _predict_labels(model, images)
+    expected = set(torch.where(preds != labels)[0].tolist())
+    found = set(idxs.tolist())
+    if found == expected:
+        return _check_ok(
+            f"{len(expected):,} of the {len(labels):,} test images are predicted wrongly "
+            f"({(1 - len(expected) / len(labels)) * 100:.1f}% right)."
+        )
+    right = set(torch.where(preds == labels)[0].tolist())
+    if found == right:
+        return _check_wrong("these are the images the model gets right: keep the ones where prediction != label.")
+    if found - expected:
+        index = min(found - expected)
+        return _check_wrong(f"the model gets test image {index} right, but it is in wrong_idxs.")
+    return _check_wrong(
+        f"wrong_idxs has {len(found):,} of the {len(expected):,} wrong predictions: look at every test image."
+    )
+
+
+# --- Exercise 16: From Model 0 to Model 1 ---
 
 def check_non_linear_model(model_class, input_shape: int = 784, hidden_units: int = 10, output_shape: int = 10) -> bool:
     """Exercise 16: Model 0 with a ReLU between its linear layers, and raw logits out."""
@@ -750,9 +974,7 @@ def check_non_linear_model(model_class, input_shape: int = 784, hidden_units: in
     )
 
 
-def _layer_text(layer: nn.Module) -> str:
-    return repr(layer).replace("\n", " ")
-
+# --- Exercise 17: TinyVGG from its description ---
 
 def check_tiny_vgg(model_class, input_shape: int = 1, hidden_units: int = 10, output_shape: int = 10) -> bool:
     """Exercise 17: TinyVGG written from its description computes what
@@ -817,178 +1039,7 @@ def check_tiny_vgg(model_class, input_shape: int = 1, hidden_units: int = 10, ou
     )
 
 
-def _time_the_timer(time_one_epoch) -> tuple[float, float]:
-    """Call the student's ``time_one_epoch("cpu")`` quietly, leaving every random
-    state as it was; return what it returned and the seconds the call really took."""
-    python_state, numpy_state = random.getstate(), np.random.get_state()
-    try:
-        with torch.random.fork_rng(devices=[]), contextlib.redirect_stdout(io.StringIO()):
-            start = timer()
-            seconds = time_one_epoch("cpu")
-            return seconds, timer() - start
-    finally:
-        random.setstate(python_state)
-        np.random.set_state(numpy_state)
-
-
-def _accelerator() -> str:
-    """The device type that device-agnostic code picks on this machine: the accelerator
-    PyTorch finds ("cuda" for an NVIDIA GPU, "mps" for Apple's), else "cpu"."""
-    accelerator = getattr(torch, "accelerator", None)  # PyTorch 2.6 and later
-    if accelerator is not None and accelerator.is_available():
-        return accelerator.current_accelerator().type
-    return "cpu"
-
-
-def _device_problem(device_type: str, device, expected: str) -> str | None:
-    """Why ``device`` is not the device that device-agnostic code picks here, or None."""
-    if device_type == expected:
-        return None
-    agnostic = 'torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"'
-    if expected == "cpu":
-        return (f"timing_device is {device_type!r}, but this machine has no {device_type!r} accelerator: "
-                f"write device-agnostic code, {agnostic}.")
-    return (f"this machine's accelerator is {expected!r}, but timing_device is {device!r}: "
-            f"pick it device-agnostically ({agnostic}).")
-
-
-def check_device_timing(device, time_one_epoch, cpu_time, gpu_time=None) -> bool:
-    """Exercise 13: device-agnostic code, a ``time_one_epoch(device)`` that returns the
-    seconds its training took (the check calls it on the CPU), and training timed on
-    the CPU (and on the accelerator, "cuda" or "mps", only when there is one)."""
-    if _missing(device, cpu_time):
-        return _check_todo("set timing_device device-agnostically and time one epoch on the CPU (cpu_time).")
-    try:
-        device_type = torch.device(device).type
-    except (TypeError, RuntimeError):
-        return _check_wrong(f"timing_device should be 'cuda', 'mps' or 'cpu', got {device!r}.")
-    expected = _accelerator()
-    has_accelerator = expected != "cpu"
-    problem = _device_problem(device_type, device, expected)
-    if problem:
-        return _check_wrong(problem)
-    if not _is_number(cpu_time) or not cpu_time > 0:
-        return _check_wrong(
-            f"cpu_time should be a positive number of seconds (what print_train_time returns), got {cpu_time!r}."
-        )
-    if has_accelerator and (not _is_number(gpu_time) or not gpu_time > 0):
-        return _check_wrong(
-            f"there is a {expected!r} accelerator: time the same training on it too and store the seconds in gpu_time."
-        )
-    if not has_accelerator and gpu_time is not None:
-        return _check_wrong("there is no GPU here, so gpu_time should stay None.")
-    if not callable(time_one_epoch):
-        return _check_wrong("time_one_epoch should be a function: def time_one_epoch(device) -> float.")
-    try:
-        seconds, elapsed = _time_the_timer(time_one_epoch)
-    except NotImplementedError:
-        return _check_todo("write time_one_epoch(device) so that it trains and returns the seconds it took.")
-    except Exception as error:  # the student's code: say what went wrong, don't crash the check
-        return _check_wrong(f"time_one_epoch('cpu') failed: {type(error).__name__}: {error}")
-    if not _is_number(seconds) or not seconds > 0:
-        return _check_wrong(f"time_one_epoch('cpu') should return the seconds it took, got {seconds!r}.")
-    if not 0.5 * elapsed <= seconds <= elapsed + 0.01:
-        return _check_wrong(
-            f"time_one_epoch('cpu') returned {seconds:.3f} s, but the call took {elapsed:.3f} s: start the timer "
-            "just before training, stop it right after, and return end - start."
-        )
-    if has_accelerator:
-        return _check_ok(f"device-agnostic code, with the training timed on the CPU and on {expected!r}.")
-    return _check_ok("device-agnostic code; there is no GPU here, so only the CPU was timed.")
-
-
-def check_confusion_matrix(confmat, model, images, labels, n_classes: int = 10) -> bool:
-    """Exercise 14: the confusion matrix of ``model``'s predictions on ``images``,
-    true classes on the rows and predicted classes on the columns."""
-    if _missing(confmat):
-        return _check_todo("predict a label for every test image, then build the matrix with torchmetrics' ConfusionMatrix.")
-    try:
-        matrix = torch.as_tensor(np.asarray(confmat.cpu() if isinstance(confmat, torch.Tensor) else confmat))
-    except (TypeError, ValueError, RuntimeError, AttributeError):
-        return _check_wrong(f"the confusion matrix should be a tensor or NumPy array, got {type(confmat).__name__}.")
-    preds = _predict_labels(model, images)
-    labels = labels.cpu()
-    if tuple(matrix.shape) != (n_classes, n_classes):
-        return _check_wrong(
-            f"the matrix has shape {_shape_text(matrix.shape)}, expected [{n_classes}, {n_classes}]: one row and "
-            "one column per class (num_classes=len(class_names))."
-        )
-    reference = torch.bincount(labels * n_classes + preds, minlength=n_classes**2).reshape(n_classes, n_classes)
-    if matrix.is_floating_point():
-        if torch.allclose(matrix.sum(dim=1), torch.ones(n_classes), atol=1e-3):
-            return _check_wrong("the matrix is normalised (rows sum to 1): this exercise wants the counts.")
-        if not torch.equal(matrix, matrix.round()):
-            return _check_wrong("the matrix holds fractions: it should count predictions.")
-        matrix = matrix.round().long()
-    matrix = matrix.long()
-    if torch.equal(matrix, reference):
-        right = int(reference.diagonal().sum())
-        return _check_ok(
-            f"{len(labels):,} predictions, true classes on the rows and predicted on the columns; "
-            f"{right:,} on the diagonal ({right / len(labels) * 100:.1f}% right)."
-        )
-    if torch.equal(matrix, reference.T):
-        return _check_wrong(
-            "rows and columns are swapped: ConfusionMatrix is called as confmat(preds, target), "
-            "predictions first, so the true classes end up on the rows."
-        )
-    if int(matrix.sum()) != len(labels):
-        return _check_wrong(
-            f"the counts add up to {int(matrix.sum()):,}, but there are {len(labels):,} test images: predict "
-            "on every one of them."
-        )
-    return _check_wrong(
-        "the counts don't match the model's predictions: use this model, every test image, and "
-        "logits.argmax(dim=1) as the predicted labels."
-    )
-
-
-def check_wrong_predictions(wrong_idxs, model, images, labels) -> bool:
-    """Exercise 15: the indices of every test image ``model`` gets wrong."""
-    if _missing(wrong_idxs):
-        return _check_todo("compare the predicted labels with the true ones and keep the indices where they differ.")
-    labels = labels.cpu()
-    try:
-        idxs = torch.as_tensor(wrong_idxs).detach().cpu()
-    except (TypeError, ValueError, RuntimeError):
-        return _check_wrong(f"wrong_idxs should be a tensor (or list) of indices, got {type(wrong_idxs).__name__}.")
-    if idxs.dtype == torch.bool:
-        return _check_wrong(
-            "wrong_idxs is a True/False mask: turn it into indices with torch.where(mask)[0]."
-        )
-    if idxs.is_floating_point():
-        return _check_wrong("wrong_idxs holds floats: indices are integers.")
-    if idxs.ndim == 2 and idxs.shape[1] == 1:
-        return _check_wrong(
-            f"wrong_idxs has shape {_shape_text(idxs.shape)}: mask.nonzero() gives a column; "
-            "use torch.where(mask)[0] or .squeeze(1)."
-        )
-    if idxs.ndim != 1:
-        return _check_wrong(f"wrong_idxs should be a flat list of indices, got shape {_shape_text(idxs.shape)}.")
-    preds = _predict_labels(model, images)
-    expected = set(torch.where(preds != labels)[0].tolist())
-    found = set(idxs.tolist())
-    if found == expected:
-        return _check_ok(
-            f"{len(expected):,} of the {len(labels):,} test images are predicted wrongly "
-            f"({(1 - len(expected) / len(labels)) * 100:.1f}% right)."
-        )
-    right = set(torch.where(preds == labels)[0].tolist())
-    if found == right:
-        return _check_wrong("these are the images the model gets right: keep the ones where prediction != label.")
-    if found - expected:
-        index = min(found - expected)
-        return _check_wrong(f"the model gets test image {index} right, but it is in wrong_idxs.")
-    return _check_wrong(
-        f"wrong_idxs has {len(found):,} of the {len(expected):,} wrong predictions: look at every test image."
-    )
-
-
-# ---------------------------------------------------------------------------
-# Exercises 18-21: softmax and cross-entropy, one convolution output, the receptive
-# field and average pooling, by hand
-# ---------------------------------------------------------------------------
-
+# --- Exercise 18: Softmax and cross-entropy by hand ---
 
 def _same(a: torch.Tensor, b: torch.Tensor, atol: float = 1e-5) -> bool:
     """Whether two tensors have the same shape and values (to ``atol``, relative 1e-4)."""
@@ -1106,6 +1157,8 @@ def check_softmax_by_hand(probs, losses, torch_loss, logits, labels) -> bool:
     )
 
 
+# --- Exercise 19: One convolution output by hand ---
+
 def _conv_by_hand_variants(image: torch.Tensor, kernel: torch.Tensor, bias: float, i: int, j: int) -> dict[str, float]:
     """The output of one convolution at (i, j), computed right and in the usual wrong ways;
     ``image`` is [C, H, W] and ``kernel`` [C, 3, 3]."""
@@ -1153,27 +1206,26 @@ _CONV_MISTAKES = {
 }
 
 
-def _call_conv_by_hand(conv_output_at, inputs, name, kernel, bias, positions) -> tuple[list[float] | None, str | None]:
-    """The student's ``conv_output_at`` at each (i, j) of ``positions``, as floats, or None
-    and what went wrong (raises NotImplementedError for the untouched template)."""
+def _call_conv_by_hand(conv_output_at, inputs, name, kernel, bias, positions,
+                       todo: str) -> tuple[list[float] | None, bool | None]:
+    """The student's ``conv_output_at`` at each (i, j) of ``positions``, as floats, and None;
+    or, as from ``_call_student``, None and the check's verdict, its line already printed
+    (⏳ ``todo`` for the untouched template)."""
     found = []
     for i, j in positions:
         call = f"conv_output_at({name}, kernel, bias, i={i}, j={j})"
-        try:
-            result = conv_output_at(inputs, kernel, bias, i, j)
-        except NotImplementedError:
-            raise
-        except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
-            return None, f"{call} raised {_error_text(error)}"
+        result, verdict = _call_student(conv_output_at, inputs, kernel, bias, i, j, call=call, todo=todo)
+        if verdict is not None:
+            return None, verdict
         if result is None:
-            return None, "conv_output_at returned None: did you forget the return?"
+            return None, _check_wrong("conv_output_at returned None: did you forget the return?")
         if isinstance(result, torch.Tensor):
             if result.numel() != 1:
-                return None, (f"{call} returned a tensor of shape {_shape_text(result.shape)}: add the products up "
-                              "with .sum() to get one number.")
+                return None, _check_wrong(f"{call} returned a tensor of shape {_shape_text(result.shape)}: add the "
+                                          "products up with .sum() to get one number.")
             result = result.item()
         if not _is_number(result):
-            return None, f"{call} returned {type(result).__name__}: it should return one number."
+            return None, _check_wrong(f"{call} returned {type(result).__name__}: it should return one number.")
         found.append(float(result))
     return found, None
 
@@ -1219,13 +1271,10 @@ def check_conv_by_hand(conv_output_at, image, conv_1, feature_maps, conv_2) -> b
             reference = F.conv2d(inputs[None], kernel[None], bias[None])[0, 0]
             for positions in (inside, edges):  # the inside first: a wrong window may not fit at the edges
                 expected = [float(reference[i, j]) for i, j in positions]
-                try:
-                    with torch.no_grad():
-                        found, problem = _call_conv_by_hand(conv_output_at, inputs, name, kernel, bias, positions)
-                except NotImplementedError:
-                    return _check_todo(TODO_HINT)
-                if problem:
-                    return _check_wrong(problem)
+                with torch.no_grad():
+                    found, verdict = _call_conv_by_hand(conv_output_at, inputs, name, kernel, bias, positions, TODO_HINT)
+                if verdict is not None:
+                    return verdict
                 if np.allclose(found, expected, rtol=1e-4, atol=1e-5):
                     continue
                 if positions is inside:
@@ -1245,6 +1294,8 @@ def check_conv_by_hand(conv_output_at, image, conv_1, feature_maps, conv_2) -> b
     )
 
 
+# --- Exercise 20: The receptive field ---
+
 #: Stacks of (kernel_size, stride) layers the receptive-field check tries, with their names.
 RECEPTIVE_FIELD_STACKS = {
     "no layers": [],
@@ -1256,6 +1307,8 @@ RECEPTIVE_FIELD_STACKS = {
     "5x5 convolutions and 2x2 max-pools, alternating": [(5, 1), (2, 2), (5, 1), (2, 2)],
     "TinyVGG": [(3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (2, 2)],
 }
+
+
 TINY_VGG_LAYERS = RECEPTIVE_FIELD_STACKS["TinyVGG"]
 
 
@@ -1327,12 +1380,9 @@ def check_receptive_field(receptive_field, tinyvgg_layers, tinyvgg_field) -> boo
         return _check_wrong(f"receptive_field should be a function, got {type(receptive_field).__name__}.")
     found = {}
     for name, layers in RECEPTIVE_FIELD_STACKS.items():
-        try:
-            result = receptive_field(list(layers))
-        except NotImplementedError:
-            return _check_todo(TODO_HINT)
-        except Exception as error:  # noqa: BLE001 (any failure is reported to the student)
-            return _check_wrong(f"receptive_field({layers}) raised {_error_text(error)}")
+        result, verdict = _call_student(receptive_field, list(layers), call=f"receptive_field({layers})", todo=TODO_HINT)
+        if verdict is not None:
+            return verdict
         if result is None:
             return _check_wrong("receptive_field returned None: did you forget the return?")
         if not isinstance(result, (int, np.integer)) or isinstance(result, bool):
@@ -1384,6 +1434,8 @@ def check_receptive_field(receptive_field, tinyvgg_layers, tinyvgg_field) -> boo
         f"each of TinyVGG's final outputs sees {tinyvgg_field}x{tinyvgg_field} pixels of the 28x28 image."
     )
 
+
+# --- Exercise 21: Average pooling in TinyVGG ---
 
 def _avg_pool_reference(input_shape: int, hidden_units: int, output_shape: int) -> nn.Module:
     """The course's TinyVGG with its two max-pools swapped for 2x2 average pools."""
@@ -1486,6 +1538,8 @@ def check_avg_pool_tiny_vgg(model_class, params_change, images, input_shape: int
     )
 
 
+# --- Exercise 22: Choosing on a validation set ---
+
 def _split_problem(dataset, train_part, val_part, sizes: tuple[int, int]) -> str | None:
     """Why ``train_part`` and ``val_part`` are not a split of ``dataset`` into ``sizes``, or None."""
     for name, part in (("practice_train", train_part), ("practice_val", val_part)):
@@ -1558,6 +1612,7 @@ def check_validation_choice(dataset, train_part, val_part, models_by_lr, val_acc
                      f"({measured[best_lr]:.2f}%), then tested once: {tested:.2f}%.")
 
 
+# --- Exercise 23: Challenge: beat the course's TinyVGG ---
 
 def check_challenge(model, train_seconds, val_images, val_labels, course_acc: float, minutes: float = 5) -> bool:
     """Exercise 23: ``model`` (trained on the training part only) must beat the course's

@@ -21,14 +21,13 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from cv_course.files import require_writable
+from cv_toolbox.files import atomic_write, require_writable
 from helper_functions import (
     CheckpointError,
     FashionMNISTModelV0,
     FashionMNISTModelV1,
     FashionMNISTModelV2,
     accuracy_fn,
-    atomic_write,
     course_models_dir,
     dataset_to_tensors,
     eval_model,
@@ -94,7 +93,7 @@ def train_course_model(
     ``train_time`` in seconds, ``device``, ``epochs``). ``progress`` prints
     ``train``'s bar and one line per epoch; ``bar_desc`` instead shows only a
     bar over the epochs, labelled ``bar_desc``, and leaves out the training
-    doctor's advice (``cv_course.training_doctor``): on the course's own models
+    doctor's advice (``cv_toolbox.training_doctor``): on the course's own models
     it only repeats a lesson (Model 1's dead outputs are notebook 04's), in a
     notebook that does not teach it."""
     from torchvision import datasets

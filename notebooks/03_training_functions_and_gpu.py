@@ -60,7 +60,7 @@ from torch.utils.data import DataLoader
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
-from cv_course.training_doctor import diagnose_epoch, recording_outputs
+from cv_toolbox.training_doctor import diagnose_epoch, recording_outputs
 from helper_functions import (
     FashionMNISTModelV0,
     accuracy_fn,
@@ -203,7 +203,7 @@ def train(
     progress bar and one line per epoch unless ``progress`` is False. Returns
     the per-epoch ``train_loss``, ``train_acc``, ``val_loss`` and ``val_acc``
     (the input of ``plot_loss_curves``). ``device`` defaults to the model's."""
-    # After each epoch the training doctor (cv_course.training_doctor, notebook 09)
+    # After each epoch the training doctor (cv_toolbox.training_doctor, notebook 09)
     # prints one line per failure it recognises, even with progress=False.
     from tqdm import tqdm  # drawn as text on stdout: redrawn in place, saved in its final state
 
@@ -220,7 +220,7 @@ def train(
             )
         for key, value in zip(results, (train_loss, train_acc, val_loss, val_acc)):
             results[key].append(value)
-        # Copied outside the course? Delete the doctor's lines (from cv_course.training_doctor).
+        # Copied outside the course? Delete the doctor's lines (from cv_toolbox.training_doctor).
         for advice in diagnose_epoch(model, results, val_outputs, train_loader, val_loader, doctor_notes):
             tqdm.write(advice)  # one line per problem found, none on a healthy epoch
     return results

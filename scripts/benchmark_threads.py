@@ -3,7 +3,7 @@
 PyTorch sizes its thread pool from the cores it sees. On a shared machine (a JupyterHub
 pod with a CPU quota, a lab server) that is more threads than the process gets CPU time
 for, and they wait on one another at every step. helper_functions.use_available_cpus()
-(every notebook's set-up cell calls it) lowers the count to fit; see cv_course/cpus.py.
+(every notebook's set-up cell calls it) lowers the count to fit; see cv_toolbox/cpus.py.
 
 This script loads the machine with busy-loop processes (they stop by themselves after
 --limit-s seconds, and are killed at the end), then times the same TinyVGG training steps
@@ -62,8 +62,8 @@ def time_steps(steps: int, images, labels) -> float:
 
 
 def simulated_quota(folder: Path, cpus: float) -> None:
-    """Point cv_course.cpus at fake cgroup v2 files that allow ``cpus`` CPUs of time."""
-    from cv_course import cpus as cpus_module
+    """Point cv_toolbox.cpus at fake cgroup v2 files that allow ``cpus`` CPUs of time."""
+    from cv_toolbox import cpus as cpus_module
 
     (folder / "course").mkdir(parents=True)
     (folder / "course" / "cpu.max").write_text(f"{int(cpus * 100_000)} 100000\n")

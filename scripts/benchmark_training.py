@@ -14,13 +14,13 @@ optimizer (SGD, lr 0.1), seed (42) and number of epochs (3):
 
 It prints each model's times and test accuracies, the totals and their ratio, and
 records the run, with where, when and how it was measured, in
-``cv_course/benchmark_results.json`` under the machine's key (its CPU model, core
+``scripts/benchmark_results.json`` under the machine's key (its CPU model, core
 count and widest vector instructions, or its GPU's name), keeping the runs of
 other machines: one record per machine.
 
 It measures what a student's notebook gets: the machine's own instruction set and
 thread count. ``--with-profile`` also times the course path under the reference
-numerics profile (cv_course/numerics_profile.py, in a child process, since the
+numerics profile (scripts/numerics_profile.py, in a child process, since the
 profile must be in place before PyTorch loads) and prints what the profile costs.
 
     python scripts/benchmark_training.py                  # CPU, the full measurement
@@ -51,7 +51,7 @@ COURSE_ROOT = Path(__file__).resolve().parent.parent
 import helper_functions as hf
 from cv_course import recipe  # noqa: E402
 
-RESULTS_PATH = COURSE_ROOT / "cv_course" / "benchmark_results.json"
+RESULTS_PATH = COURSE_ROOT / "scripts" / "benchmark_results.json"
 COURSE_EPOCHS = 3  # only runs with the course's settings are recorded
 TARGET_RATIO = 0.40  # the course path may take at most 40% of the reference's time
 ACCURACY_TOLERANCE = 1.0  # percentage points, for Model 0 and Model 2
@@ -115,7 +115,7 @@ def time_under_profile(native: dict[str, dict], epochs: int) -> dict:
     """Time the course path again in a child process under the reference numerics
     profile; compare it with ``native``, this process's course records (the
     machine's own numerics)."""
-    from cv_course import numerics_profile
+    import numerics_profile
 
     env = dict(os.environ)
     numerics_profile.apply(env)

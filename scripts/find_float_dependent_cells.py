@@ -25,8 +25,8 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
-from cv_course.course_copy import copy_course  # noqa: E402
-from cv_course.numerics_profile import code_cell_first_lines, native_environment  # noqa: E402
+from course_copy import copy_course  # noqa: E402
+from numerics_profile import code_cell_first_lines, native_environment  # noqa: E402
 
 RESULT_PATH = COURSE_ROOT / "tests" / "float_dependent_cells.json"
 

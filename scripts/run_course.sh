@@ -17,14 +17,14 @@ for py in "${notebooks[@]}"; do
   fi
 done
 bash scripts/setup.sh
-# The reference numerics profile (cv_course/numerics_profile.py): the outputs stored
+# The reference numerics profile (scripts/numerics_profile.py): the outputs stored
 # here must come out the same on any x86-64 machine with AVX2, so the notebooks run
 # with its instruction-set caps, two threads and no GPU. Where it cannot hold, the
 # outputs would not reproduce elsewhere: stop instead of storing them. Exit status 3
 # means exactly that (--require); any other failure (a typo in COURSE_NUMERICS, say)
 # has printed its own error, which must not be followed by advice about the machine.
 status=0
-profile=$(.venv/bin/python -m cv_course.numerics_profile --shell --require) || status=$?
+profile=$(.venv/bin/python scripts/numerics_profile.py --shell --require) || status=$?
 if [ "$status" -eq 3 ]; then
   echo "[course] not storing outputs made here: they would not reproduce on other machines." >&2
   echo "[course] Re-execute the notebooks on an x86-64 machine with AVX2, or open them in Jupyter to run them for yourself." >&2
@@ -34,6 +34,9 @@ elif [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 eval "$profile"
+# None of your own matplotlib and IPython settings, and deprecations as errors, in the
+# kernels (scripts/config_isolation.py): what the tests compare under the same rule.
+eval "$(.venv/bin/python scripts/config_isolation.py --shell)"
 # The generated parts of the notebooks first: the header cells (from pyproject.toml)
 # and notebook 10 (from notebook 11).
 .venv/bin/python scripts/notebook_header.py >/dev/null

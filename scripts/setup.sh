@@ -42,7 +42,7 @@ else
   echo "[setup] packages already installed"
 fi
 
-# The course itself (helper_functions.py and cv_course/), editable: the notebooks,
+# The course itself (helper_functions.py, cv_toolbox/ and cv_course/), editable: the notebooks,
 # scripts and tests import it from this folder. Its dependencies are in the lock.
 course_hash=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ "$(cat .venv/.installed-course 2>/dev/null)" != "$course_hash" ]; then

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere, installed or not
 
-from cv_course import numerics_profile  # noqa: E402  (imports no PyTorch)
+import numerics_profile  # noqa: E402  (imports no PyTorch)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-COURSE_ROOT = Path(__file__).resolve().parent.parent
+from support import COURSE_ROOT
 
 
 class LocalServer:

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from cv_course import recipe
-from test_sanitizer import nbval_sanitize
+from support import nbval_sanitize
 from cv_course.recipe import build_course_model, load_or_train_course_model, save_course_model
 from helper_functions import (
     CheckpointError,

@@ -25,11 +25,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import COURSE_ROOT
-from cv_course.course_copy import copy_course
-from cv_course.timeouts import INSTALL_AND_RUN_S, NBVAL_CELL_S, SUBPROCESS_S
+from support import COURSE_ROOT
+from course_copy import copy_course
+from timeouts import INSTALL_AND_RUN_S, NBVAL_CELL_S, SUBPROCESS_S
 
-sys.path.insert(0, str(COURSE_ROOT / "scripts"))
 import notebook_header  # noqa: E402
 
 NOTEBOOK = "01_dataloaders"  # short, and it needs the data and helper_functions
@@ -260,7 +259,7 @@ def test_colab_route_installs_the_course_and_runs_a_notebook_alone(fresh_python,
         cwd=folder, env=env, capture_output=True, text=True, timeout=INSTALL_AND_RUN_S,
     )
     assert result.returncode == 0, "strict nbval failed on the notebook alone:\n" + result.stdout[-6000:] + result.stderr[-2000:]
-    installed = subprocess.run([fresh_python, "-c", "import helper_functions, cv_course.benchmark; print(helper_functions.__file__)"],
+    installed = subprocess.run([fresh_python, "-c", "import helper_functions, cv_toolbox.data, cv_course.recipe; print(helper_functions.__file__)"],
                                cwd=folder, env=env, capture_output=True, text=True, check=True,
                                timeout=SUBPROCESS_S).stdout.strip()
     assert Path(installed).parent.name == "site-packages", f"helper_functions came from {installed}, not the install"
@@ -275,7 +274,7 @@ def test_the_cell_installs_the_course_into_a_fresh_python_and_checks_it(fresh_py
     env = local_remote(tmp_path, tag=notebook_header.REVISION)
     folder = tmp_path / "student"
     folder.mkdir()
-    check = "\nimport helper_functions, cv_course.data; print(helper_functions.__file__)"
+    check = "\nimport helper_functions, cv_toolbox.data; print(helper_functions.__file__)"
     result = subprocess.run([fresh_python, "-c", notebook_header.setup_source() + check], cwd=folder, env=env,
                             capture_output=True, text=True, timeout=INSTALL_AND_RUN_S)
     assert result.returncode == 0, result.stderr[-4000:]

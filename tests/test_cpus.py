@@ -1,4 +1,4 @@
-"""PyTorch's CPU threads fit the CPUs a student's process may use (cv_course/cpus.py and
+"""PyTorch's CPU threads fit the CPUs a student's process may use (cv_toolbox/cpus.py and
 helper_functions.use_available_cpus), on fake control-group files; test runs are left alone."""
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import pytest
 import torch
 
 import helper_functions
-from conftest import COURSE_ROOT
-from cv_course import cpus
+from support import COURSE_ROOT
+from cv_toolbox import cpus
 
-sys.path.insert(0, str(COURSE_ROOT / "scripts"))
 import notebook_header  # noqa: E402
 
 

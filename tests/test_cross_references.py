@@ -15,7 +15,7 @@ import re
 import jupytext
 import pytest
 
-from conftest import COURSE_ROOT
+from support import COURSE_ROOT
 
 NOTEBOOKS = {path.name[:2]: path for path in sorted((COURSE_ROOT / "notebooks").glob("[0-9][0-9]_*.py"))}
 

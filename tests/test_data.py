@@ -12,7 +12,7 @@ import torch
 from torchvision import datasets
 
 import helper_functions as hf
-from cv_course import data
+from cv_toolbox import data
 
 FILES = list(data.FASHION_MNIST_MD5)
 UNREACHABLE = ("http://127.0.0.1:9/",)  # nothing listens on the discard port

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 import helper_functions as hf
-from cv_course.timeouts import SUBPROCESS_S
+from timeouts import SUBPROCESS_S
 
 
 def make_zip(members: dict[str, bytes]) -> bytes:

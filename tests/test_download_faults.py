@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import helper_functions as hf
-from cv_course import files
-from test_file_safety import umask
+from cv_toolbox import files
+from support import umask
 
 
 def make_zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:

@@ -31,9 +31,8 @@ from torch.utils.data import TensorDataset
 
 import helper_functions as hf
 from cv_course import exercise_checks as checks
-from conftest import COURSE_ROOT
+from support import COURSE_ROOT
 
-sys.path.insert(0, str(COURSE_ROOT / "scripts"))
 import make_exercises  # noqa: E402
 
 NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
@@ -301,6 +300,10 @@ def shifted_result(train_one_epoch, loss: float = 0.0, acc: float = 0.0):
         return right_loss + loss, right_acc + acc
 
     return shifted
+
+
+def raises_multi_line(*args, **kwargs):
+    raise ValueError("first line\nsecond line")
 
 
 def not_implemented(*args, **kwargs):
@@ -752,6 +755,10 @@ CASES = {
     "timing-function-fails": (
         checks.check_device_timing, lambda: (DEVICE, lambda device: 1 / 0, 1.5, None), False, WRONG_ANSWER, "ZeroDivisionError",
     ),
+    "timing-function-fails-multi-line": (
+        checks.check_device_timing, lambda: (DEVICE, raises_multi_line, 1.5, None), False, WRONG_ANSWER,
+        "raised ValueError: first line",
+    ),
     "timing-tensor-time": (
         checks.check_device_timing, lambda: (DEVICE, honest_timer, torch.tensor(1.5), None), False, WRONG_ANSWER,
         "positive number",
@@ -920,6 +927,9 @@ CASES.update({
     ),
     # Exercise 9
     "conv-not-a-function": (checks.check_conv_output_size, lambda: (26,), False, WRONG_ANSWER, "should be a function"),
+    "conv-crashes-multi-line": (
+        checks.check_conv_output_size, lambda: (raises_multi_line,), False, WRONG_ANSWER, "raised ValueError: first line",
+    ),
     "conv-crashes": (
         checks.check_conv_output_size, lambda: (lambda n, k, s=1, p=0: n // 0,), False, WRONG_ANSWER, "ZeroDivisionError",
     ),

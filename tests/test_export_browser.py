@@ -40,8 +40,6 @@ import nbformat
 import pytest
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(COURSE_ROOT / "scripts"))
-sys.path.insert(0, str(COURSE_ROOT / "scripts" / "export"))
 from export_course import (  # noqa: E402
     read_speaker_notes,
     section_headings,

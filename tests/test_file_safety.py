@@ -25,8 +25,9 @@ import pytest
 import torch
 
 import helper_functions as hf
-from conftest import COURSE_ROOT
-from cv_course import data, files, recipe
+from support import COURSE_ROOT, umask
+from cv_course import recipe
+from cv_toolbox import data, files
 from cv_course.recipe import build_course_model, load_or_train_course_model, save_course_model
 
 FILES = list(data.FASHION_MNIST_MD5)
@@ -70,15 +71,6 @@ def hidden(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
-@contextlib.contextmanager
-def umask(mask: int):
-    old = os.umask(mask)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
@@ -94,7 +86,7 @@ def python(code: str, *args: str) -> subprocess.Popen:
 RACER = """
 import sys, time
 from pathlib import Path
-from cv_course import data
+from cv_toolbox import data
 delay, start_at, raw, debian = float(sys.argv[1]), float(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 real_md5 = data.md5
 def slow_md5(path, *args, **kwargs):  # reads the file at once, then takes its time
@@ -182,7 +174,7 @@ hf.save_model(build_course_model("model_0"), sys.argv[1])
 KILLED_PREPARE = """
 import sys, time
 from pathlib import Path
-from cv_course import data
+from cv_toolbox import data
 real_md5 = data.md5
 def stuck_md5(path, *args, **kwargs):
     if Path(path).name.endswith(".part"):  # the decompressed copy is written: killed while checking it

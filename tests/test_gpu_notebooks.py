@@ -18,10 +18,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import COURSE_ROOT
-from cv_course import numerics_profile
-from cv_course.course_copy import copy_course
-from cv_course.timeouts import NBVAL_CELL_S, NOTEBOOKS_RUN_S, SUBPROCESS_S
+from support import COURSE_ROOT
+import numerics_profile
+from course_copy import copy_course
+from timeouts import NBVAL_CELL_S, NOTEBOOKS_RUN_S, SUBPROCESS_S
 from helper_functions import prepare_fashion_mnist
 
 pytestmark = pytest.mark.slow  # executes notebooks

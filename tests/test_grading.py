@@ -40,10 +40,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from conftest import COURSE_ROOT
-from cv_course.timeouts import allow
+from support import COURSE_ROOT
+from timeouts import allow
 
-sys.path.insert(0, str(COURSE_ROOT / "scripts"))
 import make_exercises  # noqa: E402
 import make_grading  # noqa: E402
 import otter_cell_limit  # noqa: E402

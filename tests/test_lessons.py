@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import COURSE_ROOT
+from support import COURSE_ROOT
 
 NOTEBOOKS = sorted((COURSE_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

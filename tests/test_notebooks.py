@@ -11,13 +11,12 @@ import jupytext
 import pytest
 from nbval.plugin import find_comment_markers, find_metadata_tags
 
-from conftest import COURSE_ROOT
+from support import COURSE_ROOT
 
 NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
 IPYNBS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 PYS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py"))
 
-sys.path.insert(0, str(COURSE_ROOT / "scripts"))
 import notebook_header  # noqa: E402
 import tidy_notebook  # noqa: E402
 

@@ -13,10 +13,10 @@ import nbformat
 import pytest
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel
 
-from conftest import COURSE_ROOT
-from cv_course import numerics_profile
-from cv_course.course_copy import copy_course
-from cv_course.timeouts import KERNEL_REPLY_S, SUBPROCESS_S
+from support import COURSE_ROOT
+import numerics_profile
+from course_copy import copy_course
+from timeouts import KERNEL_REPLY_S, SUBPROCESS_S
 
 #: What the root conftest.py found when it applied the profile to this process.
 STATUS = numerics_profile.check()
@@ -101,7 +101,7 @@ def test_profile_check_from_the_command_line():
     """The one-line check a maintainer runs, in a fresh Python, where it cannot hold
     (COURSE_NUMERICS=native): exit status 3 with --require, 0 without."""
     env = {**numerics_profile.native_environment(), numerics_profile.MODE_VARIABLE: "native"}
-    command = [sys.executable, "-m", "cv_course.numerics_profile"]
+    command = [sys.executable, str(COURSE_ROOT / "scripts" / "numerics_profile.py")]
     required = subprocess.run([*command, "--require"], cwd=COURSE_ROOT, env=env, capture_output=True, text=True,
                               timeout=SUBPROCESS_S)
     assert required.stdout.startswith("numerics profile: NOT in force: COURSE_NUMERICS=native")

@@ -59,7 +59,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from conftest import COURSE_ROOT
+from support import COURSE_ROOT
 
 NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))

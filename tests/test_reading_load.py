@@ -13,7 +13,7 @@ import jupytext
 import nbformat
 import pytest
 
-from conftest import COURSE_ROOT
+from support import COURSE_ROOT
 from scripts.reading_time import OPTIONAL_HEADING, core_and_optional, reading_minutes
 
 LESSONS = sorted((COURSE_ROOT / "notebooks").glob("0[0-9]_*.py"))

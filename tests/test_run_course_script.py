@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COURSE_ROOT
+from support import COURSE_ROOT
 
 
 @pytest.fixture
 def course_copy(tmp_path) -> Path:
     root = tmp_path / "course"
     (root / "scripts").mkdir(parents=True)
-    shutil.copy(COURSE_ROOT / "scripts" / "run_course.sh", root / "scripts")
+    for script in ("run_course.sh", "numerics_profile.py", "config_isolation.py"):
+        shutil.copy(COURSE_ROOT / "scripts" / script, root / "scripts")
     (root / "scripts" / "setup.sh").write_text("#!/usr/bin/env bash\ntrue\n")  # already set up
-    (root / "cv_course").symlink_to(COURSE_ROOT / "cv_course", target_is_directory=True)
     (root / "notebooks").mkdir()
     (root / "notebooks" / "00_stand_in.py").write_text("# %%\nprint('never executed here')\n")
     (root / ".venv" / "bin").mkdir(parents=True)

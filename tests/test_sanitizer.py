@@ -12,16 +12,7 @@ from pathlib import Path
 
 import pytest
 
-SANITIZE_CFG = Path(__file__).with_name("nbval_sanitize.cfg")
-
-
-def nbval_sanitize(text: str) -> str:
-    """``text`` as strict nbval compares it: every rule of nbval_sanitize.cfg applied in order."""
-    config = configparser.ConfigParser()
-    config.read(SANITIZE_CFG)
-    for section in config.sections():
-        text = re.sub(config[section]["regex"], config[section]["replace"], text)
-    return text
+from support import SANITIZE_CFG, nbval_sanitize
 
 
 @pytest.mark.parametrize("first, second", [

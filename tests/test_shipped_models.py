@@ -28,9 +28,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import COURSE_ROOT
-from cv_course import numerics_profile, recipe
-from cv_course.timeouts import INSTALL_AND_RUN_S, SUBPROCESS_S
+from support import COURSE_ROOT, build_wheel
+import numerics_profile
+from cv_course import recipe
+from timeouts import INSTALL_AND_RUN_S, SUBPROCESS_S
 from cv_course.recipe import SHIPPED_MODELS_DIR, build_course_model, load_course_model, load_or_train_course_model, save_course_model
 from helper_functions import save_model
 
@@ -239,18 +240,7 @@ def test_the_wheel_ships_the_trained_models(tmp_path):
     """``pip wheel`` of the course (what ``pip install`` installs) holds every shipped
     file, byte for byte. Built from a copy of the package's sources, so that the
     build leaves nothing in the repository."""
-    source = tmp_path / "source"
-    source.mkdir()
-    for name in ["pyproject.toml", "README.md", "helper_functions.py", *(p.name for p in COURSE_ROOT.glob("LICENSE*"))]:
-        shutil.copy2(COURSE_ROOT / name, source / name)
-    shutil.copytree(COURSE_ROOT / "cv_course", source / "cv_course", ignore=shutil.ignore_patterns("__pycache__", ".*"))
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation", "--quiet",
-         "-w", str(tmp_path / "wheel")],
-        capture_output=True, text=True, timeout=INSTALL_AND_RUN_S,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    (wheel,) = (tmp_path / "wheel").glob("*.whl")
+    wheel = build_wheel(tmp_path)
     expected = sorted(f"cv_course/trained/{name}.{ext}" for name in NAMES for ext in ("json", "pth"))
     with zipfile.ZipFile(wheel) as zf:
         shipped = sorted(n for n in zf.namelist() if n.startswith("cv_course/trained/"))

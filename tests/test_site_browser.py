@@ -59,7 +59,7 @@ from test_export_browser import (  # noqa: F401  (fixtures: pytest finds them by
     site,
     speaker_notes,
 )
-from notebook_header import launch_urls  # noqa: E402  (scripts/ is on sys.path: test_export_browser)
+from notebook_header import launch_urls  # noqa: E402  (pytest.ini puts scripts/ on the import path)
 from reading_time import core_and_optional, reading_minutes  # noqa: E402
 
 

@@ -27,10 +27,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import COURSE_ROOT
-from cv_course.course_copy import copy_course
+from support import COURSE_ROOT
+from course_copy import copy_course
 from cv_course.recipe import COURSE_MODELS, SHIPPED_MODELS_DIR
-from cv_course.timeouts import NBVAL_CELL_S, NOTEBOOKS_RUN_S
+from timeouts import NBVAL_CELL_S, NOTEBOOKS_RUN_S
 from helper_functions import prepare_fashion_mnist
 from test_shipped_models import NEEDS_PROFILE, REGENERATE, differing_tensors, shipped_state_dict
 
@@ -72,7 +72,7 @@ def standalone_run(fresh_course: Path) -> subprocess.CompletedProcess:
         env=env,
         capture_output=True,
         text=True,
-        timeout=NOTEBOOKS_RUN_S,  # training the three models: see cv_course/timeouts.py
+        timeout=NOTEBOOKS_RUN_S,  # training the three models: see tests/timeouts.py
     )
 
 

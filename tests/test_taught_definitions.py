@@ -9,7 +9,7 @@ import inspect
 import pytest
 
 import helper_functions as hf
-from conftest import COURSE_ROOT
+from support import COURSE_ROOT
 
 NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
 

@@ -1,14 +1,14 @@
-"""The suite's time limits come from one place, cv_course/timeouts.py, and leave room for
+"""The suite's time limits come from one place, tests/timeouts.py, and leave room for
 a loaded machine: a busy CI runner must not fail a run on time alone (issue #20)."""
 from __future__ import annotations
 
 import configparser
 import re
 
-from conftest import COURSE_ROOT
-from cv_course import timeouts
+from support import COURSE_ROOT
+import timeouts
 
-#: Test files whose limits are still numbers of their own (not yet moved to cv_course/timeouts.py).
+#: Test files whose limits are still numbers of their own (not yet moved to tests/timeouts.py).
 NOT_YET_MOVED = {"test_workflow.py", "test_file_safety.py", "test_export_browser.py",
                  "test_run_course_script.py", "test_site_browser.py"}
 
@@ -27,7 +27,7 @@ def test_pytest_ini_cell_timeout_is_the_one_in_cv_course_timeouts():
     ini = configparser.ConfigParser()
     ini.read(COURSE_ROOT / "pytest.ini")
     values = re.findall(r"--nbval-cell-timeout=(\d+)", ini["pytest"]["addopts"])
-    assert values == [str(timeouts.NBVAL_CELL_S)], "pytest.ini must use cv_course/timeouts.py's NBVAL_CELL_S"
+    assert values == [str(timeouts.NBVAL_CELL_S)], "pytest.ini must use tests/timeouts.py's NBVAL_CELL_S"
 
 
 def test_the_cell_timeout_leaves_room_for_a_loaded_machine():
@@ -47,8 +47,8 @@ def test_a_run_of_notebooks_may_take_longer_than_its_slowest_cell():
 
 
 def test_no_test_file_has_limits_of_its_own():
-    """Every subprocess, kernel and nbval limit in tests/ comes from cv_course/timeouts.py."""
+    """Every subprocess, kernel and nbval limit in tests/ comes from tests/timeouts.py."""
     literal = re.compile(r"timeout=\d|--nbval-cell-timeout=\d|^TIMEOUT_S\s*=\s*\d", re.MULTILINE)
     offenders = sorted(path.name for path in (COURSE_ROOT / "tests").glob("test_*.py")
                        if path.name not in NOT_YET_MOVED and literal.search(path.read_text()))
-    assert offenders == [], f"use cv_course/timeouts.py in {offenders}"
+    assert offenders == [], f"use tests/timeouts.py in {offenders}"

@@ -16,7 +16,7 @@ from torchvision.transforms import ToTensor
 
 import helper_functions as hf
 from cv_course import recipe
-from conftest import COURSE_ROOT
+from support import COURSE_ROOT
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
@@ -229,7 +229,7 @@ def test_train_course_model_is_deterministic(data_root):
 def test_benchmark_results_have_provenance():
     """Every recorded run says where, when and how it was measured, one run per
     machine; a GPU entry exists only if it was measured on a CUDA device."""
-    path = COURSE_ROOT / "cv_course" / "benchmark_results.json"
+    path = COURSE_ROOT / "scripts" / "benchmark_results.json"
     if not path.is_file():
         pytest.skip("no benchmark has been recorded yet")
     runs = json.loads(path.read_text())["runs"]

@@ -1,4 +1,4 @@
-"""The training doctor (cv_course/training_doctor.py, called by helper_functions.train):
+"""The training doctor (cv_toolbox/training_doctor.py, called by helper_functions.train):
 each test makes a real mistake on real FashionMNIST images and reads the diagnosis
 that train() prints; healthy runs of the course's models print nothing more."""
 from __future__ import annotations
@@ -11,8 +11,8 @@ from torch.utils.data import Subset, TensorDataset
 from torchvision import datasets
 
 import helper_functions as hf
-from conftest import COURSE_ROOT
-from cv_course.training_doctor import diagnose_epoch
+from support import COURSE_ROOT
+from cv_toolbox.training_doctor import diagnose_epoch
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py

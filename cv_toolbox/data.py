@@ -3,7 +3,7 @@
 ``helper_functions.prepare_fashion_mnist`` calls ``fetch_fashion_mnist``; the
 details live here because a student never needs them: where the files come from,
 their published checksums, and how a download is moved into place only once it
-checks out (with ``cv_course.files``: atomically, never deleting a file first).
+checks out (with ``cv_toolbox.files``: atomically, never deleting a file first).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Sequence
 
 import requests
 
-from cv_course.files import WriteError, atomic_write, remove_stale_partials, temporary, write_error
+from cv_toolbox.files import WriteError, atomic_write, remove_stale_partials, temporary, write_error
 
 #: MD5 checksums of the four uncompressed FashionMNIST files, as published
 #: with the dataset. A file that does not match is never trained on.

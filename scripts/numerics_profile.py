@@ -19,11 +19,8 @@ What it pins (in the environment, before PyTorch loads, so kernels inherit it):
 - ``CUDA_VISIBLE_DEVICES=`` (empty): GPUs are hidden, so every notebook takes its
   CPU path.
 
-Beside it, every run that applies it (in either mode) reads none of the user's own
-matplotlib and IPython settings, which would change what the notebooks print (a
-``figure.dpi`` in a matplotlibrc turns ``<Figure size 216x216 ...>`` into ``300x300``):
-``MPLCONFIGDIR``, ``MATPLOTLIBRC`` and ``IPYTHONDIR`` point into a course-owned folder
-(``ISOLATION_ENV``, ``isolate_config``) and ``MPLBACKEND`` is removed.
+Every run that applies it also isolates the notebooks from the user's own matplotlib and
+IPython settings, in either mode: that is scripts/config_isolation.py's job.
 
 Who applies it: README command 1 (``scripts/run_course.sh``, which stores outputs)
 and every ``pytest`` run from the repository (``conftest.py``). A student's own run
@@ -37,8 +34,8 @@ asks for that mode on purpose: nothing is pinned, nothing float-dependent compar
 ``COURSE_REQUIRE_PROFILE=1`` (set by the course's CI) turns that fallback into a
 failure with the reason: there the profile must hold.
 
-    python -m cv_course.numerics_profile           # does the profile hold here? (one line)
-    eval "$(python -m cv_course.numerics_profile --shell)"   # apply it in a bash script
+    python scripts/numerics_profile.py           # does the profile hold here? (one line)
+    eval "$(python scripts/numerics_profile.py --shell)"   # apply it in a bash script
 """
 from __future__ import annotations
 
@@ -63,30 +60,6 @@ PROFILE_ENV: dict[str, str] = {
     "MKL_NUM_THREADS": str(THREADS),
     "CUDA_VISIBLE_DEVICES": "",
 }
-
-#: The user's own configuration that would change what the notebooks print, and where a run
-#: that applies the profile (either mode) points it instead, inside ``config_isolation_dir()``:
-#: matplotlib reads its rc file from ./matplotlibrc, then $MATPLOTLIBRC, then $MPLCONFIGDIR
-#: (default ~/.config/matplotlib), and stops at the first it finds; IPython reads its profiles
-#: (ipython_kernel_config.py: InlineBackend.rc, startup files) from $IPYTHONDIR (default ~/.ipython).
-ISOLATION_ENV: dict[str, str] = {
-    "MPLCONFIGDIR": "matplotlib",  # empty but for matplotlib's font cache
-    "MATPLOTLIBRC": "matplotlibrc",  # an empty file: matplotlib's own defaults
-    "IPYTHONDIR": "ipython",  # one startup file, below
-}
-#: A user's MPLBACKEND (Agg, say) would keep figures from showing in the kernels: without it,
-#: ipykernel picks its inline backend, as the stored outputs were made.
-REMOVED_ENV = ("MPLBACKEND",)
-#: The one source of settings that no variable can move: a ``matplotlibrc`` in the working folder
-#: (the notebook's folder, for a kernel) wins over $MATPLOTLIBRC. Where there is one, the kernels'
-#: startup file resets matplotlib to the empty rc file (only then does it import matplotlib).
-RESET_LOCAL_RC = (
-    "import os\n"
-    "if os.path.isfile('matplotlibrc'):\n"
-    "    import matplotlib\n"
-    "    matplotlib.rc_file(os.environ['MATPLOTLIBRC'])  # matplotlib's defaults, not ./matplotlibrc\n"
-)
-STARTUP_FILE = Path("profile_default", "startup", "00-course-ignores-local-matplotlibrc.py")
 
 #: ``reference`` (the default) applies the profile; ``native`` applies nothing.
 MODE_VARIABLE = "COURSE_NUMERICS"
@@ -159,57 +132,11 @@ def cpu_has_avx2() -> bool:
     return bool(is_avx2_supported()) if is_avx2_supported else True
 
 
-def config_isolation_dir(environ: MutableMapping[str, str] = os.environ) -> Path:
-    """The course-owned folder that stands in for the user's matplotlib and IPython settings:
-    in the user's cache folder, so that matplotlib's font cache is built once."""
-    cache = environ.get("XDG_CACHE_HOME") or str(Path(environ.get("HOME") or Path.home(), ".cache"))
-    return Path(cache, "pytorch-cv-course", "config-isolation")
-
-
-def isolate_config(environ: MutableMapping[str, str] = os.environ) -> Path:
-    """Point matplotlib and IPython at the course-owned folder (created or refreshed here), so
-    that no matplotlibrc, IPython profile or MPLBACKEND of the user's changes what runs print.
-    Returns the folder."""
-    folder = config_isolation_dir(environ)
-    try:
-        (folder / ISOLATION_ENV["MPLCONFIGDIR"]).mkdir(parents=True, exist_ok=True)
-    except OSError:  # a read-only home: a fresh folder of our own
-        import tempfile
-
-        folder = Path(tempfile.mkdtemp(prefix="pytorch-cv-course-config-"))
-        (folder / ISOLATION_ENV["MPLCONFIGDIR"]).mkdir()
-    startup = folder / ISOLATION_ENV["IPYTHONDIR"] / STARTUP_FILE
-    startup.parent.mkdir(parents=True, exist_ok=True)
-    for stray in [*startup.parent.iterdir(), *startup.parent.parent.glob("*config.py")]:
-        if stray != startup and stray.is_file():
-            stray.unlink()  # the folder is the course's: nothing else runs in the kernels
-    if not startup.is_file() or startup.read_text() != RESET_LOCAL_RC:
-        startup.write_text(RESET_LOCAL_RC)
-    rc = folder / ISOLATION_ENV["MATPLOTLIBRC"]
-    if not rc.is_file() or rc.stat().st_size:
-        rc.write_text("")
-    environ.update({name: str(folder / part) for name, part in ISOLATION_ENV.items()})
-    for name in REMOVED_ENV:
-        environ.pop(name, None)
-    return folder
-
-
-def reset_local_matplotlibrc() -> None:
-    """In this process (pytest's own, whose tests draw figures too): where the working folder
-    holds a matplotlibrc, which wins over $MATPLOTLIBRC, go back to matplotlib's defaults."""
-    if Path("matplotlibrc").is_file() and os.environ.get("MATPLOTLIBRC"):
-        import matplotlib
-
-        matplotlib.rc_file(os.environ["MATPLOTLIBRC"])
-
-
 def apply(environ: MutableMapping[str, str] = os.environ) -> str:
     """Put the profile into ``environ`` (unless COURSE_NUMERICS=native) and return the mode.
-    In either mode, isolate the run from the user's matplotlib and IPython settings
-    (``isolate_config``). Call it before PyTorch is imported: every kernel and subprocess
-    started afterwards inherits it."""
+    Call it before PyTorch is imported: every kernel and subprocess started afterwards
+    inherits it."""
     mode = requested_mode(environ)
-    isolate_config(environ)
     if mode == "reference":
         environ.setdefault(HIDDEN_GPUS_VARIABLE, environ.get("CUDA_VISIBLE_DEVICES", "unset"))
         # The thread counts first: OpenMP reads them when PyTorch loads.
@@ -279,11 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     mode = apply()
     status = check(mode)
     if args.shell:
-        for name in [*(PROFILE_ENV if mode == "reference" else ()), *ISOLATION_ENV]:
+        for name in PROFILE_ENV if mode == "reference" else ():
             if name in os.environ:
                 print(f"export {name}={shlex.quote(os.environ[name])}")
-        for name in REMOVED_ENV:
-            print(f"unset {name}")
         print(status.line(), file=sys.stderr)
     else:
         print(status.line())

@@ -19,7 +19,7 @@ records, downloads) goes through here:
   replace the system's error by an unrelated message of its own.
 
 Reading is here too: ``unpack_zip`` refuses damaged, empty, escaping or
-oversized zip files. Why a checkpoint does not load is ``cv_course.checkpoints``'s.
+oversized zip files. Why a checkpoint does not load is ``cv_toolbox.checkpoints``'s.
 """
 from __future__ import annotations
 
