@@ -2,26 +2,16 @@
 tests/ and scripts/ on the import path; no test imports conftest.py or another test file)."""
 from __future__ import annotations
 
-import configparser
 import contextlib
 import os
-import re
 from pathlib import Path
 from typing import Iterator
 
+# What strict nbval compares, after tests/nbval_sanitize.cfg: shared with the notebook loop.
+from changed_outputs import SANITIZE_CFG, nbval_sanitize  # noqa: F401
+
 #: The repository's root: the folder holding helper_functions.py, notebooks/ and tests/.
 COURSE_ROOT = Path(__file__).resolve().parent.parent
-#: What strict nbval may replace before it compares an output (timings, addresses...).
-SANITIZE_CFG = COURSE_ROOT / "tests" / "nbval_sanitize.cfg"
-
-
-def nbval_sanitize(text: str) -> str:
-    """``text`` as strict nbval compares it: every rule of nbval_sanitize.cfg applied in order."""
-    config = configparser.ConfigParser()
-    config.read(SANITIZE_CFG)
-    for section in config.sections():
-        text = re.sub(config[section]["regex"], config[section]["replace"], text)
-    return text
 
 
 @contextlib.contextmanager

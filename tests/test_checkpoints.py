@@ -169,20 +169,27 @@ class Payload:
 
 
 def test_pickled_code_is_refused(tmp_path, capsys):
-    """weights_only=True: a file that would call a function while unpickling is refused, not run."""
+    """weights_only=True: a file that would call a function while unpickling is refused, not run,
+    and the error names the file and what it holds."""
     path = tmp_path / "evil.pth"
     with open(path, "wb") as f:
         pickle.dump({"layer.weight": Payload()}, f, protocol=2)
-    with pytest.raises(CheckpointError, match="evil.pth"):
+    with pytest.raises(CheckpointError, match=r"evil\.pth holds objects other than tensors \(print\)"):
         load_model(build_course_model("model_0"), path)
     assert "this ran while loading" not in capsys.readouterr().out
 
 
-def test_whole_model_pickle_is_refused(tmp_path):
+def test_a_whole_pickled_model_is_refused_and_named_with_the_fix(tmp_path):
     path = tmp_path / "whole_model.pth"
     torch.save(build_course_model("model_0"), path)  # the whole object, not its state_dict
-    with pytest.raises(CheckpointError, match="whole_model.pth.*objects other than tensors"):
+    with pytest.raises(CheckpointError, match=r"whole_model\.pth.*objects other than tensors") as info:
         load_model(build_course_model("model_0"), path)
+    message = str(info.value)
+    assert "\x1b" not in message, "raw terminal colour codes"
+    assert str(path) in message and "whole pickled model" in message and "torch.save(model)" in message
+    assert "state_dict" in message and "save_model(" in message
+    assert "truncated or corrupt" not in message
+    assert message.endswith("."), "cut mid-sentence"
 
 
 @pytest.mark.parametrize("content", [[1, 2, 3], torch.zeros(3)], ids=["list", "tensor"])

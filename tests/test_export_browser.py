@@ -14,7 +14,9 @@ KaTeX's fonts from the site, and their PDFs have a page per slide with no code l
 cut at the right edge. Every reveal.js slide, every deck page and every PDF page names
 the course's two licences (code MIT, text, figures and slides CC BY 4.0) with links.
 The website itself is tested in ``tests/test_site_browser.py``, which shares this
-module's export and browser.
+module's export and browser: the fixtures ``export``, ``site``, ``base_url``, ``browser``
+and ``open_page`` are in tests/conftest.py, the constants and helpers both files use in
+tests/browser_support.py.
 
 The browser tests (marker ``browser``) are skipped only when Chromium or Node.js is
 missing (``scripts/setup.sh`` installs both); set ``COURSE_REQUIRE_BROWSER=1`` to make
@@ -23,93 +25,47 @@ notebooks' sections needs neither and always runs.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from urllib.parse import urlparse
 
 import jupytext
 import nbformat
 import pytest
 
-COURSE_ROOT = Path(__file__).resolve().parent.parent
-from export_course import (  # noqa: E402
-    read_speaker_notes,
-    section_headings,
-    speaker_notes_problems,
-    without_optional_sections,
+from browser_support import (
+    LICENCE_LINKS,
+    NOTEBOOKS_DIR,
+    SCREENSHOTS,
+    STEMS,
+    TIMEOUT_MS,
+    browser_test,
+    first_note,
+    has_math,
+    image_outputs,
+    licence_links,
+    notebook,
+    plain,
+    shown_cells,
+    slide_type,
+    speaker_notes,
+    wait_for_mathjax,
 )
-from notebook_header import BADGE_TAG, SETUP_TAG  # noqa: E402
+from export_course import section_headings, speaker_notes_problems, without_optional_sections
+from support import COURSE_ROOT
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 #: The instructor's Marp theme that the decks must wear, and its navy (section's top rule).
 MARP_THEME = COURSE_ROOT / "scripts" / "export" / "themes" / "ub.css"
 MARP_THEME_NAME = re.search(r"@theme\s+([\w-]+)", MARP_THEME.read_text()).group(1)
 UB_NAVY = "rgb(11, 37, 69)"
-SCREENSHOTS = COURSE_ROOT / "build" / "screenshots"
-#: The course's licences, as every slide, deck page and website page must link them.
-LICENCE_LINKS = {"MIT License": "https://opensource.org/license/mit",
-                 "CC BY 4.0": "https://creativecommons.org/licenses/by/4.0/"}
-#: The course notebooks; COURSE_NOTEBOOKS=DIR tests the notebooks of another folder.
-NOTEBOOKS_DIR = Path(os.environ.get("COURSE_NOTEBOOKS", COURSE_ROOT / "notebooks")).resolve()
-NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-STEMS = [p.stem for p in NOTEBOOKS]
 #: The notebooks' sources: they exist even while an .ipynb is being executed again.
 SOURCES = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py"))
 #: Where an instructor projects the slides: a 16:9 laptop screen and a 4:3 projector.
 VIEWPORTS = [(1280, 720), (1024, 768)]
-TIMEOUT_MS = 30_000
-#: No host name resolves except localhost, and the only proxy is a closed port:
-#: even a request that slipped past the route filter could not leave the machine.
-CHROMIUM_ARGS = [
-    "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-quic", "--disable-features=MediaRouter,OptimizationHints",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-    "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1;localhost",
-]
-
-
-def _missing_tools() -> str | None:
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"{CHROMIUM} not found (scripts/setup.sh installs Debian's chromium)"
-    if not shutil.which("node") or not shutil.which("npm"):
-        return "Node.js/npm not found (scripts/setup.sh installs them)"
-    return None
-
-
-_MISSING = _missing_tools()
-# In CI (CI set, as GitHub Actions and most CI services set it, or COURSE_REQUIRE_BROWSER=1
-# as .ci/run sets it) the browser tests must run: a missing tool fails instead of skipping.
-_REQUIRED_BY = ("COURSE_REQUIRE_BROWSER=1" if os.environ.get("COURSE_REQUIRE_BROWSER") == "1"
-                else "CI is set" if os.environ.get("CI", "").strip().lower() not in ("", "0", "false") else None)
-if _MISSING and _REQUIRED_BY:
-    raise RuntimeError(f"{_REQUIRED_BY} but {_MISSING}")
-
-
-def browser_test(test):
-    """Mark ``test`` as one that needs the export and Chromium: marker ``browser``,
-    skipped when the tools are missing."""
-    return pytest.mark.browser(pytest.mark.skipif(_MISSING is not None, reason=_MISSING or "")(test))
 
 
 # ----------------------------------------------------------------------------- what to expect
-
-
-def slide_type(cell) -> str:
-    slideshow = cell.get("metadata", {}).get("slideshow", {})
-    return (slideshow.get("slide_type") if isinstance(slideshow, dict) else None) or "-"
-
-
-def shown_cells(nb) -> list:
-    """The cells of slides and decks: all but the generated Colab header cells."""
-    return [c for c in nb.cells if not {BADGE_TAG, SETUP_TAG} & set(c.get("metadata", {}).get("tags", []))]
 
 
 def expected_slides(nb) -> tuple[int, int]:
@@ -127,174 +83,10 @@ def expected_slides(nb) -> tuple[int, int]:
     return horizontal, horizontal + after_first.count("subslide")
 
 
-def image_outputs(cells) -> int:
-    """PNG/JPEG outputs of code cells that are not skipped (nbconvert shows them as <img>)."""
-    return sum(
-        1
-        for c in cells
-        if c.cell_type == "code" and slide_type(c) != "skip"
-        for out in c.get("outputs", [])
-        if {"image/png", "image/jpeg"} & set(out.get("data", {}))
-    )
-
-
-def has_math(cells) -> bool:
-    return any(c.cell_type == "markdown" and re.search(r"\$[^$\s][^$\n]*\$", c.source) for c in cells)
-
-
-@functools.cache
-def notebook(stem: str):
-    return nbformat.read(NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4)
-
-
 def slides_notebook(stem: str):
     """What the slides and decks show of a notebook: its core path, the optional
     "Going deeper" sections left out (export_course.py without --with-optional)."""
     return without_optional_sections(notebook(stem))
-
-
-def plain(markdown: str) -> str:
-    """Markdown text roughly as the browser shows it: no code marks, single spaces."""
-    return " ".join(markdown.replace("`", "").split())
-
-
-@functools.cache
-def speaker_notes() -> dict[str, dict[str, str]]:
-    return read_speaker_notes()
-
-
-def first_note(stem: str, heading: str) -> str:
-    """The first line of a section's speaker notes, without its bullet: text to look for."""
-    return speaker_notes()[stem][heading].splitlines()[0].removeprefix("- ")
-
-
-# ----------------------------------------------------------------------------- fixtures
-
-
-def _can_unshare_network() -> bool:
-    try:
-        return subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
-#: The one export of a test session, shared with tests/test_site_browser.py (which
-#: imports these fixtures: pytest then makes a second session fixture of each).
-_EXPORTED: dict = {}
-
-
-@pytest.fixture(scope="session")
-def export(tmp_path_factory) -> dict:
-    """Run the instructor command once: ``scripts/export_course.sh --out SITE``.
-
-    The npm packages are installed first (a no-op when current), so the export
-    itself can run in a new network namespace with no network at all.
-    """
-    if _EXPORTED:
-        return _EXPORTED
-    subprocess.run(["bash", "scripts/export/setup_export.sh", "--node-only"], cwd=COURSE_ROOT, check=True)
-    site = tmp_path_factory.mktemp("site")
-    offline = _can_unshare_network()
-    command = ["bash", "scripts/export_course.sh", "--out", str(site), *map(str, NOTEBOOKS)]
-    done = subprocess.run(
-        (["unshare", "-rn"] if offline else []) + command,
-        cwd=COURSE_ROOT, env={**os.environ, "PYTHON": sys.executable}, capture_output=True, text=True,
-    )
-    assert done.returncode == 0, f"export failed:\n{done.stdout}\n{done.stderr}"
-    _EXPORTED.update(site=site, offline=offline, log=done.stdout)
-    return _EXPORTED
-
-
-@pytest.fixture(scope="session")
-def site(export) -> Path:
-    return export["site"]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="session")
-def base_url(site) -> Iterator[str]:
-    """The exported site, served the way an instructor would: a static server on 127.0.0.1."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    # A client that hangs up early (LinkChecker after a 404 for robots.txt) is no error
-    # of the site; what a browser fails to load is reported by the tests themselves.
-    server.handle_error = lambda request, client_address: None
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-
-
-#: The session's one Chromium: Playwright's sync API runs one instance at a time, and
-#: tests/test_site_browser.py imports this fixture too.
-_BROWSER: dict = {}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if _BROWSER:
-        yield _BROWSER["chromium"]
-        return
-    from playwright.sync_api import sync_playwright  # imported here: skipped tests need no Playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        _BROWSER["chromium"] = chromium
-        yield chromium
-        _BROWSER.clear()
-        chromium.close()
-
-
-def _is_local(url: str) -> bool:
-    u = urlparse(url)
-    return u.scheme in ("data", "blob", "about") or (u.scheme in ("http", "ws") and u.hostname == "127.0.0.1")
-
-
-@pytest.fixture
-def open_page(browser, base_url) -> Iterator[Callable]:
-    """``open_page(path, viewport=None)`` -> (page, problems): every remote request,
-    failed request, HTTP error, console error or uncaught exception is appended to
-    ``problems``. The page is 1280x720 unless ``viewport`` is (width, height)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, service_workers="block")
-    problems: list[str] = []
-
-    def route(r) -> None:
-        if _is_local(r.request.url):
-            r.continue_()
-        else:
-            problems.append(f"remote request: {r.request.url}")
-            r.abort("blockedbyclient")
-
-    context.route("**/*", route)
-    context.on("requestfailed", lambda r: _is_local(r.url) and problems.append(f"failed: {r.url} ({r.failure})"))
-    context.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
-
-    def _open(path: str, viewport: tuple[int, int] | None = None):
-        page = context.new_page()
-        if viewport:
-            page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
-        page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text} at {m.location}"))
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.goto(base_url + path, wait_until="load", timeout=TIMEOUT_MS)
-        return page, problems
-
-    yield _open
-    context.close()
-
-
-def _wait_for_mathjax(page) -> None:
-    page.wait_for_function(
-        "() => !window.MathJax || (MathJax.Hub && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0)",
-        timeout=TIMEOUT_MS,
-    )
-
-
-def licence_links(element) -> dict[str, str]:
-    """``{link text: href}`` of the links inside a Playwright locator (the licence notice)."""
-    return dict(element.evaluate("e => [...e.querySelectorAll('a')].map(a => [a.textContent.trim(), a.getAttribute('href')])"))
 
 
 # ----------------------------------------------------------------------------- tests
@@ -340,7 +132,7 @@ def test_reveal_slides(open_page, site, stem):
             }), reject);
         })"""
     )
-    _wait_for_mathjax(page)
+    wait_for_mathjax(page)
     page.evaluate("() => document.fonts.ready")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"))
@@ -369,7 +161,7 @@ def test_reveal_slides(open_page, site, stem):
             resolve(Reveal.isLastSlide());
         }))"""
     )
-    _wait_for_mathjax(page)
+    wait_for_mathjax(page)
     assert reached_end
     assert problems == []
 
@@ -681,7 +473,7 @@ def test_mathjax_typesets_offline(open_page, site):
     )
     try:
         page, problems = open_page(probe.name)
-        _wait_for_mathjax(page)
+        wait_for_mathjax(page)
         rendered = page.locator(".mjx-math").count()
     finally:
         probe.unlink()

@@ -12,7 +12,6 @@ import contextlib
 import errno
 import gzip
 import os
-import pickle
 import shutil
 import signal
 import stat
@@ -26,6 +25,7 @@ import torch
 
 import helper_functions as hf
 from support import COURSE_ROOT, umask
+from timeouts import SUBPROCESS_S
 from cv_course import recipe
 from cv_toolbox import data, files
 from cv_course.recipe import build_course_model, load_or_train_course_model, save_course_model
@@ -107,7 +107,7 @@ def test_two_processes_repairing_one_folder_both_succeed(good_raw, debian, tmp_p
     start = time.time() + 3  # both have imported by then
     first = python(RACER, delay, start, raw, debian)
     second = python(RACER, delay, start + 1.5 * delay, raw, debian)
-    results = [(p.wait(timeout=120), *p.communicate()) for p in (first, second)]
+    results = [(p.wait(timeout=SUBPROCESS_S), *p.communicate()) for p in (first, second)]
     for rc, out, err in results:
         assert rc == 0, f"a process preparing the same folder failed:\n{out}\n{err[-3000:]}"
     assert_intact(raw)
@@ -388,6 +388,9 @@ def test_a_read_only_models_folder_still_loads_what_it_holds(tmp_path, fake_trai
 # ----------------------------------------------------------------------------- checkpoints: the real cause
 
 
+# (A whole pickled model and other pickled objects, named with the fix: tests/test_checkpoints.py.)
+
+
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without a (visible) GPU")
 def test_loading_onto_a_missing_gpu_names_the_gpu(tmp_path):
     path = hf.save_model(build_course_model("model_0"), tmp_path / "m.pth")
@@ -396,31 +399,6 @@ def test_loading_onto_a_missing_gpu_names_the_gpu(tmp_path):
     message = str(info.value)
     assert "GPU" in message and "device='cpu'" in message
     assert "corrupt" not in message and not isinstance(info.value, hf.CheckpointError), "the file is fine"
-
-
-def test_a_whole_pickled_model_is_named_with_the_fix(tmp_path):
-    path = tmp_path / "whole_model.pth"
-    torch.save(build_course_model("model_0"), path)
-    with pytest.raises(hf.CheckpointError) as info:
-        hf.load_model(build_course_model("model_0"), path)
-    message = str(info.value)
-    assert "\x1b" not in message, "raw terminal colour codes"
-    assert str(path) in message and "whole pickled model" in message and "torch.save(model)" in message
-    assert "state_dict" in message and "save_model(" in message
-    assert "truncated or corrupt" not in message
-    assert message.endswith("."), "cut mid-sentence"
-
-
-def test_other_pickled_objects_are_named(tmp_path):
-    class Payload:
-        def __reduce__(self):
-            return (print, ("this ran while loading",))
-
-    path = tmp_path / "evil.pth"
-    with open(path, "wb") as f:
-        pickle.dump({"layer.weight": Payload()}, f, protocol=2)
-    with pytest.raises(hf.CheckpointError, match=r"evil\.pth holds objects other than tensors \(print\)"):
-        hf.load_model(build_course_model("model_0"), path)
 
 
 # ----------------------------------------------------------------------------- clutter

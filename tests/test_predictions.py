@@ -1,4 +1,7 @@
-"""make_predictions (notebook 06): prediction probabilities, one row per image."""
+"""make_predictions (notebook 06): prediction probabilities, one row per image.
+
+Its errors for the wrong input (empty data, one image not in a list, uint8 pixels) are
+among the student's mistakes, in tests/test_student_mistakes.py."""
 from __future__ import annotations
 
 import pytest
@@ -44,9 +47,13 @@ def test_an_image_gets_the_same_probabilities_alone_or_in_a_batch(model, images)
         torch.testing.assert_close(make_predictions(model, [image])[0], together[i])
 
 
-def test_accepts_a_tensor_of_images(model, images):
+def test_takes_a_list_or_a_batch(model, images):
+    """A list of [C, H, W] images and the same images as one [N, C, H, W] tensor give the
+    very same probabilities (a single [C, H, W] image is refused: tests/test_student_mistakes.py)."""
     batch = torch.stack(images)
-    torch.testing.assert_close(make_predictions(model, batch), make_predictions(model, images))
+    from_batch, from_list = make_predictions(model, batch), make_predictions(model, images)
+    assert from_batch.shape == (6, 10) and torch.equal(from_batch, from_list)
+    assert torch.allclose(from_batch.sum(dim=1), torch.ones(6))
 
 
 def test_puts_the_model_in_eval_mode_and_tracks_no_gradients(model, images):
@@ -54,11 +61,6 @@ def test_puts_the_model_in_eval_mode_and_tracks_no_gradients(model, images):
     probs = make_predictions(model, images)
     assert not model.training
     assert not probs.requires_grad
-
-
-def test_empty_data_is_a_clear_error(model):
-    with pytest.raises(ValueError, match="data is empty"):
-        make_predictions(model, [])
 
 
 def test_works_for_the_linear_models(images):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from support import COURSE_ROOT
+from timeouts import SUBPROCESS_S
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def course_copy(tmp_path) -> Path:
 def run_course(root: Path, numerics: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COURSE_NUMERICS": numerics}
     return subprocess.run(["bash", "scripts/run_course.sh"], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=SUBPROCESS_S)
 
 
 def test_a_typo_in_course_numerics_gets_no_advice_about_the_machine(course_copy):

@@ -28,42 +28,14 @@ from pathlib import Path
 import pytest
 import torch
 
+from shipped_support import NEEDS_PROFILE, REGENERATE, differing_tensors, shipped_state_dict
 from support import COURSE_ROOT, build_wheel
-import numerics_profile
 from cv_course import recipe
 from timeouts import INSTALL_AND_RUN_S, SUBPROCESS_S
 from cv_course.recipe import SHIPPED_MODELS_DIR, build_course_model, load_course_model, load_or_train_course_model, save_course_model
 from helper_functions import save_model
 
 NAMES = list(recipe.COURSE_MODELS)
-PROFILE = numerics_profile.check()
-#: Training reproduces the shipped weights bit for bit only where the profile holds.
-NEEDS_PROFILE = pytest.mark.skipif(
-    not PROFILE.holds,
-    reason=f"the numerics profile is not in force ({PROFILE.reason}): training here need not reproduce "
-           "the shipped weights bit for bit",
-)
-REGENERATE = "train them again with .venv/bin/python scripts/train_shipped_models.py"
-
-
-def shipped_state_dict(name: str) -> dict[str, torch.Tensor]:
-    return torch.load(SHIPPED_MODELS_DIR / f"{name}.pth", weights_only=True, map_location="cpu")
-
-
-def differing_tensors(expected: dict[str, torch.Tensor], actual: dict[str, torch.Tensor]) -> list[str]:
-    """The entries of two state_dicts that are not bit for bit equal, each with
-    its largest absolute difference: [] when they are the same."""
-    problems = [f"{key}: missing" for key in expected if key not in actual]
-    problems += [f"{key}: unexpected" for key in actual if key not in expected]
-    for key in expected.keys() & actual.keys():
-        a, b = expected[key].cpu(), actual[key].cpu()
-        if a.shape != b.shape or a.dtype != b.dtype:
-            problems.append(f"{key}: {tuple(a.shape)} {a.dtype} vs {tuple(b.shape)} {b.dtype}")
-        elif not torch.equal(a, b):
-            problems.append(f"{key}: differs by up to {(a.double() - b.double()).abs().max().item():.3g}")
-    return sorted(problems)
-
-
 def same_weights(model: torch.nn.Module, state_dict: dict[str, torch.Tensor]) -> bool:
     return differing_tensors(state_dict, model.state_dict()) == []
 

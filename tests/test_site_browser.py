@@ -1,7 +1,8 @@
 """The course website (MkDocs, Material theme, mkdocs-jupyter), checked in a real browser, offline.
 
 It uses the export of ``tests/test_export_browser.py`` (one ``scripts/export_course.sh``
-per test session, its fixtures imported here) and the same headless Chromium, which
+per test session: the fixtures are in tests/conftest.py, the constants and helpers the
+two files share in tests/browser_support.py) and the same headless Chromium, which
 reaches nothing but the static server on 127.0.0.1: any other request, failed local
 request or console error fails a test. Checked here:
 
@@ -35,32 +36,27 @@ from pathlib import Path
 
 import pytest
 
-from test_export_browser import (  # noqa: F401  (fixtures: pytest finds them by name)
-    COURSE_ROOT,
+from browser_support import (
+    LICENCE_LINKS,
     NOTEBOOKS_DIR,
     SCREENSHOTS,
     STEMS,
     TIMEOUT_MS,
-    _wait_for_mathjax,
-    base_url,
-    browser,
-    LICENCE_LINKS,
     browser_test,
-    export,
     first_note,
     has_math,
     image_outputs,
     licence_links,
     notebook,
-    open_page,
     plain,
-    section_headings,
     shown_cells,
-    site,
     speaker_notes,
+    wait_for_mathjax,
 )
-from notebook_header import launch_urls  # noqa: E402  (pytest.ini puts scripts/ on the import path)
-from reading_time import core_and_optional, reading_minutes  # noqa: E402
+from export_course import section_headings
+from notebook_header import launch_urls  # pytest.ini puts scripts/ on the import path
+from reading_time import core_and_optional, reading_minutes
+from support import COURSE_ROOT
 
 
 EXPORT_DIR = COURSE_ROOT / "scripts" / "export"
@@ -133,7 +129,7 @@ def test_lesson_page(open_page, site, stem):
     services it opens in."""
     nb = notebook(stem)
     page, problems = open_page(f"{stem}.html")
-    _wait_for_mathjax(page)
+    wait_for_mathjax(page)
     # The notebook's numbered "## " headings, in its order, and in the contents beside the text.
     headings = [h.replace("`", "") for _, h in section_headings(nb)]
     shown = [t.replace("¶", "").strip() for t in page.locator("article h2").all_inner_texts()]
@@ -353,7 +349,7 @@ def test_light_and_dark_themes(open_page):
     page, problems = open_page("index.html")
     page.screenshot(path=str(SCREENSHOTS / "site-index.png"))
     page, problems = open_page(f"{LESSON}.html")
-    _wait_for_mathjax(page)
+    wait_for_mathjax(page)
     scheme = "() => document.body.getAttribute('data-md-color-scheme')"
     background = "() => getComputedStyle(document.body).backgroundColor"
     assert page.evaluate(scheme) == "default"
@@ -402,7 +398,7 @@ def run_axe(page) -> list[dict]:
 @pytest.mark.parametrize("path", ["index.html", f"{LESSON}.html", GUIDE])
 def test_accessibility(open_page, path):
     page, problems = open_page(path)
-    _wait_for_mathjax(page)
+    wait_for_mathjax(page)
     violations = run_axe(page)
     report = COURSE_ROOT / "build" / "screenshots" / f"axe-{Path(path).stem}.json"
     report.parent.mkdir(parents=True, exist_ok=True)

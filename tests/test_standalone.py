@@ -32,7 +32,7 @@ from course_copy import copy_course
 from cv_course.recipe import COURSE_MODELS, SHIPPED_MODELS_DIR
 from timeouts import NBVAL_CELL_S, NOTEBOOKS_RUN_S
 from helper_functions import prepare_fashion_mnist
-from test_shipped_models import NEEDS_PROFILE, REGENERATE, differing_tensors, shipped_state_dict
+from shipped_support import NEEDS_PROFILE, REGENERATE, differing_tensors, shipped_state_dict
 
 pytestmark = pytest.mark.slow  # executes notebooks
 

@@ -82,19 +82,11 @@ def test_an_empty_data_loader_is_named(call):
     pytest.param([], "data is empty", id="empty"),
 ])
 def test_make_predictions_names_the_shape_it_expected(data, message):
+    """What it takes instead (a list of images or one batch): tests/test_predictions.py."""
     torch.manual_seed(0)
     tiny_vgg = hf.FashionMNISTModelV2(input_shape=1, hidden_units=4, output_shape=10)
     with pytest.raises(ValueError, match=message):
         hf.make_predictions(tiny_vgg, data)
-
-
-def test_make_predictions_takes_a_list_or_a_batch():
-    torch.manual_seed(0)
-    tiny_vgg = hf.FashionMNISTModelV2(input_shape=1, hidden_units=4, output_shape=10)
-    batch = torch.rand(5, 1, 28, 28)
-    from_batch, from_list = hf.make_predictions(tiny_vgg, batch), hf.make_predictions(tiny_vgg, list(batch))
-    assert from_batch.shape == (5, 10) and torch.equal(from_batch, from_list)
-    assert torch.allclose(from_batch.sum(dim=1), torch.ones(5))
 
 
 def test_print_train_time_refuses_swapped_arguments(capsys):
