@@ -52,11 +52,16 @@ def core_and_optional(cells) -> tuple[list, list]:
     return cells, []
 
 
+def lesson_paths(root: Path = Path(__file__).resolve().parent.parent) -> list[Path]:
+    """Every lesson's .py, in order: the numbered notebooks but the exercises and their solutions."""
+    return [path for path in sorted((root / "notebooks").glob("[0-9][0-9]_*.py")) if "exercise" not in path.stem]
+
+
 def main() -> None:
     """A table for notes: every lesson's core path and optional sections, in minutes."""
     import jupytext
 
-    for path in sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("0[0-9]_*.py")):
+    for path in lesson_paths():
         core, optional = core_and_optional(jupytext.read(path).cells)
         print(f"{path.stem:38} core {reading_minutes(core):5.1f} min   optional {reading_minutes(optional):5.1f} min")
 

@@ -14,9 +14,9 @@ import nbformat
 import pytest
 
 from support import COURSE_ROOT
-from scripts.reading_time import OPTIONAL_HEADING, core_and_optional, reading_minutes
+from reading_time import OPTIONAL_HEADING, core_and_optional, lesson_paths, reading_minutes
 
-LESSONS = sorted((COURSE_ROOT / "notebooks").glob("0[0-9]_*.py"))
+LESSONS = lesson_paths(COURSE_ROOT)
 CORE_MINUTES = 25
 
 
