@@ -96,8 +96,8 @@ from matplotlib import cbook
 from PIL import Image
 from torch import nn
 from torchvision import datasets
-from torchvision.io import decode_image
 from torchvision.transforms import ToTensor
+from torchvision.transforms.v2.functional import pil_to_tensor
 
 from helper_functions import prepare_fashion_mnist, set_seeds
 
@@ -238,7 +238,7 @@ print(f"Test images per class:     {torch.bincount(test_data.targets).tolist()}"
 print(f"Image shape before squeeze: {image.shape}, after: {image.squeeze().shape}")
 
 fig, ax = plt.subplots(figsize=(3, 3))
-ax.imshow(image.squeeze(), cmap="gray")
+ax.imshow(image.squeeze().numpy(), cmap="gray")  # matplotlib draws NumPy arrays; .numpy() gives it one without copying
 ax.set_title(class_names[label])
 ax.axis("off")
 plt.show()
@@ -255,7 +255,7 @@ print(f"Random indices: {random_indices.tolist()}")
 fig, axes = plt.subplots(4, 4, figsize=(7, 7.5))
 for ax, idx in zip(axes.flat, random_indices.tolist()):
     img, lbl = train_data[idx]
-    ax.imshow(img.squeeze(), cmap="gray")
+    ax.imshow(img.squeeze().numpy(), cmap="gray")
     ax.set_title(class_names[lbl], fontsize=10)
     ax.axis("off")
 fig.tight_layout()
@@ -287,8 +287,8 @@ else:  # an open binary file
 print(f"JPEG file size: {len(jpeg_bytes)} bytes")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# We decode the same bytes twice. PIL and NumPy give an **HWC** array; torchvision's
-# `decode_image` gives a **CHW** tensor. Both hold integers 0-255 (`uint8`).
+# PIL decodes the bytes; NumPy sees the image as an **HWC** array, and torchvision's
+# `pil_to_tensor` as a **CHW** tensor. Both hold integers 0-255 (`uint8`).
 
 # %%
 photo_pil = Image.open(io.BytesIO(jpeg_bytes))
@@ -296,7 +296,7 @@ photo_array = np.array(photo_pil)  # HWC
 print(f"PIL size (width, height): {photo_pil.size}, mode: {photo_pil.mode}")
 print(f"NumPy array:  shape {photo_array.shape}, dtype {photo_array.dtype}")
 
-photo_uint8 = decode_image(torch.frombuffer(bytearray(jpeg_bytes), dtype=torch.uint8))  # CHW
+photo_uint8 = pil_to_tensor(photo_pil)  # CHW
 print(f"torch tensor: shape {tuple(photo_uint8.shape)}, dtype {photo_uint8.dtype}")
 print(f"Same pixels? {torch.equal(photo_uint8.permute(1, 2, 0), torch.from_numpy(photo_array))}")
 
@@ -322,10 +322,10 @@ print(f"photo: shape {tuple(photo.shape)}, dtype {photo.dtype}, "
 
 # %%
 fig, axes = plt.subplots(1, 4, figsize=(12, 3.6))
-axes[0].imshow(photo.permute(1, 2, 0))
+axes[0].imshow(photo.permute(1, 2, 0).numpy())
 axes[0].set_title("RGB photo")
 for ax, channel, name in zip(axes[1:], photo, ["Red", "Green", "Blue"]):
-    ax.imshow(channel, cmap="gray", vmin=0, vmax=1)
+    ax.imshow(channel.numpy(), cmap="gray", vmin=0, vmax=1)
     ax.set_title(f"{name} channel")
 for ax in axes:
     ax.axis("off")
@@ -448,7 +448,7 @@ panels = [
 ]
 fig, axes = plt.subplots(2, 3, figsize=(10, 7))
 for ax, (title, picture, scale) in zip(axes.flat, panels):
-    ax.imshow(picture, cmap="gray", **scale)
+    ax.imshow(picture.numpy(), cmap="gray", **scale)
     ax.set_title(title)
     ax.axis("off")
 fig.tight_layout()
@@ -592,9 +592,9 @@ weights = conv_layer.weight.detach()
 fig, axes = plt.subplots(2, 8, figsize=(16, 4.6))
 for i in range(8):
     w = weights[i]
-    axes[0, i].imshow(((w - w.min()) / (w.max() - w.min())).permute(1, 2, 0))
+    axes[0, i].imshow(((w - w.min()) / (w.max() - w.min())).permute(1, 2, 0).numpy())
     axes[0, i].set_title(f"Filter {i}")
-    axes[1, i].imshow(feature_maps[0, i], cmap="gray")
+    axes[1, i].imshow(feature_maps[0, i].numpy(), cmap="gray")
     axes[1, i].set_title(f"Output {i}")
 for ax in axes.flat:
     ax.axis("off")

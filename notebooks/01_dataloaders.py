@@ -264,7 +264,7 @@ print([class_names[i] for i in train_labels_batch[:6]])
 # %%
 fig, axes = plt.subplots(4, 8, figsize=(12, 6.8))
 for ax, img, lbl in zip(axes.flat, train_features_batch, train_labels_batch):
-    ax.imshow(img.squeeze(), cmap="gray")
+    ax.imshow(img.squeeze().numpy(), cmap="gray")
     ax.set_title(class_names[lbl], fontsize=9)
     ax.axis("off")
 fig.suptitle("The first training batch (seed 42)")
@@ -362,7 +362,7 @@ print(f"Image shape: {img.shape}")
 print(f"Label: {label.item()} ({class_names[label]}), label shape: {label.shape}")
 
 fig, ax = plt.subplots(figsize=(3, 3))
-ax.imshow(img.squeeze(), cmap="gray")
+ax.imshow(img.squeeze().numpy(), cmap="gray")
 ax.set_title(class_names[label])
 ax.axis("off")
 plt.show()
@@ -455,7 +455,7 @@ print(f"After:  mean {after.mean():.4f}, std {after.std():.4f}")
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
 for ax, values, title in [(axes[0], old, "Before: ToTensor()"), (axes[1], after, "After: Normalize")]:
-    ax.hist(values.flatten(), bins=50, log=True)
+    ax.hist(values.flatten().numpy(), bins=50, log=True)
     ax.set(title=f"{title}, first 1,000 images of the file", xlabel="pixel value", ylabel="number of pixels (log scale)")
 fig.tight_layout()
 plt.show()
@@ -558,7 +558,7 @@ for row, idx in enumerate([0, 1, 3, 6]):  # images of the training file, all fou
     position = train_data.indices.index(idx)  # where the Subset keeps that image
     versions = [full_train_data[idx][0]] + [train_data_augmented[position][0] for _ in range(5)]
     for col, (ax, img) in enumerate(zip(axes[row], versions)):
-        ax.imshow(img.squeeze(), cmap="gray")
+        ax.imshow(img.squeeze().numpy(), cmap="gray")
         ax.set_title(class_names[full_train_data[idx][1]] if col == 0 else f"augmented {col}", fontsize=9)
         ax.axis("off")
 fig.suptitle("Original (left) and five random augmentations of each (seed 42)")

@@ -564,7 +564,7 @@ print(f"Smallest and largest: {probs.min().item():.4f} and {probs.max().item():.
 def plot_class_probabilities(ax, probs, true_label, title):
     """Bar chart of the ten class probabilities, the true class in orange."""
     colours = ["tab:orange" if i == true_label else "tab:blue" for i in range(len(class_names))]
-    ax.bar(class_names, probs, color=colours)
+    ax.bar(class_names, probs.numpy(), color=colours)
     ax.axhline(1 / len(class_names), color="gray", linestyle="--", label="an even guess: 1/10")
     ax.set(ylim=(0, 1), xlabel="class", ylabel="probability (softmax)", title=title)
     ax.tick_params(axis="x", labelrotation=45)
@@ -572,7 +572,7 @@ def plot_class_probabilities(ax, probs, true_label, title):
 
 
 fig, (ax_image, ax_probs) = plt.subplots(1, 2, figsize=(12, 4), width_ratios=[1, 3])
-ax_image.imshow(image.squeeze(), cmap="gray")
+ax_image.imshow(image.squeeze().numpy(), cmap="gray")
 ax_image.set_title(f"train_data[0]: {class_names[label]}")
 ax_image.axis("off")
 plot_class_probabilities(ax_probs, probs, label, "Untrained Model 0: softmax of its logits")
@@ -662,11 +662,11 @@ plt.show()
 # %%
 p_grid = torch.linspace(0.001, 1, 500)
 fig, ax = plt.subplots(figsize=(8, 4))
-ax.plot(p_grid, -torch.log(p_grid), label="loss = -log(p)")
+ax.plot(p_grid.numpy(), -torch.log(p_grid).numpy(), label="loss = -log(p)")
 ax.plot([0.1, 0.1, 0], [0, math.log(10), math.log(10)], color="gray", linestyle=":", label="an even guess: p = 1/10, loss = ln(10)")
-for name, p, offset in [("untrained", probs[label], (10, 10)), ("after training", trained_probs[label], (-150, 15))]:
-    ax.scatter(p, -torch.log(p), s=60, zorder=3)
-    ax.annotate(f"{name}: p = {p:.4f}", (p, -torch.log(p)), xytext=offset, textcoords="offset points")
+for name, p, offset in [("untrained", probs[label].item(), (10, 10)), ("after training", trained_probs[label].item(), (-150, 15))]:
+    ax.scatter(p, -math.log(p), s=60, zorder=3)
+    ax.annotate(f"{name}: p = {p:.4f}", (p, -math.log(p)), xytext=offset, textcoords="offset points")
 ax.set(xlabel="p, the probability the model gives the true class", ylabel="cross-entropy loss",
        title="Cross-entropy for one image: -log(p)")
 ax.legend()

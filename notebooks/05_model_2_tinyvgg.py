@@ -264,7 +264,7 @@ pooled_twice = max_pool_layer(pooled_once)  # [1, 7, 7]
 
 fig, axes = plt.subplots(1, 3, figsize=(9, 3.4))
 for ax, picture in zip(axes, (test_image, pooled_once, pooled_twice)):
-    ax.imshow(picture.squeeze(), cmap="gray")
+    ax.imshow(picture.squeeze().numpy(), cmap="gray")
     ax.set_title(f"{picture.shape[1]}x{picture.shape[2]}")
     ax.axis("off")
 fig.suptitle(f"Max pooling, twice: {class_names[test_label]}")
@@ -547,7 +547,7 @@ print(f"F.conv2d at output row {row}, column {col}: {edge_map[0, 0, row, col].it
 # %%
 def draw_numbers(ax, values, cmap, vmin, vmax, decimals=2):
     """An annotated heatmap: each cell coloured by its value, with the value written in it."""
-    shown = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
+    shown = ax.imshow(values.numpy(), cmap=cmap, vmin=vmin, vmax=vmax)
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             shade = (values[i, j].item() - vmin) / (vmax - vmin)  # 0 to 1 along the colour map
@@ -558,7 +558,7 @@ def draw_numbers(ax, values, cmap, vmin, vmax, decimals=2):
 
 
 fig, axes = plt.subplots(1, 4, figsize=(13, 3.4))
-axes[0].imshow(test_image[0], cmap="gray")
+axes[0].imshow(test_image[0].numpy(), cmap="gray")
 axes[0].add_patch(Rectangle((col - 0.5, row - 0.5), 3, 3, fill=False, edgecolor="red", linewidth=2))
 axes[0].set_title("the window (red) in the image")
 draw_numbers(axes[1], window, "gray", 0, 1)
@@ -741,7 +741,7 @@ fig, axes = plt.subplots(1, 3, figsize=(12, 4), layout="constrained")
 for ax, (title, picture) in zip(axes, (("feature map, 26x26", feature_map),
                                        ("nn.MaxPool2d(2): 13x13", max_pooled),
                                        ("nn.AvgPool2d(2): 13x13", avg_pooled))):
-    shown = ax.imshow(picture[0, 0], cmap="viridis", vmin=0, vmax=brightest)
+    shown = ax.imshow(picture[0, 0].numpy(), cmap="viridis", vmin=0, vmax=brightest)
     ax.set_title(title)
     ax.set_xlabel("column")
     ax.set_ylabel("row")
@@ -854,7 +854,7 @@ kernels = model_2.block_1[0].weight.detach().cpu()  # [10, 1, 3, 3]
 limit = kernels.abs().max().item()  # one colour scale for all ten, centred on 0
 fig, axes = plt.subplots(1, 10, figsize=(12, 1.9))
 for index, (ax, kernel) in enumerate(zip(axes, kernels)):
-    shown = ax.imshow(kernel.squeeze(), cmap="coolwarm", vmin=-limit, vmax=limit)
+    shown = ax.imshow(kernel.squeeze().numpy(), cmap="coolwarm", vmin=-limit, vmax=limit)
     ax.set_title(f"kernel {index}", fontsize=8)
     ax.axis("off")
 fig.colorbar(shown, ax=axes, shrink=0.8, label="weight")
@@ -881,7 +881,7 @@ fig, axes = plt.subplots(2, 10, figsize=(12, 3))
 for row, (name, maps) in enumerate((("block_1", after_block_1), ("block_2", after_block_2))):
     top = maps.max().item()  # one colour scale per row: 0 is dark in every map
     for index, ax in enumerate(axes[row]):
-        ax.imshow(maps[0, index].cpu(), cmap="viridis", vmin=0, vmax=top)
+        ax.imshow(maps[0, index].cpu().numpy(), cmap="viridis", vmin=0, vmax=top)
         ax.set_title(f"{name}[{index}]", fontsize=7)
         ax.axis("off")
 plt.show()

@@ -368,7 +368,7 @@ def plot_prediction_grid(images, pred_labels, true_labels, probs=None, rows=3, c
         ax.axis("off")
         if i >= len(images):
             continue
-        ax.imshow(images[i].squeeze(), cmap="gray")
+        ax.imshow(images[i].squeeze().numpy(), cmap="gray")
         pred, truth = class_names[pred_labels[i]], class_names[true_labels[i]]
         mark = "✓" if pred == truth else "✗"
         title = f"{mark} {pred} | {truth}" if probs is None else f"{mark} {pred} ({probs[i]:.1%}) | {truth}"
@@ -563,15 +563,15 @@ for label, mask in ((f"test image {example} alone", influence[example]), ("all 1
 # %%
 top, bottom, left, right = bounding_box(influence.any(dim=0))
 fig, axes = plt.subplots(1, 3, figsize=(13, 4), layout="constrained")
-axes[0].imshow(all_images[example].squeeze(), cmap="gray")
+axes[0].imshow(all_images[example].squeeze().numpy(), cmap="gray")
 axes[0].add_patch(plt.Rectangle((left - 0.5, top - 0.5), right - left + 1, bottom - top + 1,
                                 fill=False, edgecolor="tab:orange", linewidth=2))
 axes[0].set_title(f"Test image {example} ({class_names[all_labels[example]]})\n"
                   f"and the {bottom - top + 1}x{right - left + 1} receptive field")
-shown = axes[1].imshow(pixel_grads[example, 0].abs().cpu(), cmap="viridis")
+shown = axes[1].imshow(pixel_grads[example, 0].abs().cpu().numpy(), cmap="viridis")
 fig.colorbar(shown, ax=axes[1], label="|gradient|")
 axes[1].set_title(f"|gradient| for test image {example}")
-shown = axes[2].imshow(influence.sum(dim=0), cmap="viridis", vmin=0, vmax=100)
+shown = axes[2].imshow(influence.sum(dim=0).numpy(), cmap="viridis", vmin=0, vmax=100)
 fig.colorbar(shown, ax=axes[2], label="number of images (of 100)")
 axes[2].set_title("Nonzero gradient, over 100 images")
 for ax in axes:
@@ -635,13 +635,13 @@ fig, axes = plt.subplots(2, 3, figsize=(12, 8), layout="constrained")
 for index, (image_ax, map_ax) in enumerate(zip(axes[0], axes[1])):
     image, label = all_images[index], all_labels[index].item()
     prob, drop = occlusion_map(tinyvgg, image, label)
-    image_ax.imshow(image.squeeze(), cmap="gray")
+    image_ax.imshow(image.squeeze().numpy(), cmap="gray")
     image_ax.set_title(f"Test image {index}: {class_names[label]}\nP({class_names[label]}) = {prob:.1%}")
     # Square (r, c) of the map is the patch whose top-left corner is (stride * r, stride * c).
     centre_first, centre_last = patch / 2 - 0.5, starts[-1] + patch / 2 - 0.5
     extent = (centre_first - stride / 2, centre_last + stride / 2, centre_last + stride / 2, centre_first - stride / 2)
-    shown = map_ax.imshow(drop, cmap="RdBu_r", vmin=-1, vmax=1, extent=extent)
-    map_ax.contour(image.squeeze(), levels=[0.1], colors="black", linewidths=0.6)
+    shown = map_ax.imshow(drop.numpy(), cmap="RdBu_r", vmin=-1, vmax=1, extent=extent)
+    map_ax.contour(image.squeeze().numpy(), levels=[0.1], colors="black", linewidths=0.6)
     map_ax.set(xlim=(-0.5, 27.5), ylim=(27.5, -0.5), title="Occlusion map")
     for ax in (image_ax, map_ax):
         ax.set(xlabel="column (pixel)", ylabel="row (pixel)")

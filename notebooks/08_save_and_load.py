@@ -328,10 +328,10 @@ def show_prediction(path: str | Path, title: str, model: nn.Module) -> None:
         original = ImageOps.exif_transpose(opened)  # upright, as the model gets it
         axes[0].imshow(original, cmap="gray", vmin=0, vmax=255)
         axes[0].set_title(f"{title}: {original.width}x{original.height} pixels")
-    shown = axes[1].imshow(model_input[0, 0], cmap="gray", vmin=0, vmax=1)
+    shown = axes[1].imshow(model_input[0, 0].numpy(), cmap="gray", vmin=0, vmax=1)
     fig.colorbar(shown, ax=axes[1], label="pixel value")
     axes[1].set_title("What the model sees: 28x28" + (", inverted" if inverted else ""))
-    axes[2].barh(class_names, probabilities, color=["tab:orange" if c == label else "tab:blue" for c in class_names])
+    axes[2].barh(class_names, probabilities.numpy(), color=["tab:orange" if c == label else "tab:blue" for c in class_names])
     axes[2].invert_yaxis()  # first class at the top
     axes[2].set(xlim=(0, 1), xlabel="probability", ylabel="class", title=f"Prediction: {label}")
     for ax in axes[:2]:

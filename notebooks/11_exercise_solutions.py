@@ -215,7 +215,7 @@ sample_labels = torch.tensor([label for _, label in samples])  # [16]
 
 fig, axes = plt.subplots(4, 4, figsize=(7, 7.5))
 for ax, image, label in zip(axes.flat, sample_images, sample_labels):
-    ax.imshow(image.squeeze(), cmap="gray")  # squeeze only for plotting: [1, 28, 28] -> [28, 28]
+    ax.imshow(image.squeeze().numpy(), cmap="gray")  # squeeze only for plotting: [1, 28, 28] -> [28, 28]
     ax.set_title(class_names[label], fontsize=9)
     ax.axis("off")
 plt.tight_layout()
@@ -849,7 +849,7 @@ print(f"Training images {list(mnist_train_images.shape)} {mnist_train_images.dty
 
 fig, axes = plt.subplots(1, 8, figsize=(10, 1.8))
 for ax, image, label in zip(axes, mnist_train_images, mnist_train_labels):
-    ax.imshow(image.squeeze(), cmap="gray")
+    ax.imshow(image.squeeze().numpy(), cmap="gray")
     ax.set_title(int(label))
     ax.axis("off")
 plt.show()
@@ -929,7 +929,7 @@ with torch.inference_mode():
 
 fig, axes = plt.subplots(2, 8, figsize=(12, 3.6))
 for ax, image, predicted, target in zip(axes.flat, mnist_test_images, mnist_pred_labels, mnist_test_labels):
-    ax.imshow(image.squeeze(), cmap="gray")
+    ax.imshow(image.squeeze().numpy(), cmap="gray")
     mark = "✓" if predicted == target else "✗"  # a symbol, so right and wrong never rely on colour alone
     ax.set_title(f"{mark} pred: {predicted} / true: {target}", fontsize=9, color="tab:blue" if predicted == target else "tab:orange")
     ax.axis("off")
@@ -1129,7 +1129,7 @@ set_seeds(42)
 picks = wrong_idxs[torch.randperm(len(wrong_idxs))[:9]]
 fig, axes = plt.subplots(3, 3, figsize=(8, 8.5))
 for ax, idx in zip(axes.flat, picks.tolist()):
-    ax.imshow(test_images[idx].squeeze(), cmap="gray")
+    ax.imshow(test_images[idx].squeeze().numpy(), cmap="gray")
     ax.set_title(f"✗ Pred: {class_names[model_0_preds[idx]]}\nTrue: {class_names[test_labels[idx]]}", color="tab:orange")
     ax.axis("off")
 plt.tight_layout()
@@ -1387,7 +1387,7 @@ for k in (0, 12):
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
 for ax, k in zip(axes, (0, 12)):
     colours = ["tab:orange" if c == ce_labels[k] else "tab:blue" for c in range(len(class_names))]
-    ax.bar(class_names, ce_probs[k], color=colours)
+    ax.bar(class_names, ce_probs[k].numpy(), color=colours)
     ax.set_title(f"Test image {k}: true class {class_names[ce_labels[k]]} (orange), loss {ce_losses[k]:.3f}")
     ax.set_xlabel("Class")
     ax.tick_params(axis="x", rotation=60)
@@ -1477,12 +1477,12 @@ print(f"conv_2 at (13, 13), 10 channels: by hand {by_hand_2:.4f} | the layer {by
 print(f"conv_2 has {sum(p.numel() for p in conv_2.parameters())} parameters: 10 kernels of 10 x 3 x 3, plus 10 biases")
 
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
-axes[0].imshow(conv_image.squeeze(), cmap="gray")
+axes[0].imshow(conv_image.squeeze().numpy(), cmap="gray")
 axes[0].add_patch(plt.Rectangle((12.5, 12.5), 3, 3, fill=False, edgecolor="tab:orange", linewidth=2))
 axes[0].set(title="conv_image: the window of output (13, 13)", xlabel="Column", ylabel="Row")
 for ax, values, title, cmap, label in ((axes[1], window, "The window's pixels", "gray", "Pixel value"),
                                        (axes[2], kernel, "conv_1's kernel 0", "coolwarm", "Weight")):
-    shown = ax.imshow(values, cmap=cmap)
+    shown = ax.imshow(values.numpy(), cmap=cmap)
     for (row, col), value in np.ndenumerate(values.numpy()):
         ax.text(col, row, f"{value:.2f}", ha="center", va="center", bbox={"facecolor": "white", "alpha": 0.8})
     fig.colorbar(shown, ax=ax, label=label)
@@ -1576,7 +1576,7 @@ print(f"\nblock_2's 10 outputs at (3, 3) unchanged without the pixels outside th
 
 fig, axes = plt.subplots(1, 2, figsize=(8, 4))
 for ax, shown, title in ((axes[0], image, "Test image 0"), (axes[1], patch_only, "All that output (3, 3) sees")):
-    ax.imshow(shown.squeeze(), cmap="gray")
+    ax.imshow(shown.squeeze().numpy(), cmap="gray")
     ax.add_patch(plt.Rectangle((5.5, 5.5), 16, 16, fill=False, edgecolor="tab:orange", linewidth=2))
     ax.set(title=title, xlabel="Column", ylabel="Row")
 plt.tight_layout()
@@ -1648,7 +1648,7 @@ fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
 for ax, shown, title in ((axes[0], pool_image, "Test image 0, 28x28"),
                          (axes[1], nn.MaxPool2d(2)(pool_image), "nn.MaxPool2d(2): 14x14"),
                          (axes[2], nn.AvgPool2d(2)(pool_image), "nn.AvgPool2d(2): 14x14")):
-    fig.colorbar(ax.imshow(shown.squeeze(), cmap="gray", vmin=0, vmax=1), ax=ax, label="Pixel value")
+    fig.colorbar(ax.imshow(shown.squeeze().numpy(), cmap="gray", vmin=0, vmax=1), ax=ax, label="Pixel value")
     ax.set(title=title, xlabel="Column", ylabel="Row")
 plt.tight_layout()
 plt.show()
