@@ -17,6 +17,7 @@ from torchvision.transforms import ToTensor
 import helper_functions as hf
 from cv_course import recipe
 from support import COURSE_ROOT
+from timeouts import allow
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
@@ -227,22 +228,55 @@ def test_train_course_model_is_deterministic(data_root):
 
 
 def test_benchmark_results_have_provenance():
-    """Every recorded run says where, when and how it was measured, one run per
-    machine; a GPU entry exists only if it was measured on a CUDA device."""
+    """Every recorded run says where, when and how it was measured (CPU model, cores,
+    torch version, date, numerics profile, recipe version), one run per machine; its
+    medians and ratios are what its own per-repetition times give, and each verdict
+    follows from its ratio and the target recorded with it, a miss with its reason.
+    Runs of the old format are kept only under superseded_runs, each saying why."""
+    import statistics
+
     path = COURSE_ROOT / "scripts" / "benchmark_results.json"
     if not path.is_file():
         pytest.skip("no benchmark has been recorded yet")
-    runs = json.loads(path.read_text())["runs"]
-    assert runs, "benchmark_results.json holds no runs"
+    results = json.loads(path.read_text())
+    assert results["format"] == 2
+    runs = results["runs"]
+    if not runs:
+        pytest.skip("no run of the current format recorded yet: run scripts/benchmark_training.py on a quiet machine")
     for key, run in runs.items():
-        assert {"machine", "device", "device_name", "torch_version", "date", "command", "models", "totals"} <= run.keys()
+        assert {"machine", "device", "device_name", "cpu_model", "cores", "torch_version", "date", "command",
+                "numerics", "recipe_version", "epochs", "repeats", "targets", "models", "totals", "verdicts",
+                "load_average_before", "load_average_after"} <= run.keys()
         assert run["device"] in ("cpu", "cuda") and key == run["machine"] and key.startswith(run["device"] + ": ")
+        assert {"profile_in_force", "capability", "threads"} <= run["numerics"].keys()
+        assert run["epochs"] == 3 and run["repeats"] >= 3
         assert set(run["models"]) == set(recipe.COURSE_MODELS)
-        for entry in run["models"].values():
-            for path_name in ("reference", "course"):
-                assert {"train_time", "model_acc"} <= entry[path_name].keys()
-        totals = run["totals"]
-        assert totals["ratio"] == pytest.approx(totals["course"] / totals["reference"], abs=1e-3)
+        limits = {target["ratio"]: target["limit"] for target in run["targets"]}
+        assert all(target["reason"] for target in run["targets"])
+        rows = {**run["models"], "total": run["totals"]}
+        for name, entry in run["models"].items():
+            for path_name in ("lesson", "recipe", "reference"):
+                assert len(entry["times"][path_name]) == run["repeats"]
+            assert entry["lesson_and_recipe_same_model"], f"{key}, {name}: the recipe trained another model"
+        for path_name in ("lesson", "recipe", "reference"):
+            sums = [sum(run["models"][n]["times"][path_name][r] for n in run["models"]) for r in range(run["repeats"])]
+            assert run["totals"]["times"][path_name] == pytest.approx(sums)
+        for name, entry in rows.items():
+            for path_name, values in entry["times"].items():
+                if path_name in ("lesson", "recipe", "reference"):
+                    assert entry["median_time"][path_name] == pytest.approx(statistics.median(values))
+            for ratio, limit in limits.items():
+                numerator, denominator = ratio.split("/")
+                expected = statistics.median(n / d for n, d in zip(entry["times"][numerator], entry["times"][denominator]))
+                assert entry["ratios"][ratio] == pytest.approx(expected, abs=1e-3), f"{key}, {name}, {ratio}"
+        assert len(run["verdicts"]) == len(rows) * len(limits)
+        for verdict in run["verdicts"]:
+            ratio = rows[verdict["model"]]["ratios"][verdict["target"]]
+            assert verdict["limit"] == limits[verdict["target"]]
+            assert verdict["met"] == (ratio <= verdict["limit"]), verdict
+            assert verdict["met"] or verdict["why"], f"{key}: a missed target without its reason: {verdict}"
+    for key, run in results.get("superseded_runs", {}).items():
+        assert key == run["machine"] and run["superseded_because"]
 
 
 def load_benchmark_module():
@@ -276,3 +310,55 @@ def test_benchmark_machine_key_names_the_vector_instructions():
     assert benchmark.machine_key("cpu", ["avx2", "avx512f"]) == f"cpu: {name[:-1]}, AVX-512)"
     assert benchmark.machine_key("cpu", ["avx2"]).endswith(", AVX2)")
     assert benchmark.machine_key("cpu", []).endswith(", no AVX2)")
+
+
+ROW = re.compile(r"^(model_\d|total)\s+" + r"\s+".join([r"(\d+\.\d{3})"] * 3)
+                 + "".join(r"\s+(\d+\.\d{3})\s+(met|MISSED)" for _ in range(3)) + r"\s*$")
+
+
+@pytest.mark.slow  # 25 to 50 s on 2 cores: every path of every model, in a fresh process
+def test_benchmark_quick_mode_prints_the_whole_table():
+    """``--quick`` (a few batches, one repetition) runs every path for every model and
+    prints the table: three times per model, and for each of the three ratios its value,
+    equal to the quotient of the printed times, and met/MISSED as its value and the
+    header's target say, each miss explained on a MISSED line; the total row sums the
+    models; the lesson and the recipe train the same model; nothing is recorded."""
+    import subprocess
+    import sys
+
+    record = COURSE_ROOT / "scripts" / "benchmark_results.json"
+    before = record.read_bytes() if record.is_file() else None
+    done = subprocess.run([sys.executable, "scripts/benchmark_training.py", "--quick"], cwd=COURSE_ROOT,
+                          capture_output=True, text=True, timeout=allow(50))
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert "QUICK MODE" in out and "Not recorded" in out
+    assert (record.read_bytes() if record.is_file() else None) == before, "--quick changed the record"
+
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("model ") and "lesson s" in line)
+    assert re.search(r"lesson s\s+recipe s\s+reference s", header)
+    targets = re.findall(r"(\w+)/(\w+) \(<= (\d\.\d\d)\)", header)
+    assert [f"{n}/{d}" for n, d, _ in targets] == ["recipe/lesson", "lesson/reference", "recipe/reference"]
+    rows = {match[1]: match.groups()[1:] for line in lines if (match := ROW.match(line))}
+    assert list(rows) == [*recipe.COURSE_MODELS, "total"], out
+    columns = {"lesson": 0, "recipe": 1, "reference": 2}
+    met = 0
+    for name, cells in rows.items():
+        seconds = [float(cell) for cell in cells[:3]]
+        assert all(value > 0 for value in seconds)
+        for i, (numerator, denominator, limit) in enumerate(targets):
+            ratio, verdict = float(cells[3 + 2 * i]), cells[4 + 2 * i]
+            quotient = seconds[columns[numerator]] / seconds[columns[denominator]]
+            assert ratio == pytest.approx(quotient, rel=0.01, abs=0.002), f"{name} {numerator}/{denominator}"
+            if ratio != float(limit):  # printed to 3 decimals: at the limit itself either verdict is right
+                assert verdict == ("met" if ratio <= float(limit) else "MISSED"), f"{name} {numerator}/{denominator}"
+            met += verdict == "met"
+            if verdict == "MISSED":
+                assert re.search(rf"^MISSED: {name} {numerator}/{denominator} {ratio:.3f} > target {limit}: \S.{{20,}}",
+                                 out, re.MULTILINE), f"no reason printed for {name} {numerator}/{denominator}"
+    for j in range(3):
+        assert float(rows["total"][j]) == pytest.approx(sum(float(rows[n][j]) for n in recipe.COURSE_MODELS), abs=0.003)
+    assert f"Targets met: {met} of {len(rows) * len(targets)}" in out
+    for name in recipe.COURSE_MODELS:
+        assert re.search(rf"^Accuracy, {name}: lesson (\S+)%, recipe \1% .*the same model", out, re.MULTILINE), name
