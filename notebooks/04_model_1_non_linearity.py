@@ -384,8 +384,7 @@ bar_width = 0.27
 fig, ax = plt.subplots(figsize=(11, 4))
 for offset, (label, model) in zip((-1, 0, 1), shown.items()):
     ax.bar((positions + offset * bar_width).numpy(), predictions_per_class(model).numpy(), width=bar_width, label=label)
-ax.scatter(positions.numpy(), val_labels.bincount(minlength=len(class_names)).numpy(), marker="_", s=600, color="black",
-           label="validation images per class")
+ax.scatter(positions.numpy(), val_labels.bincount(minlength=len(class_names)).numpy(), marker="_", s=600, color="black", label="validation images per class")
 ax.set_xticks(positions, class_names, rotation=30, ha="right")
 ax.set_ylabel("validation images predicted as the class")
 ax.legend(fontsize=8)

@@ -28,7 +28,8 @@ them alike. Each ratio is taken within a repetition and the median over the
 repetitions is reported, with the median times. Each ratio has a target, with its
 reason (``TARGETS``); the script prints, for every model and the total, the three
 times, the ratios, the targets and whether each is met, and one line saying why for
-each target missed.
+each target missed, and warns where the repetitions disagree (UNSETTLED: ratios on both
+sides of a target) or a path's time moved with the machine's load (NOISY).
 
 It measures what a student's notebook gets: the machine's own instruction set and
 thread count (fitted to the usable CPUs by ``use_available_cpus``, as the notebooks
@@ -43,7 +44,7 @@ when and how it was measured, in ``scripts/benchmark_results.json`` under the
 machine's key (its CPU model, core count and widest vector instructions, or its GPU's
 name), keeping the runs of other machines: one record per machine.
 
-    python scripts/benchmark_training.py                  # CPU, the full measurement (about 30 min on 2 cores)
+    python scripts/benchmark_training.py                  # CPU, the full measurement (15 min on 2 idle cores, hours on busy ones)
     python scripts/benchmark_training.py --with-profile --channels-last   # ... and the profile's and layout's cost
     python scripts/benchmark_training.py --device cuda    # on a GPU
     python scripts/benchmark_training.py --quick          # a few batches: checks the script, measures nothing
@@ -85,10 +86,12 @@ PATHS = ("lesson", "recipe", "reference")
 #: (or test) images per path. It checks the script; its times measure nothing.
 QUICK_TRAIN_BATCHES = 10
 QUICK_EVAL_IMAGES = 320
+#: A path whose slowest repetition took this many times its fastest was disturbed by other work.
+NOISY_SPREAD = 1.5
 
 #: Where the reason for Model 2's layout is written down.
 LAYOUT_SEE = ("cv_course/recipe.py (train_course_model, channels_last) and notebook 05's "
-              "'Going deeper: memory layout' section")
+              "'Going deeper (optional): channels-last memory layout' section")
 
 
 class Target(NamedTuple):
@@ -345,6 +348,9 @@ def why_missed(target: Target, model: str, ratios: dict[str, dict[str, float]], 
             return (f"{slowest} takes {reference[slowest] / sum(reference.values()):.0%} of the reference's time "
                     f"and has recipe/reference {ratios[slowest]['recipe/reference']:.3f}: see its line")
         saved = 1 - ratios[model]["recipe/lesson"]
+        if saved <= 0:
+            return (f"here the recipe saved nothing over the lessons' DataLoader path (recipe/lesson "
+                    f"{ratios[model]['recipe/lesson']:.3f}): see that line")
         reason = (f"the recipe removes only the DataLoader's per-image work, {saved:.0%} of the lesson's time "
                   f"(recipe/lesson {ratios[model]['recipe/lesson']:.3f}); the rest is the model's own arithmetic, "
                   f"the same in every path")
@@ -369,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", default="cpu", help="cpu or cuda (default: cpu)")
     parser.add_argument("--epochs", type=int, default=COURSE_EPOCHS, help="epochs per model (default: 3)")
-    parser.add_argument("--repeats", type=int, default=3, help="interleaved repetitions (default: 3)")
+    parser.add_argument("--repeats", type=int, default=None, help="interleaved repetitions (default: 3; 1 with --quick)")
     parser.add_argument("--models", nargs="+", default=list(recipe.COURSE_MODELS), choices=list(recipe.COURSE_MODELS))
     parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads for every path")
     parser.add_argument("--quick", action="store_true",
@@ -383,7 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recipe-child", action="store_true", help=argparse.SUPPRESS)  # the child of --with-profile
     args = parser.parse_args(argv)
     if args.quick:
-        args.epochs, args.repeats = 1, 1
+        args.epochs = 1
+    if args.repeats is None:
+        args.repeats = 1 if args.quick else 3
 
     if args.recipe_child:  # one recipe run per model, as JSON, for --with-profile
         data_root = hf.prepare_fashion_mnist()
@@ -455,8 +463,9 @@ def main(argv: list[str] | None = None) -> int:
         cells = []
         for target in TARGETS:
             met = ratios[row][target.name] <= target.limit
+            settled = len({value <= target.limit for value in per_repeat[row][target.name]}) == 1
             verdicts.append({"model": row, "target": target.name, "ratio": round(ratios[row][target.name], 4),
-                             "limit": target.limit, "met": met})
+                             "limit": target.limit, "met": met, "every_repetition_agrees": settled})
             cells.append(f"{ratios[row][target.name]:>12.3f} {'met' if met else 'MISSED':>12}")
         print(f"{row:<8} {medians[row]['lesson']:>9.3f} {medians[row]['recipe']:>9.3f} {medians[row]['reference']:>12.3f}  "
               + "  ".join(cells))
@@ -476,6 +485,18 @@ def main(argv: list[str] | None = None) -> int:
               f"{target.limit:.2f}: {verdict['why']}.")
     print(f"Targets met: {len(verdicts) - len(missed)} of {len(verdicts)}"
           + (f"; missed: {', '.join(v['model'] + ' ' + v['target'] for v in missed)}" if missed else "") + ".")
+    for verdict in verdicts:  # a median verdict that some repetitions contradict says more about the load
+        if not verdict["every_repetition_agrees"]:
+            values = per_repeat[verdict["model"]][verdict["target"]]
+            print(f"UNSETTLED: {verdict['model']} {verdict['target']}: the repetitions' ratios "
+                  f"({', '.join(f'{v:.3f}' for v in values)}) lie on both sides of {verdict['limit']:.2f}; "
+                  "the verdict above is their median's")
+    for name in args.models:  # how far the load moved each path's time
+        for path in PATHS:
+            spread = max(times[name][path]) / min(times[name][path])
+            if spread > NOISY_SPREAD:
+                print(f"NOISY: {name} {path} took from {min(times[name][path]):.1f} to {max(times[name][path]):.1f} s "
+                      f"across the repetitions ({spread:.1f}x): the machine's load changed; its ratios are uncertain")
 
     accuracy = {}
     for name in args.models:

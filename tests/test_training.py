@@ -275,6 +275,10 @@ def test_benchmark_results_have_provenance():
             assert verdict["limit"] == limits[verdict["target"]]
             assert verdict["met"] == (ratio <= verdict["limit"]), verdict
             assert verdict["met"] or verdict["why"], f"{key}: a missed target without its reason: {verdict}"
+            per_repeat = rows[verdict["model"]]["per_repeat_ratios"][verdict["target"]] if verdict["model"] != "total" else None
+            if per_repeat is not None:
+                agrees = len({value <= verdict["limit"] for value in per_repeat}) == 1
+                assert verdict["every_repetition_agrees"] == agrees, verdict
     for key, run in results.get("superseded_runs", {}).items():
         assert key == run["machine"] and run["superseded_because"]
 
