@@ -9,6 +9,7 @@ import inspect
 import pytest
 
 import helper_functions as hf
+from lesson_checklist import top_level_definitions
 from support import COURSE_ROOT
 
 NOTEBOOKS_DIR = COURSE_ROOT / "notebooks"
@@ -36,14 +37,6 @@ COURSE_NOTEBOOKS = [path for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py"
 
 CASES = [(stem, name) for stem, names in TAUGHT.items() for name in names]
 
-
-def top_level_definitions(source: str) -> dict[str, list[ast.AST]]:
-    """Every module-level ``def``/``class`` in ``source``, by name."""
-    found: dict[str, list[ast.AST]] = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            found.setdefault(node.name, []).append(node)
-    return found
 
 
 def imports_from_helpers(source: str) -> list[tuple[int, str]]:
